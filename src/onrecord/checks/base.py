@@ -1,0 +1,55 @@
+"""The check plugin interface: checks compute topics, the engine resolves them to clauses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from onrecord.detectors.base import Signals
+from onrecord.model.code import Pack
+from onrecord.model.finding import CapacityResult, Fix, Span
+from onrecord.model.post import Post
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """What a check found: a topic (never a clause), a message, and optionally where and a fix.
+
+    ``capacity`` overrides the post's capacity for clause resolution, e.g. partisan content shared
+    from an official account is judged as an official-capacity act whatever the text says.
+    """
+
+    topic: str
+    message: str
+    span: Span | None = None
+    entity: str | None = None
+    fix: Fix | None = None
+    capacity: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckContext:
+    """Everything a check may look at. Checks are pure functions of this."""
+
+    post: Post
+    capacity: CapacityResult
+    signals: Signals
+    pack: Pack
+
+
+class Check:
+    """Base class for checks. The class docstring is the check's documentation (``onrecord explain``).
+
+    Subclasses set ``code`` (two letters + two digits, stable forever), a dotted ``name``, ``groups``,
+    the ``topics`` they may emit, and optionally ``jurisdictions`` (empty: every jurisdiction).
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    groups: ClassVar[tuple[str, ...]] = ()
+    topics: ClassVar[tuple[str, ...]] = ()
+    jurisdictions: ClassVar[tuple[str, ...]] = ()
+
+    def evaluate(self, ctx: CheckContext) -> Iterable[Hit]:
+        raise NotImplementedError

@@ -1,0 +1,42 @@
+"""The ``onrecord`` command: a group whose sub-commands live in one module each."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+import click
+
+from onrecord import __version__
+
+# Each module defines ``command`` (a click command or group). Exit codes like ruff: 0 ok, 1 breach, 2 error.
+COMMAND_MODULES: tuple[str, ...] = (
+    "check",
+    "codes",
+    "explain",
+    "capacity",
+    "audit",
+    "accounts",
+    "review",
+    "archive",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="onrecord")
+def cli() -> None:
+    """Check posts by public servants against the code of conduct they already signed."""
+
+
+for _name in COMMAND_MODULES:
+    try:
+        _mod = import_module(f"onrecord.cli.{_name}")
+    except ModuleNotFoundError as _e:
+        if _e.name == f"onrecord.cli.{_name}":
+            continue
+        raise
+    cli.add_command(_mod.command)
+
+
+def main() -> None:
+    """Entry point: usage errors exit 2 (click's default)."""
+    cli()

@@ -1,0 +1,15 @@
+"""Detectors: low-level signals (patterns, lexicons, models) with spans and scores."""
+
+from __future__ import annotations
+
+from onrecord.detectors.base import Detector, Signals, run_detectors
+
+
+def default_detectors() -> list[Detector]:
+    """The detectors every run uses, built once per process (they compile patterns)."""
+    from onrecord.detectors.political import PoliticalDetector
+
+    return [PoliticalDetector()]
+
+
+__all__ = ["Detector", "Signals", "default_detectors", "run_detectors"]
