@@ -1,0 +1,73 @@
+"""Decode posts from JSON with errors that name the field, and warnings for unknown fields."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import msgspec
+
+from onrecord.model.post import Account, Author, Circumstances, Metrics, Post
+
+
+class PostDecodeError(ValueError):
+    """A post that does not follow the contract: ``field`` says where (``$.account.kind``)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+_KNOWN: dict[str, frozenset[str]] = {
+    "": frozenset(Post.__struct_fields__),
+    "account": frozenset(Account.__struct_fields__),
+    "author": frozenset(Author.__struct_fields__),
+    "circumstances": frozenset(Circumstances.__struct_fields__),
+    "metrics": frozenset(Metrics.__struct_fields__),
+}
+_AT = re.compile(r" - at `(\$[^`]*)`$")
+_json = msgspec.json.Decoder()
+
+
+def unknown_fields(obj: dict[str, Any]) -> list[str]:
+    """Dotted names of fields the contract does not know (reported as warnings, then ignored)."""
+    out = [k for k in obj if k not in _KNOWN[""]]
+    for sub in ("account", "author", "circumstances", "metrics"):
+        val = obj.get(sub)
+        if isinstance(val, dict):
+            out.extend(f"{sub}.{k}" for k in val if k not in _KNOWN[sub])
+    return out
+
+
+def post_from_obj(obj: Any) -> tuple[Post, list[str]]:
+    """Convert a decoded JSON object to a Post; returns the post and warnings."""
+    if not isinstance(obj, dict):
+        raise PostDecodeError(f"expected a JSON object, got {type(obj).__name__}", "$")
+    # Contract: everything but text may be null; a null means "not given", so the default applies.
+    obj = {
+        k: ({kk: vv for kk, vv in v.items() if vv is not None} if isinstance(v, dict) else v)
+        for k, v in obj.items()
+        if v is not None or k == "text"
+    }
+    warnings = [f"unknown field '{f}' ignored" for f in unknown_fields(obj)]
+    try:
+        post = msgspec.convert(obj, Post, strict=True)
+    except msgspec.ValidationError as e:
+        msg = str(e)
+        m = _AT.search(msg)
+        field = m.group(1) if m else None
+        missing = re.search(r"missing required field `(\w+)`", msg)
+        if missing and field is None:
+            field = f"$.{missing.group(1)}"
+        raise PostDecodeError(_AT.sub("", msg), field) from None
+    return post, warnings
+
+
+def decode_post(line: bytes | str) -> tuple[Post, list[str]]:
+    """Decode one JSON line into a Post; raises PostDecodeError naming the field."""
+    try:
+        obj = _json.decode(line)
+    except msgspec.DecodeError as e:
+        raise PostDecodeError(f"not valid JSON: {e}", None) from None
+    return post_from_obj(obj)
