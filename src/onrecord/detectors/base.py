@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
+from onrecord.detectors.normalise import map_signal, normalise
 from onrecord.model.post import Post
 from onrecord.model.signal import Signal
 
@@ -63,10 +64,20 @@ def run_detectors(post: Post, detectors: Sequence[Detector], fields: Sequence[st
         text = field_text(post, field)
         if not text:
             continue
-        for d in detectors:
-            found.extend(d.detect(text, field))
+        _detect_all(detectors, text, field, found)
     if post.links:
-        joined = field_text(post, "links")
-        for d in detectors:
-            found.extend(d.detect(joined, "links"))
+        _detect_all(detectors, field_text(post, "links"), "links", found)
     return Signals(found)
+
+
+def _detect_all(detectors: Sequence[Detector], text: str, field: str, found: list[Signal]) -> None:
+    """Run ``detectors`` on one text. Detectors with ``normalise = True`` see evasion-normalised
+    text (computed once per text) and their spans are mapped back to the original."""
+    norm = None
+    for d in detectors:
+        if getattr(d, "normalise", False):
+            if norm is None:
+                norm = normalise(text)
+            found.extend(map_signal(s, norm) for s in d.detect(norm.text, field))
+        else:
+            found.extend(d.detect(text, field))

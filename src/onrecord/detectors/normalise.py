@@ -1,0 +1,179 @@
+"""Evasion normalisation: undo common tricks before detection, keep a map back to the original.
+
+Handled: zero-width and other invisible characters, homoglyphs/confusables (Cyrillic and Greek
+look-alikes, full-width and styled "math" letters, accents), leetspeak inside words (``1d10t``,
+``$hit``, ``sh!t``), spaced-out letters (``i d i o t``, ``i.d.i.o.t``) and runs of one repeated
+letter (``stuuuupid`` → ``stuupid``: runs of three or more become two, so real doubles survive and
+lexicons match ``c+`` per letter).
+
+``normalise(text)`` returns a :class:`Normalised` with the new text and, per character of it, the
+start and end offsets in the original. Plain text (the common case) is detected by one regex and
+returned unchanged with no map, so the cost on ordinary posts is one ``search``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from onrecord.model.signal import Signal
+
+ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2061\u2062\u2063\u2064\u034f")
+
+# Look-alikes NFKD does not fold (Cyrillic, Greek, a few symbols), to Latin lower/upper case.
+CONFUSABLES: dict[str, str] = {
+    # Cyrillic
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
+    "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ɡ": "g", "һ": "h",
+    "ԛ": "q", "ԝ": "w", "ӏ": "l",
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C", "Т": "T",
+    "У": "Y", "Х": "X", "І": "I", "Ј": "J", "Ѕ": "S",
+    # Greek
+    "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u",
+    "χ": "x", "Α": "A", "Β": "B", "Ε": "E", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O",
+    "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "Ζ": "Z",
+    # Latin extras and symbols
+    "ı": "i", "ł": "l", "ø": "o", "Ø": "O", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe",
+}
+
+# Leetspeak inside a word (only where the word also holds letters; numbers stay numbers).
+LEET: dict[str, str] = {
+    "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
+    "@": "a", "$": "s", "!": "i", "|": "l", "+": "t", "€": "e", "£": "l",
+}
+
+_LEET_CLASS = re.escape("".join(LEET))
+# Anything that might need work: non-ASCII, a leet char touching a letter, spaced letters, a repeat.
+_SUSPECT = re.compile(
+    rf"[^\x00-\x7f]|[A-Za-z][{_LEET_CLASS}]|[{_LEET_CLASS}][A-Za-z]"
+    r"|(?<![A-Za-z])[A-Za-z][ .\-_*]{1,2}[A-Za-z][ .\-_*]{1,2}[A-Za-z](?![A-Za-z])|([A-Za-z])\1\1"
+)
+# A "word" for leet purposes: a run of letters, digits and leet symbols.
+_WORD = re.compile(rf"[A-Za-z0-9{_LEET_CLASS}]+")
+# Three or more single letters separated by one kind of light separator: "i d i o t", "i.d.i.o.t".
+_SPACED = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z](?P<sep>[ .\-_*]{1,2})){2,}[A-Za-z](?![A-Za-z0-9])")
+_REPEAT = re.compile(r"([A-Za-z])\1{2,}")
+
+
+@dataclass(frozen=True, slots=True)
+class Normalised:
+    """Normalised text; ``starts[i]``/``ends[i]`` give the original span of character ``i``."""
+
+    text: str
+    original: str
+    starts: list[int] | None = None  # None: identical to the original
+    ends: list[int] | None = None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original offsets of the normalised span ``[start, end)``."""
+        if self.starts is None or self.ends is None:
+            return start, end
+        if end <= start:
+            o = self.starts[start] if start < len(self.starts) else len(self.original)
+            return o, o
+        return self.starts[start], self.ends[end - 1]
+
+
+def _fold_char(ch: str) -> str:
+    """Latin look-alike of one character ('' for invisible ones)."""
+    if ch in ZERO_WIDTH:
+        return ""
+    if ch.isascii():
+        return ch
+    if ch in CONFUSABLES:
+        return CONFUSABLES[ch]
+    decomposed = unicodedata.normalize("NFKD", ch)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if base and base.isascii():
+        return base
+    if unicodedata.category(ch) in ("Mn", "Cf"):
+        return ""  # stray combining marks and format characters
+    return base or ch
+
+
+def _rebuild(pieces: Iterable[tuple[str, int, int]]) -> tuple[str, list[int], list[int]]:
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for s, a, b in pieces:
+        for c in s:
+            out.append(c)
+            starts.append(a)
+            ends.append(b)
+    return "".join(out), starts, ends
+
+
+def normalise(text: str) -> Normalised:
+    """Undo evasion tricks in ``text``; see the module docstring."""
+    if not _SUSPECT.search(text):
+        return Normalised(text, text)
+    # 1. per character: invisible characters out, look-alikes folded.
+    chars: list[tuple[str, int, int]] = []
+    for i, ch in enumerate(text):
+        f = _fold_char(ch)
+        if f:
+            chars.append((f, i, i + 1))
+    cur, starts, ends = _rebuild(chars)
+
+    # 2. leetspeak inside words that also contain a letter.
+    def leet_pieces() -> Iterable[tuple[str, int, int]]:
+        pos = 0
+        for m in _WORD.finditer(cur):
+            for j in range(pos, m.start()):
+                yield cur[j], starts[j], ends[j]
+            w = m.group()
+            letters = sum(c.isalpha() for c in w)
+            convert = letters >= 2 and letters < len(w) and not w.isdigit()
+            for j in range(m.start(), m.end()):
+                c = cur[j]
+                if convert and c in LEET and not (c == "@" and j == m.start()):
+                    # keep a trailing '!' as punctuation ("idiot!")
+                    if c == "!" and (j == m.end() - 1):
+                        yield c, starts[j], ends[j]
+                        continue
+                    yield LEET[c], starts[j], ends[j]
+                else:
+                    yield c, starts[j], ends[j]
+            pos = m.end()
+        for j in range(pos, len(cur)):
+            yield cur[j], starts[j], ends[j]
+
+    cur, starts, ends = _rebuild(leet_pieces())
+
+    # 3. spaced-out letters joined; 4. runs of 3+ of a letter cut to 2.
+    def squeeze_pieces() -> Iterable[tuple[str, int, int]]:
+        pos = 0
+        for m in _SPACED.finditer(cur):
+            for j in range(pos, m.start()):
+                yield cur[j], starts[j], ends[j]
+            for j in range(m.start(), m.end()):
+                if cur[j].isalpha():
+                    yield cur[j], starts[j], ends[j]
+            pos = m.end()
+        for j in range(pos, len(cur)):
+            yield cur[j], starts[j], ends[j]
+
+    cur, starts, ends = _rebuild(squeeze_pieces())
+    if _REPEAT.search(cur):
+        keep: list[tuple[str, int, int]] = []
+        for j, c in enumerate(cur):
+            if j >= 2 and c.isalpha() and cur[j - 1].lower() == c.lower() and cur[j - 2].lower() == c.lower():
+                # extend the previous kept character over this one
+                s0, a0, _ = keep[-1]
+                keep[-1] = (s0, a0, ends[j])
+                continue
+            keep.append((c, starts[j], ends[j]))
+        cur, starts, ends = _rebuild(keep)
+    return Normalised(cur, text, starts, ends)
+
+
+def map_signal(sig: Signal, norm: Normalised) -> Signal:
+    """``sig`` found on ``norm.text``, with offsets and text moved back to the original."""
+    if norm.starts is None:
+        return sig
+    s, e = norm.span(sig.start, sig.end)
+    import msgspec
+
+    return msgspec.structs.replace(sig, start=s, end=e, text=norm.original[s:e])
