@@ -1,0 +1,108 @@
+"""Shared judgements for the political checks: is there partisan content, and whose words is it in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from onrecord.checks.base import CheckContext
+from onrecord.checks.facts import Facts
+from onrecord.model.finding import Span
+from onrecord.model.signal import Signal
+
+# Signals that on their own make content partisan (directed at a party's or candidate's success).
+STRONG = ("electoral", "campaign_handle", "campaign_activity", "campaign_link")
+PROFILE_FIELDS = ("text", "bio", "display_name", "profile_image", "header_image")
+
+
+def own_fields(ctx: CheckContext) -> tuple[str, ...]:
+    """Fields holding the author's own words: for a share or like only the added comment."""
+    action = ctx.post.action
+    if action in ("share", "like"):
+        return ("comment",)
+    if action == "profile":
+        return PROFILE_FIELDS
+    return ("text", "comment")
+
+
+def content_fields(ctx: CheckContext) -> tuple[str, ...]:
+    """Fields whose content the author puts out (a share or like spreads the shared text too)."""
+    if ctx.post.action == "profile":
+        return PROFILE_FIELDS
+    return ("text", "comment", "links")
+
+
+def span_of(s: Signal) -> Span:
+    return Span(start=s.start, end=s.end, text=s.text, field=s.field)
+
+
+@dataclass(frozen=True, slots=True)
+class PartisanContent:
+    """Why content counts as partisan, and where."""
+
+    reason: str
+    span: Span | None
+    electoral: bool  # campaign/electoral advocacy, not only a party mention
+
+
+def partisan_content(ctx: CheckContext, fields: tuple[str, ...] | None = None) -> PartisanContent | None:
+    """Partisan content in ``fields`` (default: everything the author puts out), or None.
+
+    Policy and issue talk is not partisan; neither is a comment on an election already decided
+    (political activity is aimed at the success or failure of a party, candidate or partisan group).
+    """
+    fs = fields or content_fields(ctx)
+    sig = ctx.signals
+    facts = Facts(ctx.post)
+    if ctx.post.circumstances.election_period is False and sig.has("election_result", fields=fs):
+        if not sig.has("donation_ask", "donation_link", fields=fs):
+            return None
+    strong = sig.of(*STRONG, fields=fs)
+    if strong:
+        return PartisanContent(f"campaign or electoral language ('{strong[0].text}')", span_of(strong[0]), True)
+    donation = sig.of("donation_link", fields=fs)
+    if donation:
+        return PartisanContent(f"political donation link ('{donation[0].text}')", span_of(donation[0]), True)
+    for field in fs:
+        text = ctx.post.text if field == "text" else ctx.post.comment if field == "comment" else ""
+        name = facts.mentions_candidate(text) if text else None
+        if name:
+            i = text.find(name)
+            return PartisanContent(f"names a candidate ({name})", Span(start=i, end=i + len(name), text=name, field=field), True)
+    party = sig.of("party", fields=fs)
+    if party and not sig.has("bipartisan", fields=fs):
+        return PartisanContent(f"names a political party ('{party[0].text}')", span_of(party[0]), False)
+    if ctx.post.action in ("share", "like", "reply") and facts.partisan_source:
+        return PartisanContent("the shared or liked item is a party's or a campaign's", None, True)
+    return None
+
+
+def political_fundraising(ctx: CheckContext) -> Span | None:
+    """A request for political money (ask or donation link with partisan content), or None."""
+    fs = content_fields(ctx)
+    sig = ctx.signals
+    asks = sig.of("donation_link", fields=fs) + sig.of("donation_ask", "fundraising_link", fields=fs)
+    if not asks:
+        return None
+    facts = Facts(ctx.post)
+    political = (
+        sig.has("donation_link", "campaign_link", fields=fs)
+        or partisan_content(ctx, fs) is not None
+        or bool(facts.candidates)
+        or (ctx.post.action in ("share", "like") and facts.partisan_source)
+    )
+    return span_of(asks[0]) if political else None
+
+
+def title_in_text(ctx: CheckContext, fields: tuple[str, ...]) -> Span | None:
+    """The author's official title or organisation, or an 'As a …' self-description, in ``fields``."""
+    hits = ctx.signals.of("title_invocation", fields=fields)
+    if hits:
+        return span_of(hits[0])
+    for field in fields:
+        text = ctx.post.text if field == "text" else ctx.post.comment if field == "comment" else ""
+        for phrase in (ctx.post.author.title, ctx.post.author.organisation):
+            if phrase and len(phrase) > 3:
+                i = text.lower().find(phrase.lower())
+                if i >= 0:
+                    return Span(start=i, end=i + len(phrase), text=text[i : i + len(phrase)], field=field)
+    return None
