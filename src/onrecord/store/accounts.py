@@ -1,0 +1,244 @@
+"""The accounts registry: people, their accounts and declared uses, and the post context they give.
+
+``context_for(platform, handle)`` returns the fields a Post's ``account``/``author``/``jurisdiction``/
+``code`` should carry for a registered account; ``apply_context(post, ctx)`` fills the ones the post
+left unset (what the post says explicitly always wins).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, get_args
+
+import msgspec
+from sqlalchemy import Engine, select, update
+
+from onrecord.model.post import Jurisdiction, Platform, Post, Restriction, Role
+from onrecord.store import audit
+from onrecord.store.db import StoreError
+from onrecord.store.schema import accounts, people
+
+KINDS = ("official", "personal", "campaign")
+USES = ("official", "professional", "private", "political")
+CSV_FIELDS = ("person", "name", "role", "restriction", "title", "organisation", "policy_areas", "jurisdiction",
+              "code", "platform", "handle", "kind", "uses", "display_name")
+ROLES = get_args(Role)
+RESTRICTIONS = get_args(Restriction)
+PLATFORMS = get_args(Platform)
+JURISDICTIONS = get_args(Jurisdiction)
+
+
+def norm_handle(handle: str) -> str:
+    return handle.strip().lstrip("@").lower()
+
+
+def _split(value: str | Iterable[str] | None) -> list[str]:
+    if value is None:
+        return []
+    items = value.replace(",", ";").split(";") if isinstance(value, str) else list(value)
+    return [s.strip() for s in items if s and s.strip()]
+
+
+@dataclass
+class AccountRow:
+    """One account with its person: the CSV row and the ``accounts list`` line."""
+
+    platform: str
+    handle: str
+    kind: str
+    person: str = ""
+    name: str = ""
+    role: str = "unknown"
+    restriction: str = "n/a"
+    title: str = ""
+    organisation: str = ""
+    policy_areas: str = ""
+    jurisdiction: str = ""
+    code: str = ""
+    uses: str = ""
+    display_name: str = ""
+
+    def validate(self) -> None:
+        """Raise StoreError naming the bad field."""
+        checks = (("platform", self.platform, PLATFORMS), ("kind", self.kind, KINDS), ("role", self.role, ROLES),
+                  ("restriction", self.restriction, RESTRICTIONS))
+        for name, val, allowed in checks:
+            if val not in allowed:
+                raise StoreError(f"{name} {val!r} is not one of {', '.join(allowed)}")
+        if self.jurisdiction and self.jurisdiction not in JURISDICTIONS:
+            raise StoreError(f"jurisdiction {self.jurisdiction!r} is not one of {', '.join(JURISDICTIONS)}")
+        bad = [u for u in _split(self.uses) if u not in USES]
+        if bad:
+            raise StoreError(f"uses {bad[0]!r} is not one of {', '.join(USES)}")
+        if not norm_handle(self.handle):
+            raise StoreError("handle is empty")
+
+
+def upsert(engine: Engine, rows: Iterable[AccountRow], actor: str) -> tuple[int, int]:
+    """Add or update accounts (and their people) in one transaction; returns (added, updated)."""
+    added = updated = 0
+    with engine.begin() as conn:
+        for row in rows:
+            row.validate()
+            handle = norm_handle(row.handle)
+            person_id = None
+            if row.person:
+                pvals = {"name": row.name, "role": row.role, "restriction": row.restriction, "title": row.title,
+                         "organisation": row.organisation, "policy_areas": ";".join(_split(row.policy_areas)),
+                         "jurisdiction": row.jurisdiction or None, "code": row.code or None}
+                person_id = conn.execute(select(people.c.id).where(people.c.key == row.person)).scalar()
+                if person_id is None:
+                    person_id = conn.execute(people.insert().values(key=row.person, **pvals)).inserted_primary_key[0]
+                else:
+                    conn.execute(update(people).where(people.c.id == person_id).values(**pvals))
+            avals = {"person_id": person_id, "kind": row.kind, "uses": ";".join(_split(row.uses)),
+                     "display_name": row.display_name, "jurisdiction": row.jurisdiction or None,
+                     "code": row.code or None}
+            c = accounts.c
+            existing = conn.execute(select(c.id).where(c.platform == row.platform, c.handle == handle)).scalar()
+            if existing is None:
+                conn.execute(accounts.insert().values(platform=row.platform, handle=handle, **avals))
+                added += 1
+                action = "accounts.add"
+            else:
+                conn.execute(update(accounts).where(c.id == existing).values(**avals))
+                updated += 1
+                action = "accounts.update"
+            audit.record(conn, actor, action, f"account:{row.platform}:{handle}",
+                         {"kind": row.kind, "person": row.person, "uses": avals["uses"]})
+    return added, updated
+
+
+def remove(engine: Engine, platform: str, handle: str, actor: str) -> bool:
+    h = norm_handle(handle)
+    with engine.begin() as conn:
+        n = conn.execute(accounts.delete().where(accounts.c.platform == platform, accounts.c.handle == h)).rowcount
+        if n:
+            audit.record(conn, actor, "accounts.remove", f"account:{platform}:{h}")
+    return bool(n)
+
+
+def list_accounts(engine: Engine) -> list[AccountRow]:
+    a, p = accounts.c, people.c
+    q = (select(a.platform, a.handle, a.kind, a.uses, a.display_name, a.jurisdiction.label("a_j"),
+                a.code.label("a_code"), p.key, p.name, p.role, p.restriction, p.title, p.organisation,
+                p.policy_areas, p.jurisdiction.label("p_j"), p.code.label("p_code"))
+         .select_from(accounts.outerjoin(people, a.person_id == p.id)).order_by(p.key, a.platform, a.handle))
+    out = []
+    with engine.connect() as conn:
+        for r in conn.execute(q):
+            out.append(AccountRow(platform=r.platform, handle=r.handle, kind=r.kind, person=r.key or "",
+                                  name=r.name or "", role=r.role or "unknown", restriction=r.restriction or "n/a",
+                                  title=r.title or "", organisation=r.organisation or "",
+                                  policy_areas=r.policy_areas or "", jurisdiction=r.a_j or r.p_j or "",
+                                  code=r.a_code or r.p_code or "", uses=r.uses, display_name=r.display_name))
+    return out
+
+
+def read_csv(text: str) -> list[AccountRow]:
+    """Parse registry CSV (header row with CSV_FIELDS; platform, handle, kind required). Errors name the line."""
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames:
+        raise StoreError("the CSV is empty")
+    unknown = [f for f in reader.fieldnames if f not in CSV_FIELDS]
+    if unknown:
+        raise StoreError(f"unknown CSV column {unknown[0]!r}; expected some of: {', '.join(CSV_FIELDS)}")
+    missing = [f for f in ("platform", "handle", "kind") if f not in reader.fieldnames]
+    if missing:
+        raise StoreError(f"the CSV needs a {missing[0]!r} column")
+    rows = []
+    for i, rec in enumerate(reader, start=2):
+        vals = {k: (v or "").strip() for k, v in rec.items() if k in CSV_FIELDS}
+        vals.setdefault("role", "unknown")
+        vals["role"] = vals.get("role") or "unknown"
+        vals["restriction"] = vals.get("restriction") or "n/a"
+        row = AccountRow(**vals)
+        try:
+            row.validate()
+        except StoreError as e:
+            raise StoreError(f"line {i}: {e}") from None
+        rows.append(row)
+    return rows
+
+
+def write_csv(rows: Iterable[AccountRow]) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(CSV_FIELDS), lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: getattr(r, k) for k in CSV_FIELDS})
+    return buf.getvalue()
+
+
+class Registry:
+    """Cached look-ups for a run over many posts: build once, call :meth:`context_for` per post."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._by_key = {(r.platform, norm_handle(r.handle)): r for r in list_accounts(engine)}
+
+    def context_for(self, platform: str, handle: str) -> dict[str, Any]:
+        """Post fields for a registered account, or ``{}`` when the account is not registered."""
+        r = self._by_key.get((platform, norm_handle(handle)))
+        return _context(r) if r else {}
+
+    def apply(self, post: Post) -> Post:
+        return apply_context(post, self.context_for(post.platform, post.account.handle))
+
+
+def context_for(engine: Engine, platform: str, handle: str) -> dict[str, Any]:
+    """One-off look-up; for many posts build a :class:`Registry` once."""
+    return Registry(engine).context_for(platform, handle)
+
+
+def _context(r: AccountRow) -> dict[str, Any]:
+    uses = _split(r.uses)
+    facts = []
+    if r.kind != "official" and "official" in uses:
+        # Declared official use makes the account's official-capacity posts public records.
+        facts.append(f"the {r.kind} account is also used for official work")
+    if r.kind != "official" and "professional" in uses:
+        facts.append(f"the {r.kind} account is also used for professional work")
+    author = {"role": r.role, "restriction": r.restriction, "title": r.title, "organisation": r.organisation,
+              "policy_area": _split(r.policy_areas)[0] if _split(r.policy_areas) else "", "name": r.name}
+    ctx: dict[str, Any] = {
+        "account": {"kind": r.kind, "handle": r.handle, "display_name": r.display_name},
+        "author": {k: v for k, v in author.items() if v and v not in ("unknown", "n/a")},
+        "person": r.person or None,
+        "uses": uses,
+        "policy_areas": _split(r.policy_areas),
+        "facts": facts,
+    }
+    if r.jurisdiction:
+        ctx["jurisdiction"] = r.jurisdiction
+    if r.code:
+        ctx["code"] = r.code
+    return ctx
+
+
+_DEFAULTS = {"account": msgspec.structs.asdict(Post(text="").account),
+             "author": msgspec.structs.asdict(Post(text="").author)}
+
+
+def apply_context(post: Post, ctx: dict[str, Any]) -> Post:
+    """Fill the post's unset account/author/jurisdiction/code fields from ``ctx``; explicit values win."""
+    if not ctx:
+        return post
+    changes: dict[str, Any] = {}
+    for part in ("account", "author"):
+        cur = getattr(post, part)
+        upd = {k: v for k, v in ctx.get(part, {}).items()
+               if hasattr(cur, k) and getattr(cur, k) == _DEFAULTS[part].get(k) and v}
+        if upd:
+            changes[part] = msgspec.structs.replace(cur, **upd)
+    if post.jurisdiction is None and ctx.get("jurisdiction"):
+        changes["jurisdiction"] = ctx["jurisdiction"]
+    if post.code is None and ctx.get("code"):
+        changes["code"] = ctx["code"]
+    new_facts = [f for f in ctx.get("facts", []) if f not in post.circumstances.facts]
+    if new_facts:
+        changes["circumstances"] = msgspec.structs.replace(post.circumstances,
+                                                           facts=[*post.circumstances.facts, *new_facts])
+    return msgspec.structs.replace(post, **changes) if changes else post

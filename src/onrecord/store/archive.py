@@ -1,0 +1,440 @@
+"""The tamper-evident archive: a SHA-256 hash chain of records, versions, disposals; retention and holds.
+
+Each entry's hash commits to the previous entry's hash and to a canonical header of its own columns,
+which includes ``content_hash`` (the hash of the stored post and result JSON). Edits and deletions are
+new versions of the same ``record_key``; nothing is overwritten. Disposal appends a ``dispose`` entry and
+then blanks the JSON of the disposed versions: their hashes stay, so the chain still verifies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import msgspec
+from sqlalchemy import Connection, Engine, RowMapping, and_, func, or_, select, update
+
+from onrecord.model.finding import Result
+from onrecord.model.post import Post
+from onrecord.store import audit
+from onrecord.store.chain import ZERO, canon, content_hash, iso, link, parse_time, post_hash, sha256_hex, utcnow
+from onrecord.store.db import StoreError, write_lock
+from onrecord.store.schema import archive_entries, chain_head, legal_holds, retention_rules
+
+HEADER_FIELDS: tuple[str, ...] = (
+    "seq", "kind", "record_key", "version", "idem_key", "platform", "account", "post_id", "capacity",
+    "jurisdiction", "posted_at", "archived_at", "actor", "ref_seq", "content_hash",
+)
+KINDS = ("record", "edit", "delete", "dispose")
+_enc = msgspec.json.Encoder()
+
+
+def header(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
+    """The part of an entry its hash commits to (the JSON itself is covered through content_hash)."""
+    return {k: row[k] for k in HEADER_FIELDS}
+
+
+def handle_of(post: Post) -> str:
+    """Account handles compare without '@' and case, as platforms treat them."""
+    return post.account.handle.strip().lstrip("@").lower()
+
+
+def record_key(platform: str, account: str, post_id: str | None, phash: str) -> str:
+    """Which record versions belong to: platform, account and post id (the post hash when there is no id)."""
+    return f"{platform}:{account or '-'}:{post_id if post_id else 'sha256:' + phash[:32]}"
+
+
+def idem_key(platform: str, account: str, post_id: str | None, phash: str) -> str:
+    """Idempotency key: the same post content under the same platform, account and id is stored once."""
+    return sha256_hex("\x00".join((platform, account, post_id or "", phash)).encode())
+
+
+@dataclass
+class AppendStats:
+    added: int = 0
+    edits: int = 0
+    deletes: int = 0
+    duplicates: int = 0
+    head_seq: int = 0
+    head_hash: str = ZERO
+
+    @property
+    def written(self) -> int:
+        return self.added + self.edits + self.deletes
+
+
+@dataclass
+class VerifyReport:
+    checked: int = 0
+    head_seq: int = 0
+    head_hash: str = ZERO
+    problems: list[str] = field(default_factory=list)
+    first_bad: int | None = None
+    disposed: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _head(conn: Connection) -> tuple[int, str]:
+    r = conn.execute(select(chain_head.c.seq, chain_head.c.hash).where(chain_head.c.name == "archive")).one()
+    return int(r.seq), str(r.hash)
+
+
+def head(engine: Engine) -> tuple[int, str]:
+    """The newest entry's (seq, hash): publish it somewhere else to anchor the chain."""
+    with engine.connect() as conn:
+        return _head(conn)
+
+
+def _prepared(post: Post, result: Result, jurisdiction: str | None) -> dict[str, Any]:
+    pj = _enc.encode(post)
+    rj = _enc.encode(result)
+    ph = post_hash(pj)
+    account = handle_of(post)
+    posted = parse_time(post.circumstances.posted_at)
+    return {
+        "record_key": record_key(post.platform, account, post.id, ph),
+        "idem_key": idem_key(post.platform, account, post.id, ph),
+        "platform": post.platform,
+        "account": account,
+        "post_id": post.id,
+        "capacity": result.capacity.label,
+        "jurisdiction": post.jurisdiction or jurisdiction,
+        "posted_at": iso(posted) if posted else None,
+        "deleted": post.deleted,
+        "post_json": pj.decode(),
+        "result_json": rj.decode(),
+    }
+
+
+def append(engine: Engine, items: Iterable[tuple[Post, Result]], actor: str, batch: int = 200,
+           now: datetime | None = None, jurisdiction: str | None = None) -> AppendStats:
+    """Append posts with their results, ``batch`` per transaction; returns counts and the new head.
+
+    A batch commits whole or not at all, so a killed import loses at most the batch in flight, and
+    running it again skips what is already stored (by idempotency key).
+    """
+    stats = AppendStats()
+    buf: list[dict[str, Any]] = []
+    for post, result in items:
+        buf.append(_prepared(post, result, jurisdiction))
+        if len(buf) >= batch:
+            _append_batch(engine, buf, actor, now, stats)
+            buf = []
+    if buf:
+        _append_batch(engine, buf, actor, now, stats)
+    if not stats.written and not stats.duplicates:
+        stats.head_seq, stats.head_hash = head(engine)
+    return stats
+
+
+def _append_batch(engine: Engine, rows: list[dict[str, Any]], actor: str, now: datetime | None,
+                  stats: AppendStats) -> None:
+    at = iso(now or utcnow())
+    with engine.begin() as conn, write_lock(conn):
+        seq, prev = _head(conn)
+        keys = list({r["idem_key"] for r in rows})
+        seen: set[str] = set()
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            seen.update(conn.execute(select(archive_entries.c.idem_key)
+                                     .where(archive_entries.c.idem_key.in_(chunk))).scalars())
+        rkeys = list({r["record_key"] for r in rows})
+        latest: dict[str, int] = {}
+        for i in range(0, len(rkeys), 500):
+            chunk = rkeys[i:i + 500]
+            q = (select(archive_entries.c.record_key, func.max(archive_entries.c.version))
+                 .where(archive_entries.c.record_key.in_(chunk)).group_by(archive_entries.c.record_key))
+            latest.update({k: int(v) for k, v in conn.execute(q).all()})
+        out: list[dict[str, Any]] = []
+        for r in rows:
+            if r["idem_key"] in seen:
+                stats.duplicates += 1
+                continue
+            seen.add(r["idem_key"])
+            version = latest.get(r["record_key"], 0) + 1
+            latest[r["record_key"]] = version
+            kind = "delete" if r["deleted"] else ("record" if version == 1 else "edit")
+            seq += 1
+            e = {k: v for k, v in r.items() if k != "deleted"}
+            e.update(seq=seq, kind=kind, version=version, archived_at=at, actor=actor, ref_seq=None,
+                     content_hash=content_hash(r["post_json"], r["result_json"]))
+            e["prev_hash"] = prev
+            e["entry_hash"] = prev = link(prev, header(e))
+            out.append(e)
+            if kind == "record":
+                stats.added += 1
+            elif kind == "edit":
+                stats.edits += 1
+            else:
+                stats.deletes += 1
+        if out:
+            conn.execute(archive_entries.insert(), out)
+            conn.execute(update(chain_head).where(chain_head.c.name == "archive").values(seq=seq, hash=prev))
+            audit.record(conn, actor, "archive.append", f"archive:{out[0]['seq']}-{seq}",
+                         {"entries": len(out), "head": prev})
+        stats.head_seq, stats.head_hash = seq, prev
+
+
+def verify(engine: Engine, expect_head: str | None = None, chunk: int = 5000) -> VerifyReport:
+    """Recompute every hash in order. Detects altered, removed, inserted or reordered entries."""
+    rep = VerifyReport()
+
+    def bad(seq: int | None, msg: str) -> None:
+        rep.problems.append(msg)
+        if rep.first_bad is None:
+            rep.first_bad = seq
+
+    with engine.connect() as conn:
+        seq_head, hash_head = _head(conn)
+        # Disposed content may be blank; which entries were disposed is itself on the chain.
+        disposed: dict[str, int] = {}
+        for rk, ref in conn.execute(select(archive_entries.c.record_key, archive_entries.c.ref_seq)
+                                    .where(archive_entries.c.kind == "dispose")):
+            disposed[rk] = max(disposed.get(rk, 0), int(ref or 0))
+        prev, expect = ZERO, 1
+        for r in _stream(conn, chunk):
+            rep.checked += 1
+            if r["seq"] != expect:
+                bad(expect, f"entry {expect} is missing or out of order (next stored entry is {r['seq']})")
+                break
+            if r["prev_hash"] != prev:
+                bad(expect, f"entry {expect} does not link to entry {expect - 1} (removed, inserted or reordered)")
+                break
+            if link(prev, header(r)) != r["entry_hash"]:
+                bad(expect, f"entry {expect} was altered: its hash does not match its recorded fields")
+                break
+            if r["post_json"] is None and r["result_json"] is None and r["kind"] != "dispose":
+                if disposed.get(r["record_key"], 0) < r["seq"]:
+                    bad(expect, f"entry {expect} has lost its content without a disposal entry")
+                    break
+                rep.disposed += 1
+            else:
+                try:
+                    ch = content_hash(r["post_json"], r["result_json"])
+                except msgspec.DecodeError:
+                    ch = ""
+                if ch != r["content_hash"]:
+                    bad(expect, f"entry {expect} was altered: its stored post/result JSON does not match content_hash")
+                    break
+            prev, expect = r["entry_hash"], expect + 1
+        if rep.ok and (seq_head, hash_head) != (expect - 1, prev):
+            bad(expect - 1 if expect > 1 else None,
+                f"chain head says entry {seq_head} ({hash_head[:12]}…) but the chain ends at entry {expect - 1} "
+                f"({prev[:12]}…): entries removed or head altered")
+        rep.head_seq, rep.head_hash = expect - 1, prev
+        if rep.ok and expect_head and not prev.startswith(expect_head.lower()):
+            bad(None, f"chain head {prev} is not the expected {expect_head}")
+    return rep
+
+
+def _stream(conn: Connection, chunk: int) -> Iterator[RowMapping]:
+    """Entries in seq order, read by keyset pages so memory stays flat at millions of rows."""
+    last = 0
+    while True:
+        rows = conn.execute(select(archive_entries).where(archive_entries.c.seq > last)
+                            .order_by(archive_entries.c.seq).limit(chunk)).mappings().all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1]["seq"]
+
+
+def entries(engine: Engine, start: datetime | None = None, end: datetime | None = None,
+            account: str | None = None, query: str | None = None, kinds: tuple[str, ...] = ("record", "edit", "delete"),
+            record: str | None = None) -> list[dict[str, Any]]:
+    """Entries matching a date range (posted_at, else archived_at), account, record and text query."""
+    c = archive_entries.c
+    q = select(archive_entries).where(c.kind.in_(kinds)).order_by(c.seq)
+    when = func.coalesce(c.posted_at, c.archived_at)
+    if start:
+        q = q.where(when >= iso(start))
+    if end:
+        q = q.where(when <= iso(end))
+    if account:
+        q = q.where(c.account == account.lstrip("@").lower())
+    if record:
+        q = q.where(c.record_key == record)
+    out = []
+    needle = query.casefold() if query else None
+    with engine.connect() as conn:
+        for r in conn.execute(q).mappings():
+            d = dict(r)
+            if needle is not None:
+                if d["post_json"] is None:
+                    continue
+                p = msgspec.json.decode(d["post_json"])
+                hay = " ".join(str(p.get(k, "")) for k in ("text", "comment")).casefold()
+                if needle not in hay:
+                    continue
+            out.append(d)
+    return out
+
+
+# --- retention and legal hold -------------------------------------------------------------------
+
+@dataclass
+class RetentionRule:
+    capacity: str
+    jurisdiction: str
+    years: int | None
+    authority: str
+
+
+def set_rule(engine: Engine, capacity: str, jurisdiction: str, years: int | None, authority: str,
+             actor: str) -> None:
+    """Set how long records of a capacity in a jurisdiction ("*" for any) are kept; None keeps them forever."""
+    if years is not None and years < 0:
+        raise StoreError("retention years must be 0 or more")
+    c = retention_rules.c
+    with engine.begin() as conn:
+        conn.execute(retention_rules.delete().where(and_(c.capacity == capacity, c.jurisdiction == jurisdiction)))
+        conn.execute(retention_rules.insert().values(capacity=capacity, jurisdiction=jurisdiction, years=years,
+                                                     authority=authority))
+        audit.record(conn, actor, "retention.set", f"retention:{capacity}:{jurisdiction}",
+                     {"years": years, "authority": authority})
+
+
+def rules(engine: Engine) -> list[RetentionRule]:
+    with engine.connect() as conn:
+        return [RetentionRule(r.capacity, r.jurisdiction, r.years, r.authority)
+                for r in conn.execute(select(retention_rules).order_by(retention_rules.c.capacity,
+                                                                       retention_rules.c.jurisdiction))]
+
+
+def rule_for(all_rules: list[RetentionRule], capacity: str, jurisdiction: str | None) -> RetentionRule | None:
+    """The exact jurisdiction's rule, else the "*" rule; no rule means keep permanently."""
+    exact = [r for r in all_rules if r.capacity == capacity and r.jurisdiction == (jurisdiction or "")]
+    wild = [r for r in all_rules if r.capacity == capacity and r.jurisdiction == "*"]
+    return (exact or wild or [None])[0]
+
+
+def place_hold(engine: Engine, actor: str, reason: str, record: str | None = None, account: str | None = None,
+               now: datetime | None = None) -> int:
+    """Put a record (record_key) or a whole account on legal hold: nothing under hold can be disposed."""
+    if not (record or account):
+        raise StoreError("a legal hold needs --record or --account")
+    if not reason.strip():
+        raise StoreError("a legal hold needs a reason")
+    acct = account.lstrip("@").lower() if account else None
+    with engine.begin() as conn:
+        hid = conn.execute(legal_holds.insert().values(record_key=record, account=acct, reason=reason,
+                                                       placed_by=actor, placed_at=iso(now or utcnow()))
+                           ).inserted_primary_key[0]
+        audit.record(conn, actor, "hold.place", f"hold:{hid}", {"record": record, "account": acct, "reason": reason},
+                     now)
+    return int(hid)
+
+
+def release_hold(engine: Engine, hold_id: int, actor: str, now: datetime | None = None) -> None:
+    with engine.begin() as conn:
+        r = conn.execute(select(legal_holds).where(legal_holds.c.id == hold_id)).first()
+        if r is None:
+            raise StoreError(f"no legal hold {hold_id}")
+        if r.released_at:
+            raise StoreError(f"legal hold {hold_id} was already released")
+        conn.execute(update(legal_holds).where(legal_holds.c.id == hold_id)
+                     .values(released_by=actor, released_at=iso(now or utcnow())))
+        audit.record(conn, actor, "hold.release", f"hold:{hold_id}", {}, now)
+
+
+def holds(engine: Engine, active_only: bool = True) -> list[dict[str, Any]]:
+    q = select(legal_holds).order_by(legal_holds.c.id)
+    if active_only:
+        q = q.where(legal_holds.c.released_at.is_(None))
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(q).mappings()]
+
+
+@dataclass
+class DisposalPlan:
+    due: list[dict[str, Any]] = field(default_factory=list)  # record_key, through_seq, rule, due_at
+    held: list[dict[str, Any]] = field(default_factory=list)  # same plus hold id
+
+
+def plan_disposal(engine: Engine, now: datetime | None = None) -> DisposalPlan:
+    """Records whose retention period has run out, split into those disposable and those under hold."""
+    now = now or utcnow()
+    all_rules = rules(engine)
+    active = holds(engine)
+    c = archive_entries.c
+    plan = DisposalPlan()
+    with engine.connect() as conn:
+        done: dict[str, int] = {}
+        for rk, ref in conn.execute(select(c.record_key, c.ref_seq).where(c.kind == "dispose")):
+            done[rk] = max(done.get(rk, 0), int(ref or 0))
+        q = (select(c.record_key, func.min(c.seq), func.max(c.seq)).where(c.kind != "dispose")
+             .group_by(c.record_key))
+        for rk, first, last in conn.execute(q).all():
+            if done.get(rk, 0) >= last:
+                continue
+            r = conn.execute(select(c.capacity, c.jurisdiction, c.account, c.posted_at, c.archived_at)
+                             .where(c.seq == first)).one()
+            rule = rule_for(all_rules, r.capacity, r.jurisdiction)
+            if rule is None or rule.years is None:
+                continue
+            base = parse_time(r.posted_at or r.archived_at)
+            assert base is not None
+            due_at = base + timedelta(days=round(365.25 * rule.years))
+            if due_at > now:
+                continue
+            item = {"record_key": rk, "through_seq": int(last), "capacity": r.capacity,
+                    "jurisdiction": r.jurisdiction, "years": rule.years, "authority": rule.authority,
+                    "due_at": iso(due_at)}
+            hold = next((h for h in active if h["record_key"] == rk or (h["account"] and h["account"] == r.account)),
+                        None)
+            if hold:
+                item["hold"] = hold["id"]
+                plan.held.append(item)
+            else:
+                plan.due.append(item)
+    return plan
+
+
+def dispose(engine: Engine, actor: str, now: datetime | None = None, record: str | None = None) -> DisposalPlan:
+    """Dispose of what is due (optionally one record): append a ``dispose`` entry, then blank the content."""
+    now = now or utcnow()
+    plan = plan_disposal(engine, now)
+    if record:
+        held = [i for i in plan.held if i["record_key"] == record]
+        if held:
+            raise StoreError(f"record {record} is under legal hold {held[0]['hold']}: disposal blocked")
+        plan.due = [i for i in plan.due if i["record_key"] == record]
+        plan.held = []
+    at = iso(now)
+    c = archive_entries.c
+    for item in plan.due:
+        with engine.begin() as conn, write_lock(conn):
+            seq, prev = _head(conn)
+            # Re-check the hold inside the transaction: a hold placed meanwhile still wins.
+            hold = conn.execute(select(legal_holds.c.id).where(and_(
+                legal_holds.c.released_at.is_(None),
+                or_(legal_holds.c.record_key == item["record_key"],
+                    legal_holds.c.account == item["record_key"].split(":")[1])))).first()
+            if hold:
+                item["hold"] = hold.id
+                plan.held.append(item)
+                continue
+            details = {"authority": item["authority"], "years": item["years"], "due_at": item["due_at"]}
+            rj = canon(details).decode()
+            e = {"seq": seq + 1, "kind": "dispose", "record_key": item["record_key"], "version": 0, "idem_key": None,
+                 "platform": item["record_key"].split(":")[0], "account": item["record_key"].split(":")[1],
+                 "post_id": None, "capacity": item["capacity"], "jurisdiction": item["jurisdiction"],
+                 "posted_at": None, "archived_at": at, "actor": actor, "ref_seq": item["through_seq"],
+                 "content_hash": content_hash(None, rj), "post_json": None, "result_json": rj, "prev_hash": prev}
+            e["entry_hash"] = link(prev, header(e))
+            conn.execute(archive_entries.insert().values(**e))
+            conn.execute(update(chain_head).where(chain_head.c.name == "archive")
+                         .values(seq=e["seq"], hash=e["entry_hash"]))
+            conn.execute(update(archive_entries)
+                         .where(and_(c.record_key == item["record_key"], c.seq <= item["through_seq"],
+                                     c.kind != "dispose"))
+                         .values(post_json=None, result_json=None))
+            audit.record(conn, actor, "archive.dispose", f"record:{item['record_key']}", details, now)
+    plan.held = [i for i in plan.held if "hold" in i]
+    plan.due = [i for i in plan.due if "hold" not in i]
+    return plan

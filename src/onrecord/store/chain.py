@@ -1,0 +1,61 @@
+"""Canonical JSON and SHA-256 hashing shared by the archive chain, the audit log and export bundles."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+
+ZERO = "0" * 64
+_decode = msgspec.json.Decoder()
+
+
+def canon(obj: Any) -> bytes:
+    """Canonical JSON: keys sorted, no whitespace, UTF-8 (msgspec's number formatting)."""
+    return msgspec.json.encode(obj, order="sorted")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def content_hash(post_json: str | bytes | None, result_json: str | bytes | None) -> str:
+    """Hash of an entry's stored content, independent of how its JSON was spaced or ordered."""
+    post = _decode.decode(post_json) if post_json is not None else None
+    result = _decode.decode(result_json) if result_json is not None else None
+    return sha256_hex(canon({"post": post, "result": result}))
+
+
+def post_hash(post_json: str | bytes) -> str:
+    """Hash of the post alone: the content part of the idempotency key."""
+    return sha256_hex(canon(_decode.decode(post_json)))
+
+
+def link(prev_hash: str, header: dict[str, Any]) -> str:
+    """An entry's hash: commits to the previous entry's hash and its own canonical header."""
+    return sha256_hex(prev_hash.encode("ascii") + b"\n" + canon(header))
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(dt: datetime) -> str:
+    """Fixed-width UTC timestamps, so string order is time order in every database."""
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """Parse ISO 8601 (with offset, 'Z', or a bare date); naive times are taken as UTC; None if unparsable."""
+    if not value:
+        return None
+    v = value.strip()
+    if v.endswith(("Z", "z")):
+        v = v[:-1] + "+00:00"
+    try:
+        dt = datetime.fromisoformat(v)
+    except ValueError:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)

@@ -1,0 +1,118 @@
+"""Opening the records database: URL resolution, SQLite pragmas, write locking and migrations."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+DEFAULT_DB = "onrecord.db"
+ENV_VAR = "ONRECORD_DB"
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class StoreError(Exception):
+    """A user-facing problem with the store (bad URL, missing driver, refused action)."""
+
+
+def resolve_url(db: str | None = None) -> str:
+    """``--db`` wins, then ``$ONRECORD_DB``, then ``./onrecord.db``. A bare path means a SQLite file."""
+    raw = db or os.environ.get(ENV_VAR) or DEFAULT_DB
+    if "://" not in raw:
+        return f"sqlite:///{Path(raw).expanduser()}"
+    if raw.startswith(("postgres://", "postgresql://")):
+        # psycopg 3 is the driver we ship in the ``pg`` extra; SQLAlchemy's default would be psycopg2.
+        raw = "postgresql+psycopg://" + raw.split("://", 1)[1]
+    return raw
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _rec: Any) -> None:
+        # Take transactions out of pysqlite's hands so BEGIN IMMEDIATE below really starts them.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        # FULL: a committed transaction survives power loss, not only a killed process.
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        # IMMEDIATE takes the write lock up front: appends to the hash chain are serialised.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str) -> Engine:
+    """An SQLAlchemy engine for ``url`` (already resolved); raises StoreError for user mistakes."""
+    try:
+        u = make_url(url)
+    except ArgumentError as e:
+        raise StoreError(f"not a database URL: {url!r}") from e
+    if u.get_backend_name() == "sqlite":
+        if u.database and u.database != ":memory:":
+            parent = Path(u.database).expanduser().resolve().parent
+            if not parent.is_dir():
+                raise StoreError(f"directory does not exist for the database file: {parent}")
+        engine = create_engine(u)
+        _sqlite_setup(engine)
+        return engine
+    if u.get_backend_name() == "postgresql":
+        try:
+            return create_engine(u, pool_pre_ping=True)
+        except ModuleNotFoundError as e:
+            raise StoreError("PostgreSQL needs the driver: pip install 'onrecord[pg]'") from e
+    raise StoreError(f"unsupported database {u.get_backend_name()!r}: use a SQLite path or a postgresql:// URL")
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest migration shipped in the package (idempotent)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The Alembic revision the database is at (None for an empty database)."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def open_engine(db: str | None = None, migrate: bool = True) -> Engine:
+    """Resolve, connect and migrate: the one call the CLI and the API make."""
+    url = resolve_url(db)
+    engine = make_engine(url)
+    try:
+        if migrate:
+            upgrade(engine)
+    except ModuleNotFoundError as e:
+        raise StoreError("PostgreSQL needs the driver: pip install 'onrecord[pg]'") from e
+    except Exception as e:
+        if type(e).__module__.startswith("sqlalchemy"):
+            raise StoreError(f"cannot open database {engine.url.render_as_string(hide_password=True)}: "
+                             f"{str(e).splitlines()[0]}") from e
+        raise
+    return engine
+
+
+@contextmanager
+def write_lock(conn: Connection, table: str = "chain_head", name: str = "archive") -> Iterator[None]:
+    """Serialise chain appends: SQLite already holds the write lock; PostgreSQL locks the head row."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(f"SELECT name FROM {table} WHERE name = :n FOR UPDATE"), {"n": name})
+    yield

@@ -1,0 +1,338 @@
+"""The review queue: routed steps with any/all approvers, no self-approval, expiry, rejections, waivers.
+
+Routing by finding topic: personal data → privacy; non-public information, endorsement and misuse of
+position → legal; every other topic, and official-capacity drafts without findings → communications.
+Steps run in that order; each needs one approval (``any``) or every member but the submitter (``all``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import msgspec
+from sqlalchemy import Connection, Engine, and_, or_, select, update
+
+from onrecord.model.finding import Result
+from onrecord.model.post import Post
+from onrecord.store import audit
+from onrecord.store.chain import iso, parse_time, post_hash, sha256_hex, utcnow
+from onrecord.store.db import StoreError
+from onrecord.store.schema import review_decisions, review_items, review_steps, review_teams, reviewers, waivers
+
+TEAMS = ("privacy", "legal", "communications")
+ROUTES: dict[str, str] = {
+    "personal_data": "privacy",
+    "nonpublic_information": "legal",
+    "endorsement": "legal",
+    "misuse_of_position": "legal",
+}
+DEFAULT_TTL_HOURS = 72
+_enc = msgspec.json.Encoder()
+
+
+def team_for(topic: str) -> str:
+    return ROUTES.get(topic, "communications")
+
+
+def route(topics: list[str], capacity: str) -> list[str]:
+    """Teams an item goes to, in step order."""
+    wanted = {team_for(t) for t in topics}
+    if capacity == "official" and not wanted:
+        wanted.add("communications")
+    return [t for t in TEAMS if t in wanted]
+
+
+def set_team(engine: Engine, team: str, actor: str, mode: str | None = None, members: list[str] | None = None,
+             ttl_hours: int | None = None) -> None:
+    """Configure a team: approval mode (any/all), members, and how long an approval stays valid."""
+    if team not in TEAMS:
+        raise StoreError(f"team {team!r} is not one of {', '.join(TEAMS)}")
+    if mode is not None and mode not in ("any", "all"):
+        raise StoreError("mode must be 'any' or 'all'")
+    if ttl_hours is not None and ttl_hours <= 0:
+        raise StoreError("approval expiry must be a positive number of hours")
+    with engine.begin() as conn:
+        cur = conn.execute(select(review_teams).where(review_teams.c.team == team)).first()
+        vals = {"mode": mode or (cur.mode if cur else "any"),
+                "ttl_hours": ttl_hours or (cur.ttl_hours if cur else DEFAULT_TTL_HOURS)}
+        if cur is None:
+            conn.execute(review_teams.insert().values(team=team, **vals))
+        else:
+            conn.execute(update(review_teams).where(review_teams.c.team == team).values(**vals))
+        if members is not None:
+            conn.execute(reviewers.delete().where(reviewers.c.team == team))
+            names = sorted({m.strip() for m in members if m.strip()})
+            if names:
+                conn.execute(reviewers.insert(), [{"team": team, "name": n} for n in names])
+        audit.record(conn, actor, "review.team", f"team:{team}", {**vals, "members": members})
+
+
+def teams(engine: Engine) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {t: {"mode": "any", "ttl_hours": DEFAULT_TTL_HOURS, "members": []} for t in TEAMS}
+    with engine.connect() as conn:
+        for r in conn.execute(select(review_teams)):
+            out[r.team].update(mode=r.mode, ttl_hours=r.ttl_hours)
+        for r in conn.execute(select(reviewers).order_by(reviewers.c.name)):
+            out[r.team]["members"].append(r.name)
+    return out
+
+
+# --- waivers ------------------------------------------------------------------------------------
+
+def add_waiver(engine: Engine, reviewer: str, reason: str, expires: datetime, check: str | None = None,
+               topic: str | None = None, platform: str = "*", handle: str = "*", now: datetime | None = None) -> int:
+    """Waive a check or topic for an account ("*" for any) until ``expires``; reason and reviewer required."""
+    now = now or utcnow()
+    if not (check or topic):
+        raise StoreError("a waiver needs --check or --topic")
+    if not reason.strip():
+        raise StoreError("a waiver needs a reason")
+    if not reviewer.strip():
+        raise StoreError("a waiver needs a reviewer")
+    if expires <= now:
+        raise StoreError("a waiver's expiry must be in the future")
+    h = handle.strip().lstrip("@").lower() or "*"
+    with engine.begin() as conn:
+        wid = conn.execute(waivers.insert().values(check_code=check, topic=topic, platform=platform, handle=h,
+                                                   reason=reason, reviewer=reviewer, created_at=iso(now),
+                                                   expires_at=iso(expires))).inserted_primary_key[0]
+        audit.record(conn, reviewer, "waiver.add", f"waiver:{wid}",
+                     {"check": check, "topic": topic, "platform": platform, "handle": h, "reason": reason,
+                      "expires_at": iso(expires)}, now)
+    return int(wid)
+
+
+def waiver_report(engine: Engine, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Every waiver with its state: ``active``, ``unused`` (never applied) or ``expired``."""
+    at = iso(now or utcnow())
+    out = []
+    with engine.connect() as conn:
+        for r in conn.execute(select(waivers).order_by(waivers.c.id)).mappings():
+            d = dict(r)
+            d["state"] = "expired" if d["expires_at"] <= at else ("unused" if d["uses"] == 0 else "active")
+            out.append(d)
+    return out
+
+
+def _apply_waivers(conn: Connection, result: Result, platform: str, handle: str, at: str
+                   ) -> tuple[list[str], list[str]]:
+    """Split finding topics into (still to review, waived); counts each waiver's use."""
+    w = waivers.c
+    active = conn.execute(select(waivers).where(and_(
+        w.expires_at > at, or_(w.platform == "*", w.platform == platform),
+        or_(w.handle == "*", w.handle == handle)))).mappings().all()
+    keep: list[str] = []
+    waived: list[str] = []
+    used: set[int] = set()
+    for f in result.findings:
+        hit = next((x for x in active if (x["check_code"] and x["check_code"] == f.check)
+                    or (x["topic"] and x["topic"] == f.topic)), None)
+        if hit is None:
+            keep.append(f.topic)
+        else:
+            waived.append(f"{f.check}:{hit['id']}")
+            used.add(hit["id"])
+    for wid in used:
+        conn.execute(update(waivers).where(w.id == wid).values(uses=w.uses + 1, last_used_at=at))
+    return sorted(set(keep)), waived
+
+
+# --- items --------------------------------------------------------------------------------------
+
+@dataclass
+class Item:
+    id: int
+    status: str
+    submitter: str
+    platform: str
+    handle: str
+    post_id: str | None
+    capacity: str
+    topics: list[str]
+    waived: list[str]
+    created_at: str
+    decided_at: str | None
+    expires_at: str | None
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    text: str = ""
+
+
+def needs_review(result: Result) -> bool:
+    return result.capacity.label == "official" or bool(result.findings)
+
+
+def submit(engine: Engine, post: Post, result: Result, submitter: str, now: datetime | None = None
+           ) -> tuple[int | None, bool]:
+    """Queue a draft if it is official-capacity or has findings left after waivers.
+
+    Returns (item id or None when no review is needed, True when newly queued).
+    """
+    if not submitter.strip():
+        raise StoreError("a submission needs --by (who submits)")
+    at = iso(now or utcnow())
+    pj = _enc.encode(post)
+    handle = post.account.handle.strip().lstrip("@").lower()
+    key = sha256_hex("\x00".join((post.platform, handle, post.id or "", post_hash(pj))).encode())
+    with engine.begin() as conn:
+        existing = conn.execute(select(review_items.c.id).where(review_items.c.idem_key == key)).scalar()
+        if existing is not None:
+            return int(existing), False
+        topics, waived = _apply_waivers(conn, result, post.platform, handle, at)
+        steps = route(topics, result.capacity.label)
+        if not steps:
+            if waived:
+                audit.record(conn, submitter, "review.waived", f"post:{post.platform}:{handle}:{post.id or '-'}",
+                             {"waived": waived}, now)
+            return None, False
+        cfg = {r.team: r for r in conn.execute(select(review_teams))}
+        iid = conn.execute(review_items.insert().values(
+            idem_key=key, submitter=submitter, platform=post.platform, handle=handle, post_id=post.id,
+            capacity=result.capacity.label, topics=";".join(topics), waived=";".join(waived), post_json=pj.decode(),
+            result_json=_enc.encode(result).decode(), status="pending", created_at=at)).inserted_primary_key[0]
+        conn.execute(review_steps.insert(), [
+            {"item_id": iid, "pos": i, "team": t, "mode": cfg[t].mode if t in cfg else "any", "status": "pending"}
+            for i, t in enumerate(steps)])
+        audit.record(conn, submitter, "review.submit", f"item:{iid}",
+                     {"steps": steps, "topics": topics, "waived": waived, "capacity": result.capacity.label}, now)
+    return int(iid), True
+
+
+def _load(conn: Connection, item_id: int) -> Any:
+    r = conn.execute(select(review_items).where(review_items.c.id == item_id)).first()
+    if r is None:
+        raise StoreError(f"no review item {item_id}")
+    return r
+
+
+def _current_step(conn: Connection, item_id: int) -> Any:
+    return conn.execute(select(review_steps).where(and_(review_steps.c.item_id == item_id,
+                                                         review_steps.c.status == "pending"))
+                        .order_by(review_steps.c.pos)).first()
+
+
+def _eligible(conn: Connection, team: str, submitter: str) -> list[str]:
+    names = conn.execute(select(reviewers.c.name).where(reviewers.c.team == team)).scalars().all()
+    return [n for n in names if n != submitter]
+
+
+def approve(engine: Engine, item_id: int, reviewer: str, note: str = "", now: datetime | None = None) -> str:
+    """Approve the item's current step; returns the item's status afterwards."""
+    at_dt = now or utcnow()
+    at = iso(at_dt)
+    with engine.begin() as conn:
+        item = _load(conn, item_id)
+        if item.status != "pending":
+            raise StoreError(f"item {item_id} is {item.status}, not pending")
+        if reviewer == item.submitter:
+            raise StoreError(f"{reviewer} submitted item {item_id} and cannot approve it (no self-approval)")
+        step = _current_step(conn, item_id)
+        eligible = _eligible(conn, step.team, item.submitter)
+        if reviewer not in eligible:
+            raise StoreError(f"{reviewer} is not a {step.team} reviewer; step {step.pos + 1} needs one of: "
+                             f"{', '.join(eligible) or '(nobody configured: onrecord review team ' + step.team + ')'}")
+        d = review_decisions.c
+        if conn.execute(select(d.id).where(and_(d.step_id == step.id, d.reviewer == reviewer))).first():
+            raise StoreError(f"{reviewer} has already approved step {step.pos + 1} of item {item_id}")
+        conn.execute(review_decisions.insert().values(item_id=item_id, step_id=step.id, reviewer=reviewer,
+                                                      decision="approve", note=note, at=at))
+        approved = set(conn.execute(select(d.reviewer).where(and_(d.step_id == step.id, d.decision == "approve")))
+                       .scalars())
+        done = step.mode == "any" or set(eligible) <= approved
+        status = "pending"
+        if done:
+            conn.execute(update(review_steps).where(review_steps.c.id == step.id).values(status="approved",
+                                                                                       done_at=at))
+            if _current_step(conn, item_id) is None:
+                ttl = _ttl(conn, item_id)
+                status = "approved"
+                conn.execute(update(review_items).where(review_items.c.id == item_id).values(
+                    status=status, decided_at=at, expires_at=iso(at_dt + timedelta(hours=ttl))))
+        audit.record(conn, reviewer, "review.approve", f"item:{item_id}",
+                     {"step": step.pos + 1, "team": step.team, "note": note, "step_done": done, "status": status},
+                     now)
+    return status
+
+
+def _ttl(conn: Connection, item_id: int) -> int:
+    teams_used = conn.execute(select(review_steps.c.team).where(review_steps.c.item_id == item_id)).scalars().all()
+    cfg = {r.team: r.ttl_hours for r in conn.execute(select(review_teams))}
+    return min(cfg.get(t, DEFAULT_TTL_HOURS) for t in teams_used)
+
+
+def reject(engine: Engine, item_id: int, reviewer: str, note: str, now: datetime | None = None) -> None:
+    """Reject the item at its current step; a note saying why is required."""
+    if not note.strip():
+        raise StoreError("a rejection needs a note saying why (--note)")
+    at = iso(now or utcnow())
+    with engine.begin() as conn:
+        item = _load(conn, item_id)
+        if item.status != "pending":
+            raise StoreError(f"item {item_id} is {item.status}, not pending")
+        if reviewer == item.submitter:
+            raise StoreError(f"{reviewer} submitted item {item_id}: withdraw it instead of rejecting")
+        step = _current_step(conn, item_id)
+        if reviewer not in _eligible(conn, step.team, item.submitter):
+            raise StoreError(f"{reviewer} is not a {step.team} reviewer")
+        conn.execute(review_decisions.insert().values(item_id=item_id, step_id=step.id, reviewer=reviewer,
+                                                      decision="reject", note=note, at=at))
+        conn.execute(update(review_steps).where(review_steps.c.id == step.id).values(status="rejected", done_at=at))
+        conn.execute(update(review_items).where(review_items.c.id == item_id).values(status="rejected",
+                                                                                   decided_at=at))
+        audit.record(conn, reviewer, "review.reject", f"item:{item_id}",
+                     {"step": step.pos + 1, "team": step.team, "note": note}, now)
+
+
+def effective_status(status: str, expires_at: str | None, now: datetime | None = None) -> str:
+    """An approval past its expiry reads as ``expired``: the draft needs approving again."""
+    if status == "approved" and expires_at and expires_at <= iso(now or utcnow()):
+        return "expired"
+    return status
+
+
+def get(engine: Engine, item_id: int, now: datetime | None = None) -> Item:
+    with engine.connect() as conn:
+        r = _load(conn, item_id)
+        item = _item(r, now)
+        item.steps = [dict(s) for s in conn.execute(select(review_steps).where(review_steps.c.item_id == item_id)
+                                                    .order_by(review_steps.c.pos)).mappings()]
+        item.decisions = [dict(d) for d in conn.execute(select(review_decisions).where(
+            review_decisions.c.item_id == item_id).order_by(review_decisions.c.id)).mappings()]
+    return item
+
+
+def _item(r: Any, now: datetime | None) -> Item:
+    post = msgspec.json.decode(r.post_json)
+    return Item(id=r.id, status=effective_status(r.status, r.expires_at, now), submitter=r.submitter,
+                platform=r.platform, handle=r.handle, post_id=r.post_id, capacity=r.capacity,
+                topics=[t for t in r.topics.split(";") if t], waived=[w for w in r.waived.split(";") if w],
+                created_at=r.created_at, decided_at=r.decided_at, expires_at=r.expires_at,
+                text=str(post.get("text", "")))
+
+
+def items(engine: Engine, status: str | None = None, now: datetime | None = None) -> list[Item]:
+    with engine.connect() as conn:
+        out = [_item(r, now) for r in conn.execute(select(review_items).order_by(review_items.c.id))]
+    return [i for i in out if status is None or i.status == status]
+
+
+def is_approved(engine: Engine, item_id: int, now: datetime | None = None) -> bool:
+    """True only for an approval that has not expired: what a publishing tool should ask."""
+    with engine.connect() as conn:
+        r = _load(conn, item_id)
+    return effective_status(r.status, r.expires_at, now) == "approved"
+
+
+def parse_expiry(value: str, now: datetime | None = None) -> datetime:
+    """'30d', '12h' or an ISO date/time."""
+    now = now or utcnow()
+    v = value.strip().lower()
+    if v[:-1].isdigit() and v[-1:] in ("d", "h"):
+        n = int(v[:-1])
+        return now + (timedelta(days=n) if v.endswith("d") else timedelta(hours=n))
+    dt = parse_time(value)
+    if dt is None:
+        raise StoreError(f"cannot read {value!r} as an expiry: use 30d, 12h or an ISO date")
+    return dt
