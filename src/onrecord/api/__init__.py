@@ -1,0 +1,42 @@
+"""The Python API: check posts or lines of JSON, the same way the CLI does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from onrecord.engine import Engine, UnknownCode
+from onrecord.formatters import Checked, Record, apply_safe_fixes
+from onrecord.model.decode import PostDecodeError, decode_post
+from onrecord.model.finding import InputError, Result
+from onrecord.model.post import Post
+
+
+def check_post(post: Post | str, engine: Engine | None = None, **context: object) -> Result:
+    """Check one post (a Post, or plain text) and return its result."""
+    eng = engine or Engine()
+    if isinstance(post, str):
+        import msgspec
+
+        post = msgspec.convert({"text": post, **context}, Post)
+    return eng.check(post)
+
+
+def check_lines(lines: Iterable[bytes | str], engine: Engine, fix: bool = False, first_line: int = 1) -> Iterator[Record]:
+    """Check JSON lines one by one, in order; a bad line becomes an InputError and the rest go on."""
+    for n, raw in enumerate(lines, start=first_line):
+        if not (raw.strip() if isinstance(raw, str) else raw.strip()):
+            continue
+        try:
+            post, warnings = decode_post(raw)
+            result = engine.check(post)
+        except PostDecodeError as e:
+            yield InputError(line=n, error=e.message, field=e.field)
+            continue
+        except UnknownCode as e:
+            yield InputError(line=n, error=str(e), field="$.code")
+            continue
+        result.warnings.extend(warnings)
+        yield Checked(line=n, post=post, result=result, fixed=apply_safe_fixes(post, result) if fix else None)
+
+
+__all__ = ["check_lines", "check_post"]
