@@ -67,7 +67,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("electoral", r"\b(?:has|got|have|gets?) my vote\b|\bmy vote (?:is|goes)\b|\bnot one vote\b", I),
         ("electoral", rf"\b(?:[Rr]e-?)?[Ee]lect(?:ing)? (?:{name}|{parties})\b", 0),
         ("electoral", rf"\b(?:[Kk]eep|[Ss]end|[Gg]et|[Pp]ut) {name} (?:back )?(?:to|into|in) (?:the )?(?:{offices})\b", 0),
-        ("electoral", r"\bthe only (?:real )?(?:choice|candidate|option) for\b|\bonly \w+ will\b", I),
+        ("electoral", r"\b(?:the )?(?:only|right|best|clear|obvious|real) (?:real )?(?:choice|candidate|option|pick) (?:for|in)\b|\bonly \w+ will\b", I),
         ("electoral", r"\b(?:proud(?:ly)?|honou?red|glad) to (?:support|endorse)\b|\bproudly endorses?\b", I),
         ("electoral", rf"\b(?:support|endorse)s? {name} for\b", 0),
         ("electoral", rf"{name} for (?:U\.S\. |US |State |County |City )?(?:{offices})\b", 0),

@@ -1,0 +1,5 @@
+"""``python -m onrecord`` runs the CLI."""
+
+from onrecord.cli.main import main
+
+main()
