@@ -8,7 +8,7 @@ then blanks the JSON of the disposed versions: their hashes stay, so the chain s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -112,7 +112,8 @@ def _prepared(post: Post, result: Result, jurisdiction: str | None) -> dict[str,
 
 
 def append(engine: Engine, items: Iterable[tuple[Post, Result]], actor: str, batch: int = 200,
-           now: datetime | None = None, jurisdiction: str | None = None) -> AppendStats:
+           now: datetime | None = None, jurisdiction: str | None = None,
+           on_batch: Callable[[AppendStats], None] | None = None) -> AppendStats:
     """Append posts with their results, ``batch`` per transaction; returns counts and the new head.
 
     A batch commits whole or not at all, so a killed import loses at most the batch in flight, and
@@ -125,8 +126,12 @@ def append(engine: Engine, items: Iterable[tuple[Post, Result]], actor: str, bat
         if len(buf) >= batch:
             _append_batch(engine, buf, actor, now, stats)
             buf = []
+            if on_batch:
+                on_batch(stats)
     if buf:
         _append_batch(engine, buf, actor, now, stats)
+        if on_batch:
+            on_batch(stats)
     if not stats.written and not stats.duplicates:
         stats.head_seq, stats.head_hash = head(engine)
     return stats

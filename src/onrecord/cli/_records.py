@@ -1,0 +1,119 @@
+"""Shared plumbing for the records commands (accounts, review, archive): --db, --format, --by, errors."""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import os
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, is_dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+import click
+import msgspec
+from rich.console import Console
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from onrecord.importers import RejectedRecord, UnusableInput, open_input
+from onrecord.model.post import Post
+from onrecord.store.chain import parse_time
+from onrecord.store.db import StoreError, open_engine
+
+F = TypeVar("F", bound=Callable[..., Any])
+FORMATS = ("human", "json", "jsonl")
+
+db_option = click.option("--db", "db", default=None, metavar="URL|PATH",
+                         help="Database: a SQLite path or postgresql:// URL (default $ONRECORD_DB, else ./onrecord.db).")
+format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="human", show_default=True,
+                             help="Output format.")
+
+
+def by_option(help_text: str = "Who is acting (recorded in the audit log).") -> Callable[[F], F]:
+    return click.option("--by", "by", default=None, metavar="NAME",
+                        help=help_text + " Default: $ONRECORD_USER, else the login name.")
+
+
+def actor(by: str | None) -> str:
+    name = by or os.environ.get("ONRECORD_USER") or getpass.getuser()
+    if not name.strip():
+        raise StoreError("say who is acting with --by")
+    return name.strip()
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print an error on stderr and exit with ``code`` (2: usage or input error)."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def handles_errors(fn: F) -> F:
+    """User mistakes and database trouble become one line on stderr and exit 2, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except StoreError as e:
+            fail(str(e))
+        except UnusableInput as e:
+            fail(f"cannot read the input: {e}")
+        except SQLAlchemyError as e:
+            fail(f"database error: {str(e).splitlines()[0]}")
+        except OSError as e:
+            fail(f"{e.strerror or e}: {e.filename or ''}".rstrip(": "))
+
+    return wrapper  # type: ignore[return-value]
+
+
+def engine(db: str | None) -> Engine:
+    return open_engine(db)
+
+
+def when(value: str | None, name: str, end_of_day: bool = False) -> datetime | None:
+    """Parse a --from/--to value; a bare date as --to means the end of that day."""
+    if value is None:
+        return None
+    dt = parse_time(value)
+    if dt is None:
+        raise StoreError(f"{name} {value!r} is not an ISO 8601 date or time")
+    if end_of_day and len(value.strip()) == 10:
+        dt = dt.replace(hour=23, minute=59, second=59, microsecond=999999)
+    return dt
+
+
+def plain(obj: Any) -> Any:
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return asdict(obj)
+    return obj
+
+
+def emit(fmt: str, data: Any, human: Callable[[Console], None], rows: list[Any] | None = None) -> None:
+    """json: one document; jsonl: one line per row (``rows``, else the document); human: Rich."""
+    if fmt == "json":
+        click.echo(msgspec.json.format(msgspec.json.encode(plain(data)), indent=2).decode())
+    elif fmt == "jsonl":
+        for r in rows if rows is not None else [data]:
+            click.echo(msgspec.json.encode(plain(r)).decode())
+    else:
+        human(Console(highlight=False, soft_wrap=True))
+
+
+def read_posts(path: str) -> Iterator[tuple[int, Post | RejectedRecord]]:
+    """Posts from any supported export (JSONL in the post contract, platform archives) with their order."""
+    if path == "-":
+        import tempfile
+
+        data = sys.stdin.buffer.read()
+        with tempfile.NamedTemporaryFile("wb", suffix=".jsonl", delete=False) as tmp:
+            tmp.write(data)
+        try:
+            yield from enumerate(open_input(tmp.name).items(), start=1)
+        finally:
+            os.unlink(tmp.name)
+        return
+    if not os.path.exists(path):
+        raise StoreError(f"no such file: {path}")
+    yield from enumerate(open_input(path).items(), start=1)

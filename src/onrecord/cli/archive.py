@@ -1,0 +1,394 @@
+"""``onrecord archive``: the tamper-evident records archive, retention, legal hold and FOI/OIA export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+import msgspec
+from rich.console import Console
+from rich.table import Table
+
+from onrecord.cli._records import (
+    actor,
+    by_option,
+    db_option,
+    emit,
+    engine,
+    fail,
+    format_option,
+    handles_errors,
+    read_posts,
+    when,
+)
+from onrecord.engine import Engine, UnknownCode
+from onrecord.importers import RejectedRecord
+from onrecord.model.finding import CAPACITIES, Result
+from onrecord.model.post import Post
+from onrecord.store import archive as arc
+from onrecord.store import audit
+from onrecord.store import export as exp
+from onrecord.store.accounts import JURISDICTIONS, Registry
+from onrecord.store.db import StoreError
+
+
+@click.group("archive")
+def command() -> None:
+    """Keep official-capacity posts as public records in a SHA-256 hash chain; export them for FOI/OIA."""
+
+
+def _engine_for(code: str | None) -> Engine:
+    try:
+        return Engine(default_code=code)
+    except UnknownCode as e:
+        raise StoreError(str(e)) from None
+    except (KeyError, ValueError) as e:
+        raise StoreError(f"cannot use code {code!r}: {e}") from None
+
+
+@command.command("add")
+@click.option("--input", "input_", required=True, metavar="PATH",
+              help="Posts: JSONL in the post contract, or a platform export the importers read; '-' for stdin.")
+@click.option("--all", "all_", is_flag=True, help="Archive every post, not only official-capacity ones.")
+@click.option("--code", default=None, help="Default code pack for posts that do not name one.")
+@click.option("--batch", default=200, show_default=True, type=click.IntRange(1, 100000),
+              help="Posts per transaction: a killed import loses at most the batch in flight.")
+@click.option("--progress", is_flag=True, help="Print the committed head after every batch (stderr).")
+@db_option
+@by_option()
+@format_option
+@handles_errors
+def add(input_: str, all_: bool, code: str | None, batch: int, progress: bool, db: str | None, by: str | None,
+        fmt: str) -> None:
+    """Check posts and archive the public records among them (result.archive), with their findings.
+
+    Re-running is safe: the same post (platform, account, id, content) is stored once; a changed post
+    becomes a new version, a deleted one a deletion version. Exit 2 if any input line was rejected.
+    """
+    eng = engine(db)
+    who = actor(by)
+    checker = _engine_for(code)
+    registry = Registry(eng)
+    counts = {"read": 0, "not_record": 0, "rejected": 0}
+
+    def items() -> Iterator[tuple[Post, Result]]:
+        for n, item in read_posts(input_):
+            if isinstance(item, RejectedRecord):
+                counts["rejected"] += 1
+                click.echo(f"{item.source}:{item.location}: {item.reason}", err=True)
+                continue
+            counts["read"] += 1
+            post = registry.apply(item)
+            try:
+                result = checker.check(post)
+            except UnknownCode as e:
+                counts["rejected"] += 1
+                click.echo(f"{input_}: item {n}: {e}", err=True)
+                continue
+            if result.archive or all_:
+                yield post, result
+            else:
+                counts["not_record"] += 1
+
+    def show(s: arc.AppendStats) -> None:
+        if progress:
+            click.echo(f"committed head={s.head_seq} written={s.written} duplicates={s.duplicates}", err=True)
+
+    stats = arc.append(eng, items(), who, batch=batch, on_batch=show)
+    data = {**counts, "added": stats.added, "edits": stats.edits, "deletes": stats.deletes,
+            "duplicates": stats.duplicates, "head_seq": stats.head_seq, "head_hash": stats.head_hash}
+
+    def human(con: Console) -> None:
+        con.print(f"{counts['read']} post(s) read: {stats.added} archived, {stats.edits} edit(s), "
+                  f"{stats.deletes} deletion(s), {stats.duplicates} already archived, "
+                  f"{counts['not_record']} not a public record"
+                  + (f", {counts['rejected']} rejected" if counts["rejected"] else ""))
+        con.print(f"chain head: entry {stats.head_seq} {stats.head_hash}")
+
+    emit(fmt, data, human)
+    if counts["rejected"]:
+        raise SystemExit(2)
+
+
+@command.command("verify")
+@click.option("--expect-head", default=None, metavar="HASH",
+              help="The head hash published earlier (a prefix is enough): also detects a truncated chain.")
+@db_option
+@format_option
+@handles_errors
+def verify(expect_head: str | None, db: str | None, fmt: str) -> None:
+    """Re-hash the whole archive chain and the audit log. Exit 1 naming the first bad entry."""
+    eng = engine(db)
+    rep = arc.verify(eng, expect_head=expect_head)
+    n_audit, audit_problems = audit.verify(eng)
+    ok = rep.ok and not audit_problems
+    data = {"ok": ok, "entries": rep.checked, "disposed": rep.disposed, "head_seq": rep.head_seq,
+            "head_hash": rep.head_hash, "first_bad": rep.first_bad, "problems": rep.problems,
+            "audit_entries": n_audit, "audit_problems": audit_problems}
+
+    def human(con: Console) -> None:
+        for p in rep.problems + audit_problems:
+            con.print(f"[red]FAIL[/] {p}")
+        if ok:
+            con.print(f"[green]OK[/] {rep.checked} archive entries ({rep.disposed} disposed), "
+                      f"{n_audit} audit entries; head: entry {rep.head_seq} {rep.head_hash}")
+
+    emit(fmt, data, human)
+    if not ok:
+        raise SystemExit(1)
+
+
+@command.command("head")
+@db_option
+@format_option
+@handles_errors
+def head(db: str | None, fmt: str) -> None:
+    """Print the chain head (seq and hash): publish it elsewhere to anchor the archive."""
+    seq, h = arc.head(engine(db))
+    emit(fmt, {"head_seq": seq, "head_hash": h}, lambda con: con.print(f"{seq} {h}"))
+
+
+def _entry_view(e: dict[str, Any]) -> dict[str, Any]:
+    d = arc.header(e)
+    d["entry_hash"] = e["entry_hash"]
+    d["post"] = msgspec.json.decode(e["post_json"]) if e["post_json"] else None
+    d["result"] = msgspec.json.decode(e["result_json"]) if e["result_json"] else None
+    return d
+
+
+@command.command("list")
+@click.option("--from", "start", default=None, metavar="DATE", help="Posted on or after (ISO 8601).")
+@click.option("--to", "end", default=None, metavar="DATE", help="Posted on or before (ISO 8601).")
+@click.option("--account", default=None, help="Account handle.")
+@click.option("--query", default=None, help="Text the post contains (case-insensitive).")
+@click.option("--record", default=None, help="One record key: all its versions.")
+@db_option
+@format_option
+@handles_errors
+def list_(start: str | None, end: str | None, account: str | None, query: str | None, record: str | None,
+          db: str | None, fmt: str) -> None:
+    """List archived entries (every version; disposal entries with --record)."""
+    kinds = tuple(arc.KINDS) if record else ("record", "edit", "delete")
+    rows = [_entry_view(e) for e in arc.entries(engine(db), when(start, "--from"), when(end, "--to", True),
+                                                account, query, kinds=kinds, record=record)]
+
+    def human(con: Console) -> None:
+        t = Table("seq", "record", "v", "kind", "posted", "capacity", "findings", "text")
+        for d in rows:
+            text = (d["post"] or {}).get("text", "[disposed]")
+            nf = len((d["result"] or {}).get("findings", [])) if isinstance(d["result"], dict) else 0
+            t.add_row(str(d["seq"]), d["record_key"], str(d["version"]), d["kind"], d["posted_at"] or "",
+                      d["capacity"], str(nf), text[:60])
+        con.print(t)
+        con.print(f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'}")
+
+    emit(fmt, rows, human, rows)
+
+
+@command.command("export")
+@click.option("--from", "start", default=None, metavar="DATE", help="Posted on or after (ISO 8601).")
+@click.option("--to", "end", default=None, metavar="DATE", help="Posted on or before (ISO 8601; a date includes the day).")
+@click.option("--account", default=None, help="Account handle.")
+@click.option("--query", default=None, help="Text the post contains (case-insensitive).")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="New or empty directory for the bundle.")
+@db_option
+@by_option()
+@format_option
+@handles_errors
+def export(start: str | None, end: str | None, account: str | None, query: str | None, out: Path, db: str | None,
+           by: str | None, fmt: str) -> None:
+    """Write an FOI/OIA bundle: records.jsonl, records.csv, index.html and manifest.json (SHA-256s, chain head)."""
+    eng = engine(db)
+    who = actor(by)
+    meta = exp.export(eng, out, when(start, "--from"), when(end, "--to", True), account, query)
+    with eng.begin() as conn:
+        audit.record(conn, who, "archive.export", f"bundle:{out}",
+                     {"query": meta["query"], "count": meta["count"], "manifest_sha256": meta["manifest_sha256"]})
+    data = {"out": str(out), "count": meta["count"], "head_seq": meta["chain"]["head_seq"],
+            "head_hash": meta["chain"]["head_hash"], "manifest_sha256": meta["manifest_sha256"]}
+
+    def human(con: Console) -> None:
+        con.print(f"{meta['count']} entries written to {out}")
+        con.print(f"manifest.json SHA-256 {meta['manifest_sha256']} (give this to the requester separately)")
+        con.print(f"chain head: entry {meta['chain']['head_seq']} {meta['chain']['head_hash']}")
+
+    emit(fmt, data, human)
+
+
+@command.command("verify-bundle")
+@click.argument("bundle", type=click.Path(path_type=Path))
+@click.option("--manifest-sha256", default=None, metavar="HASH", help="The manifest hash given with the bundle.")
+@format_option
+@handles_errors
+def verify_bundle(bundle: Path, manifest_sha256: str | None, fmt: str) -> None:
+    """Check an export bundle offline (no database). Exit 1 when anything does not match."""
+    if not bundle.is_dir():
+        fail(f"{bundle} is not a directory")
+    meta, problems = exp.verify_bundle(bundle)
+    if meta is not None and manifest_sha256:
+        import hashlib
+
+        got = hashlib.sha256((bundle / "manifest.json").read_bytes()).hexdigest()
+        if not got.startswith(manifest_sha256.lower()):
+            problems.append(f"manifest.json SHA-256 is {got}, not the expected {manifest_sha256}")
+    data = {"ok": not problems, "problems": problems, "count": meta.get("count") if meta else None,
+            "head_hash": meta["chain"]["head_hash"] if meta else None}
+
+    def human(con: Console) -> None:
+        for p in problems:
+            con.print(f"[red]FAIL[/] {p}")
+        if not problems and meta:
+            con.print(f"[green]OK[/] {meta['count']} entries, {len(meta['files'])} files; "
+                      f"chain head at export: entry {meta['chain']['head_seq']} {meta['chain']['head_hash']}")
+
+    emit(fmt, data, human)
+    if problems:
+        raise SystemExit(1)
+
+
+# --- retention and legal hold -------------------------------------------------------------------
+
+@command.group("retention")
+def retention() -> None:
+    """How long records are kept, per capacity and jurisdiction."""
+
+
+@retention.command("set")
+@click.option("--capacity", type=click.Choice(CAPACITIES), required=True)
+@click.option("--jurisdiction", type=click.Choice([*JURISDICTIONS, "*"]), default="*", show_default=True)
+@click.option("--years", type=click.IntRange(0), default=None, help="Years to keep; omit with --permanent.")
+@click.option("--permanent", is_flag=True, help="Keep forever.")
+@click.option("--authority", default="", help="The disposal authority or schedule, e.g. 'GDA 7 class 2.1'.")
+@db_option
+@by_option()
+@handles_errors
+def retention_set(capacity: str, jurisdiction: str, years: int | None, permanent: bool, authority: str,
+                  db: str | None, by: str | None) -> None:
+    """Set a retention rule (the exact jurisdiction's rule wins over '*'; no rule keeps records forever)."""
+    if (years is None) == (not permanent):
+        fail("give either --years N or --permanent")
+    arc.set_rule(engine(db), capacity, jurisdiction, None if permanent else years, authority, actor(by))
+    click.echo(f"retention {capacity}/{jurisdiction}: {'permanent' if permanent else f'{years} years'}")
+
+
+@retention.command("list")
+@db_option
+@format_option
+@handles_errors
+def retention_list(db: str | None, fmt: str) -> None:
+    """List retention rules."""
+    rules = arc.rules(engine(db))
+
+    def human(con: Console) -> None:
+        t = Table("capacity", "jurisdiction", "years", "authority")
+        for r in rules:
+            t.add_row(r.capacity, r.jurisdiction, "permanent" if r.years is None else str(r.years), r.authority)
+        con.print(t)
+
+    emit(fmt, rules, human, list(rules))
+
+
+@command.group("hold")
+def hold() -> None:
+    """Legal holds: records under hold cannot be disposed of."""
+
+
+@hold.command("place")
+@click.option("--record", default=None, help="A record key (see 'archive list').")
+@click.option("--account", default=None, help="Every record of an account handle.")
+@click.option("--reason", required=True)
+@db_option
+@by_option()
+@handles_errors
+def hold_place(record: str | None, account: str | None, reason: str, db: str | None, by: str | None) -> None:
+    """Place a legal hold."""
+    hid = arc.place_hold(engine(db), actor(by), reason, record, account)
+    click.echo(f"hold {hid} placed")
+
+
+@hold.command("release")
+@click.argument("hold_id", type=int)
+@db_option
+@by_option()
+@handles_errors
+def hold_release(hold_id: int, db: str | None, by: str | None) -> None:
+    """Release a legal hold."""
+    arc.release_hold(engine(db), hold_id, actor(by))
+    click.echo(f"hold {hold_id} released")
+
+
+@hold.command("list")
+@click.option("--all", "all_", is_flag=True, help="Include released holds.")
+@db_option
+@format_option
+@handles_errors
+def hold_list(all_: bool, db: str | None, fmt: str) -> None:
+    """List legal holds."""
+    rows = arc.holds(engine(db), active_only=not all_)
+
+    def human(con: Console) -> None:
+        t = Table("id", "record", "account", "reason", "placed by", "placed", "released")
+        for h in rows:
+            t.add_row(str(h["id"]), h["record_key"] or "", h["account"] or "", h["reason"], h["placed_by"],
+                      h["placed_at"], h["released_at"] or "")
+        con.print(t)
+
+    emit(fmt, rows, human, rows)
+
+
+@command.command("dispose")
+@click.option("--dry-run", is_flag=True, help="Only say what is due and what a hold blocks.")
+@click.option("--record", default=None, help="Only this record key.")
+@click.option("--now", "now_", default=None, hidden=True, help="Pretend it is this time (for testing rules).")
+@db_option
+@by_option()
+@format_option
+@handles_errors
+def dispose(dry_run: bool, record: str | None, now_: str | None, db: str | None, by: str | None, fmt: str) -> None:
+    """Dispose of records past their retention period, except those under legal hold.
+
+    Disposal appends a 'dispose' entry to the chain and blanks the content; hashes stay, so verify passes.
+    Exit 1 when a hold blocked a disposal that was due.
+    """
+    eng = engine(db)
+    now = when(now_, "--now")
+    plan = arc.plan_disposal(eng, now) if dry_run else arc.dispose(eng, actor(by), now, record)
+    if dry_run and record:
+        plan.due = [i for i in plan.due if i["record_key"] == record]
+        plan.held = [i for i in plan.held if i["record_key"] == record]
+    data = {"dry_run": dry_run, "disposed" if not dry_run else "due": plan.due, "held": plan.held}
+
+    def human(con: Console) -> None:
+        verb = "due" if dry_run else "disposed"
+        for i in plan.due:
+            con.print(f"{verb}: {i['record_key']} ({i['years']} years, {i['authority'] or 'no authority named'})")
+        for i in plan.held:
+            con.print(f"[yellow]blocked by legal hold {i['hold']}[/]: {i['record_key']}")
+        con.print(f"{len(plan.due)} {verb}, {len(plan.held)} blocked by a legal hold")
+
+    emit(fmt, data, human)
+    if plan.held:
+        raise SystemExit(1)
+
+
+@command.command("log")
+@click.option("--actor", "who", default=None, help="Only this actor's actions.")
+@click.option("--object", "obj", default=None, help="Only this object (prefix), e.g. 'item:3'.")
+@click.option("--limit", type=click.IntRange(1), default=None)
+@db_option
+@format_option
+@handles_errors
+def log(who: str | None, obj: str | None, limit: int | None, db: str | None, fmt: str) -> None:
+    """Show the append-only audit log of every action on the records store."""
+    rows = audit.entries(engine(db), who, obj, limit)
+
+    def human(con: Console) -> None:
+        t = Table("seq", "when", "who", "action", "object", "detail")
+        for r in rows:
+            t.add_row(str(r.seq), r.at, r.actor, r.action, r.object, msgspec.json.encode(r.detail).decode()[:80])
+        con.print(t)
+
+    emit(fmt, rows, human, list(rows))
