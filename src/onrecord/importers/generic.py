@@ -1,0 +1,229 @@
+"""Generic inputs: JSONL in the post contract, and CSV with a column mapping."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from onrecord.importers.base import (
+    READ_ERRORS,
+    Item,
+    RejectedRecord,
+    excerpt,
+    from_iso,
+    from_unix,
+    iso_utc,
+    to_int,
+)
+from onrecord.importers.sniff import Plan
+from onrecord.model.decode import PostDecodeError, decode_post
+from onrecord.model.post import Account, Circumstances, Metrics, Post
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # long posts in one field are normal
+
+
+def _norm(h: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", h.lower())
+
+
+# Post field -> column names tried when no mapping names the column (normalised: lower case, no punctuation).
+DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "text": ("text", "fulltext", "content", "body", "message", "post", "tweet", "posttext"),
+    "id": ("id", "idstr", "postid", "tweetid", "statusid"),
+    "posted_at": ("postedat", "createdat", "date", "timestamp", "time", "datetime", "published"),
+    "platform": ("platform", "network", "site"),
+    "handle": ("handle", "account", "screenname", "username", "user", "author"),
+    "display_name": ("displayname", "name"),
+    "url": ("url", "permalink", "link"),
+    "likes": ("likes", "favoritecount", "likecount", "favorites"),
+    "shares": ("shares", "retweetcount", "retweets", "reposts", "sharecount"),
+    "replies": ("replies", "replycount"),
+    "in_reply_to": ("inreplyto", "replyto"),
+    "action": ("action", "type"),
+}
+PLATFORMS = {"x", "mastodon", "bluesky", "linkedin", "facebook", "instagram", "threads", "other"}
+
+
+def parse_time(value: str) -> str | None:
+    """A timestamp in the usual export spellings (ISO 8601, ``YYYY-MM-DD HH:MM:SS`` as UTC, Unix seconds)."""
+    v = value.strip()
+    if not v:
+        return None
+    if v.isdigit():
+        return from_unix(v[:10] if len(v) > 11 else v)  # milliseconds → seconds
+    iso = from_iso(v.replace(" UTC", "Z"))
+    if iso:
+        return iso
+    for fmt in (
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d",
+        "%m/%d/%Y %H:%M",
+        "%m/%d/%Y",
+        "%a %b %d %H:%M:%S %z %Y",
+    ):
+        try:
+            d = datetime.strptime(v, fmt)
+        except ValueError:
+            continue
+        return iso_utc(d if d.tzinfo else d.replace(tzinfo=UTC))
+    return None
+
+
+def csv_rows(f: IO[bytes], source: str) -> Iterator[tuple[int, dict[str, str]] | RejectedRecord]:
+    """Rows of a CSV as dicts keyed by the header, with line numbers; bad rows become RejectedRecords.
+
+    Multi-line quoted fields are fine. Backslash-escaped quotes (LinkedIn ``Comments.csv``) are
+    understood when the file uses them. Bytes that are not UTF-8 reject that row, not the file.
+    """
+    buf: Any = f if hasattr(f, "peek") else io.BufferedReader(f)
+    head = buf.peek(65536)[:65536]
+    escape = "\\" if b'\\"' in head else None
+    text = io.TextIOWrapper(buf, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    first = text.readline()
+    delim = "\t" if first.count("\t") > first.count(",") else ","
+    header = next(csv.reader([first], delimiter=delim, escapechar=escape), [])
+    reader = csv.reader(text, delimiter=delim, escapechar=escape, doublequote=True, strict=False)
+    line = 1
+    while True:
+        start = line + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            line = reader.line_num + 1
+            yield RejectedRecord(source=source, location=f"line {start}", reason=f"broken CSV row: {e}")
+            continue
+        except READ_ERRORS as e:
+            yield RejectedRecord(
+                source=source, location=f"line {start}", reason=f"damaged file ({e}); the rest is lost"
+            )
+            return
+        line = reader.line_num + 1
+        if not any(c.strip() for c in row):
+            continue
+        joined = "\x1f".join(row)
+        if any("\udc80" <= ch <= "\udcff" for ch in joined):
+            bad = next(i for i, ch in enumerate(joined) if "\udc80" <= ch <= "\udcff")
+            yield RejectedRecord(
+                source=source,
+                location=f"line {start}",
+                reason=f"not UTF-8 text (byte 0x{ord(joined[bad]) - 0xDC00:02X}); re-save the file as UTF-8",
+                raw=excerpt(joined.encode("utf-8", "surrogateescape")),
+            )
+            continue
+        if len(row) != len(header):
+            yield RejectedRecord(
+                source=source,
+                location=f"line {start}",
+                reason=f"{len(row)} fields where the header has {len(header)} (broken quoting?)",
+                raw=excerpt(joined),
+            )
+            continue
+        yield start, dict(zip(header, row, strict=True))
+
+
+def column_map(header: list[str], mapping: dict[str, str] | None) -> dict[str, str]:
+    """Post field → actual column name, from the user's mapping first, then the usual names."""
+    by_norm = {_norm(h): h for h in header}
+    out: dict[str, str] = {}
+    for fld, names in DEFAULT_COLUMNS.items():
+        if mapping and fld in mapping:
+            col = by_norm.get(_norm(mapping[fld]))
+            if col is not None:
+                out[fld] = col
+            continue
+        for n in names:
+            if n in by_norm:
+                out[fld] = by_norm[n]
+                break
+    return out
+
+
+def _csv_post(row: dict[str, str], cols: dict[str, str], line: int) -> Post:
+    def get(fld: str) -> str:
+        c = cols.get(fld)
+        return row.get(c, "").strip() if c else ""
+
+    if "text" not in cols:
+        raise ValueError("no text column (map one with --map text=COLUMN)")
+    text = row.get(cols["text"], "")
+    raw_time = get("posted_at")
+    at = parse_time(raw_time) if raw_time else None
+    if raw_time and at is None:
+        raise ValueError(f"unreadable date {raw_time!r} in column {cols['posted_at']!r}")
+    platform = get("platform").lower() or "other"
+    action = get("action").lower()
+    reply = get("in_reply_to") or None
+    likes, shares, replies = to_int(get("likes")), to_int(get("shares")), to_int(get("replies"))
+    return Post(
+        id=get("id") or f"line-{line}",
+        text=text,
+        action=action if action in ("post", "reply", "share") else ("reply" if reply else "post"),  # type: ignore[arg-type]
+        platform=platform if platform in PLATFORMS else "other",  # type: ignore[arg-type]
+        account=Account(handle=get("handle"), display_name=get("display_name")),
+        circumstances=Circumstances(posted_at=at),
+        in_reply_to=reply,
+        url=get("url") or None,
+        metrics=Metrics(likes=likes, shares=shares, replies=replies)
+        if (likes, shares, replies) != (None,) * 3
+        else None,
+    )
+
+
+def _read_csv(plan: Plan, member: str) -> Iterator[Item]:
+    src = plan.container.label(member)
+    with plan.container.open(member) as f:
+        cols: dict[str, str] | None = None
+        for r in csv_rows(f, src):
+            if isinstance(r, RejectedRecord):
+                yield r
+                continue
+            line, row = r
+            if cols is None:
+                cols = column_map(list(row), plan.csv_map)
+            try:
+                yield _csv_post(row, cols, line)
+            except ValueError as e:
+                yield RejectedRecord(source=src, location=f"line {line}", reason=str(e), raw=excerpt(row))
+
+
+def _read_jsonl(plan: Plan, member: str) -> Iterator[Item]:
+    src = plan.container.label(member)
+    with plan.container.open(member) as f:
+        n = 0
+        try:
+            for n, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    post, _warnings = decode_post(line.decode("utf-8-sig") if n == 1 else line)
+                except UnicodeDecodeError as e:
+                    yield RejectedRecord(
+                        source=src, location=f"line {n}", reason=f"not UTF-8 text (byte {e.start})", raw=excerpt(line)
+                    )
+                    continue
+                except PostDecodeError as e:
+                    where = f" at {e.field}" if e.field else ""
+                    yield RejectedRecord(
+                        source=src, location=f"line {n}", reason=f"{e.message}{where}", raw=excerpt(line)
+                    )
+                    continue
+                yield post
+        except READ_ERRORS as e:
+            yield RejectedRecord(source=src, location=f"line {n + 1}", reason=f"damaged file ({e}); the rest is lost")
+
+
+def read(plan: Plan) -> Iterator[Item]:
+    """Every JSONL line and CSV row in the input, in member order."""
+    for m in plan.of("generic:jsonl", "generic:csv"):
+        if plan.kinds[m] == "generic:jsonl":
+            yield from _read_jsonl(plan, m)
+        else:
+            yield from _read_csv(plan, m)
