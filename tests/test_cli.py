@@ -1,0 +1,117 @@
+"""The command line as a user meets it: exit codes, formats, bad input, packs, explain."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from onrecord.cli.main import cli
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "posts.jsonl"
+
+
+def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    r = CliRunner().invoke(cli, list(args), input=input)
+    return r.exit_code, r.stdout, r.stderr
+
+
+def test_single_post_exit_codes() -> None:
+    code, out, _ = run("check", "Tomatoes are ripe!", "--account-kind", "personal", "--jurisdiction", "US")
+    assert code == 0 and "allowed" in out
+    code, out, _ = run("check", "Vote for Dana Park for Governor!", "--account-kind", "official", "--jurisdiction", "US")
+    assert code == 1 and "NOT ALLOWED" in out and "PO03" in out
+
+
+def test_context_flags_change_the_verdict() -> None:
+    base = ["check", "Dana Park has my vote for Governor.", "--account-kind", "personal", "--jurisdiction", "US",
+            "--role", "employee", "--restriction", "less_restricted", "--format", "json"]
+    off, on = run(*base, "--on-duty", "no"), run(*base, "--on-duty", "yes")
+    assert off[0] == 0 and on[0] == 1
+    assert json.loads(on[1])["results"][0]["findings"][0]["topic"] == "partisan_activity_on_duty"
+
+
+def test_input_file_keeps_order_and_skips_bad_lines(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"id": "a", "text": "Tomatoes!"}),
+        "{not json",
+        json.dumps({"id": "c", "text": "hi", "account": {"kind": "boss"}}),
+        json.dumps({"id": "d", "text": "hi", "code": "no-such-code"}),
+        json.dumps({"id": "e", "text": "Chip in $5 for Dana Park for Senate https://secure.actblue.com/x", "extra": 1}),
+    ]
+    f = tmp_path / "in.jsonl"
+    f.write_text("\n".join(lines) + "\n")
+    code, out, err = run("check", "--input", str(f), "--format", "jsonl")
+    assert code == 2  # input errors win over breaches
+    assert [json.loads(x)["id"] for x in out.splitlines()] == ["a", "e"]
+    assert "line 2: input error" in err
+    assert "line 3: input error at $.account.kind" in err
+    assert "line 4: input error at $.code" in err and "no-such-code" in err
+    assert "line 5: warning: unknown field 'extra' ignored" in err
+
+
+def test_stdin_and_contract_fields() -> None:
+    post = {"id": "x1", "text": "Our office is closed Monday.", "account": {"kind": "official"}, "jurisdiction": "US"}
+    code, out, _ = run("check", "--input", "-", "--format", "jsonl", input=json.dumps(post) + "\n")
+    r = json.loads(out)
+    assert code == 0
+    assert set(r) >= {"id", "code", "capacity", "allowed", "review_required", "archive", "findings"}
+    assert r["archive"] is True and r["capacity"]["label"] == "official"
+    assert abs(sum(r["capacity"]["scores"].values()) - 1) < 1e-3
+
+
+def test_sarif_output() -> None:
+    code, out, _ = run("check", "Vote for Dana Park for Governor!", "--account-kind", "official", "--jurisdiction", "US", "--format", "sarif")
+    doc = json.loads(out)
+    assert code == 1 and doc["version"] == "2.1.0"
+    res = doc["runs"][0]["results"]
+    assert res and res[0]["level"] == "error" and res[0]["properties"]["clauses"]
+
+
+def test_select_and_ignore() -> None:
+    args = ["check", "Vote for Dana Park for Governor!", "--account-kind", "official", "--jurisdiction", "US", "--format", "json"]
+    _, out, _ = run(*args, "--ignore", "political")
+    assert all(not f["check"].startswith("PO") for f in json.loads(out)["results"][0]["findings"])
+    code, _, err = run(*args, "--select", "ZZ99")
+    assert code == 2 and "unknown check selector" in err
+
+
+def test_unknown_code_is_a_usage_error() -> None:
+    code, _, err = run("check", "hi", "--code", "Martian Code")
+    assert code == 2 and "unknown code" in err
+
+
+def test_code_alias_accepted() -> None:
+    code, out, _ = run("check", "hi", "--code", "Hatch Act", "--format", "json")
+    assert code == 0 and json.loads(out)["results"][0]["code"] == "us-federal"
+
+
+def test_codes_list_show_validate(tmp_path: Path) -> None:
+    code, out, _ = run("codes", "list", "--format", "json")
+    ids = {p["id"] for p in json.loads(out)}
+    assert {"us-federal", "us-congress", "uk-civil-service", "nz-public-sector"} <= ids
+    code, out, _ = run("codes", "show", "Hatch Act", "--format", "json")
+    assert code == 0 and json.loads(out)["id"] == "us-federal"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("pack: 1\nid: acme\ntitle: ACME\njurisdiction: US\nextends: us-federal\nadd:\n  - id: x1\n    title: t\n"
+                   "    summary: s\n    url: https://example.org\n    topics: [personal_data]\n    severity: {official: fatal}\n")
+    code, _, err = run("codes", "validate", str(bad))
+    assert code == 2 and f"{bad}:12" in err and "add[0].severity.official" in err
+
+
+def test_explain() -> None:
+    code, out, _ = run("explain", "PO01", "--code", "us-federal")
+    assert code == 0 and "734.303" in out
+    code, out, _ = run("explain", "--list")
+    assert "PO01" in out and "political.solicitation" in out
+
+
+def test_main_command_on_examples_as_a_subprocess() -> None:
+    p = subprocess.run([sys.executable, "-m", "onrecord", "check", "--input", str(EXAMPLES)], capture_output=True, text=True)
+    assert p.returncode == 2  # the examples deliberately include one broken line
+    assert "line 12: input error at $.account.kind" in p.stderr
+    assert "Traceback" not in p.stderr
+    assert len(p.stdout.splitlines()) == 11
