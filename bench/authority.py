@@ -16,7 +16,19 @@ from pathlib import Path
 
 from _shared import data_file
 
-INPUT_FIELDS = ("id", "jurisdiction", "code", "action", "text", "comment", "links", "platform", "account", "author", "circumstances")
+INPUT_FIELDS = (
+    "id",
+    "jurisdiction",
+    "code",
+    "action",
+    "text",
+    "comment",
+    "links",
+    "platform",
+    "account",
+    "author",
+    "circumstances",
+)
 
 
 def main() -> None:
@@ -52,8 +64,17 @@ def main() -> None:
         j["verdict"] += ok_v
         j["capacity"] += ok_c
         if not (ok_v and ok_c):
-            misses.append((c["id"], exp["allowed"], r["allowed"], exp["capacity"], r["capacity"]["label"],
-                           sorted(exp["breach_topics"]), sorted(got_topics)))
+            misses.append(
+                (
+                    c["id"],
+                    exp["allowed"],
+                    r["allowed"],
+                    exp["capacity"],
+                    r["capacity"]["label"],
+                    sorted(exp["breach_topics"]),
+                    sorted(got_topics),
+                )
+            )
     n = len(cases)
     print(f"authority cases: {n} ({src})")
     print(f"verdict accuracy (allowed vs not): {verdict / n:.3f} ({verdict}/{n})   target >= 0.90")

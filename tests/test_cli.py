@@ -27,8 +27,20 @@ def test_single_post_exit_codes() -> None:
 
 
 def test_context_flags_change_the_verdict() -> None:
-    base = ["check", "Dana Park has my vote for Governor.", "--account-kind", "personal", "--jurisdiction", "US",
-            "--role", "employee", "--restriction", "less_restricted", "--format", "json"]
+    base = [
+        "check",
+        "Dana Park has my vote for Governor.",
+        "--account-kind",
+        "personal",
+        "--jurisdiction",
+        "US",
+        "--role",
+        "employee",
+        "--restriction",
+        "less_restricted",
+        "--format",
+        "json",
+    ]
     off, on = run(*base, "--on-duty", "no"), run(*base, "--on-duty", "yes")
     assert off[0] == 0 and on[0] == 1
     assert json.loads(on[1])["results"][0]["findings"][0]["topic"] == "partisan_activity_on_duty"
@@ -64,7 +76,9 @@ def test_stdin_and_contract_fields() -> None:
 
 
 def test_sarif_output() -> None:
-    code, out, _ = run("check", "Vote for Dana Park for Governor!", "--account-kind", "official", "--jurisdiction", "US", "--format", "sarif")
+    code, out, _ = run(
+        "check", "Vote for Dana Park for Governor!", "--account-kind", "official", "--jurisdiction", "US", "--format", "sarif"
+    )
     doc = json.loads(out)
     assert code == 1 and doc["version"] == "2.1.0"
     res = doc["runs"][0]["results"]
@@ -96,8 +110,10 @@ def test_codes_list_show_validate(tmp_path: Path) -> None:
     code, out, _ = run("codes", "show", "Hatch Act", "--format", "json")
     assert code == 0 and json.loads(out)["id"] == "us-federal"
     bad = tmp_path / "bad.yaml"
-    bad.write_text("pack: 1\nid: acme\ntitle: ACME\njurisdiction: US\nextends: us-federal\nadd:\n  - id: x1\n    title: t\n"
-                   "    summary: s\n    url: https://example.org\n    topics: [personal_data]\n    severity: {official: fatal}\n")
+    bad.write_text(
+        "pack: 1\nid: acme\ntitle: ACME\njurisdiction: US\nextends: us-federal\nadd:\n  - id: x1\n    title: t\n"
+        "    summary: s\n    url: https://example.org\n    topics: [personal_data]\n    severity: {official: fatal}\n"
+    )
     code, _, err = run("codes", "validate", str(bad))
     assert code == 2 and f"{bad}:12" in err and "add[0].severity.official" in err
 

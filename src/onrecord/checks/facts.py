@@ -22,13 +22,20 @@ _PARTISAN_SOURCE = re.compile(
 )
 _SUBORDINATE = re.compile(r"\bsubordinates?\b|\breports? to (?:the author|her|him|them)\b|\bdirect reports?\b", re.IGNORECASE)
 _HANDLE = re.compile(r"@\w+")
-_GOV_DEVICE = re.compile(r"\bgovernment(?:-issued)? (?:computer|laptop|phone|mobile|device|email)\b|\bofficial (?:\w+ )?account\b", re.I)
+_GOV_DEVICE = re.compile(
+    r"\bgovernment(?:-issued)? (?:computer|laptop|phone|mobile|device|email)\b|\bofficial (?:\w+ )?account\b", re.I
+)
 _NOT_AUTHORISED = re.compile(r"\bnot (?:been )?authori[sz]ed\b|\bhas not authori[sz]ed\b", re.IGNORECASE)
 _PAID = re.compile(r"\bpaid partnership\b|\bsponsored\b|\bformer employer\b|\bpaid (?:post|promotion)\b", re.IGNORECASE)
 _ALREADY_PUBLIC = re.compile(r"\balready (?:been )?(?:published|public|announced|released)\b", re.IGNORECASE)
-_UNPUBLISHED = re.compile(r"\b(?:unpublished|not (?:yet )?(?:been )?(?:published|announced|public)|confidential|embargoed)\b", re.I)
-_OWN_AREA = re.compile(r"\bworks? (?:in|on|for) the (?:department|ministry|agency|policy|team|programme|program)\b[^.]*\b(?:serves|attacked|criticised|criticized|being)\b|"
-                       r"\bworks on the [\w ]+ (?:being attacked|policy)\b", re.IGNORECASE)
+_UNPUBLISHED = re.compile(
+    r"\b(?:unpublished|not (?:yet )?(?:been )?(?:published|announced|public)|confidential|embargoed)\b", re.I
+)
+_OWN_AREA = re.compile(
+    r"\bworks? (?:in|on|for) the (?:department|ministry|agency|policy|team|programme|program)\b[^.]*\b(?:serves|attacked|criticised|criticized|being)\b|"
+    r"\bworks on the [\w ]+ (?:being attacked|policy)\b",
+    re.IGNORECASE,
+)
 _FAMILY = re.compile(r"\b(?:family|close friends?|relative|father|mother|sister|brother|spouse|son|daughter)\b", re.I)
 
 

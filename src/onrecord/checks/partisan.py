@@ -53,9 +53,9 @@ def partisan_content(ctx: CheckContext, fields: tuple[str, ...] | None = None) -
     fs = fields or content_fields(ctx)
     sig = ctx.signals
     facts = Facts(ctx.post)
-    if ctx.post.circumstances.election_period is False and sig.has("election_result", fields=fs):
-        if not sig.has("donation_ask", "donation_link", fields=fs):
-            return None
+    decided = ctx.post.circumstances.election_period is False and sig.has("election_result", fields=fs)
+    if decided and not sig.has("donation_ask", "donation_link", fields=fs):
+        return None
     strong = sig.of(*STRONG, fields=fs)
     if strong:
         return PartisanContent(f"campaign or electoral language ('{strong[0].text}')", span_of(strong[0]), True)

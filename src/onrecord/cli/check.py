@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, Any
 
 import click
 import msgspec
@@ -26,7 +27,7 @@ def _tri(v: str | None) -> bool | None:
     return None if v is None else v == "yes"
 
 
-def _single_post(text: str, opts: dict[str, object]) -> bytes:
+def _single_post(text: str, opts: dict[str, Any]) -> bytes:
     post = {
         "id": "cli",
         "text": text,
@@ -35,13 +36,22 @@ def _single_post(text: str, opts: dict[str, object]) -> bytes:
         "platform": opts["platform"],
         "jurisdiction": opts["jurisdiction"],
         "account": {"kind": opts["account_kind"], "bio": opts["bio"] or "", "handle": opts["handle"] or ""},
-        "author": {"role": opts["role"], "restriction": opts["restriction"], "title": opts["title"] or "",
-                   "organisation": opts["organisation"] or "", "policy_area": opts["policy_area"] or ""},
-        "circumstances": {"on_duty": _tri(opts["on_duty"]), "in_workplace": _tri(opts["in_workplace"]),  # type: ignore[arg-type]
-                          "government_device": _tri(opts["government_device"]),  # type: ignore[arg-type]
-                          "election_period": _tri(opts["election_period"]),  # type: ignore[arg-type]
-                          "audience": opts["audience"], "facts": list(opts["fact"])},  # type: ignore[call-overload]
-        "links": list(opts["link"]),  # type: ignore[call-overload]
+        "author": {
+            "role": opts["role"],
+            "restriction": opts["restriction"],
+            "title": opts["title"] or "",
+            "organisation": opts["organisation"] or "",
+            "policy_area": opts["policy_area"] or "",
+        },
+        "circumstances": {
+            "on_duty": _tri(opts["on_duty"]),
+            "in_workplace": _tri(opts["in_workplace"]),
+            "government_device": _tri(opts["government_device"]),
+            "election_period": _tri(opts["election_period"]),
+            "audience": opts["audience"],
+            "facts": list(opts["fact"]),
+        },
+        "links": list(opts["link"]),
     }
     return msgspec.json.encode(post)
 
@@ -49,7 +59,14 @@ def _single_post(text: str, opts: dict[str, object]) -> bytes:
 @click.command("check")
 @click.argument("text", required=False)
 @click.option("--input", "-i", "input_path", type=click.Path(allow_dash=True), help="JSONL file of posts ('-' for stdin).")
-@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default=None, help="Output format (default: human on a terminal for one post, jsonl for --input).")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Output format (default: human on a terminal for one post, jsonl for --input).",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report here instead of stdout.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes (redactions) and print the fixed text.")
 @pack_options
@@ -57,13 +74,28 @@ def _single_post(text: str, opts: dict[str, object]) -> bytes:
 @click.option("--action", type=click.Choice(["post", "reply", "share", "like", "profile"]), default="post", show_default=True)
 @click.option("--comment", help="Text added when sharing.")
 @click.option("--link", multiple=True, help="A link in or attached to the post. Repeatable.")
-@click.option("--platform", type=click.Choice(["x", "mastodon", "bluesky", "linkedin", "facebook", "instagram", "threads", "other"]), default="other")
+@click.option(
+    "--platform",
+    type=click.Choice(["x", "mastodon", "bluesky", "linkedin", "facebook", "instagram", "threads", "other"]),
+    default="other",
+)
 @click.option("--jurisdiction", type=click.Choice(["US", "UK", "NZ", "AU", "CA", "EU"]), default=None)
-@click.option("--account-kind", type=click.Choice(["official", "personal", "campaign", "unknown"]), default="unknown", show_default=True)
+@click.option(
+    "--account-kind", type=click.Choice(["official", "personal", "campaign", "unknown"]), default="unknown", show_default=True
+)
 @click.option("--handle")
 @click.option("--bio")
-@click.option("--role", type=click.Choice(["employee", "senior_official", "political_appointee", "elected_official", "candidate", "contractor", "unknown"]), default="unknown", show_default=True)
-@click.option("--restriction", type=click.Choice(["less_restricted", "further_restricted", "n/a"]), default="n/a", show_default=True)
+@click.option(
+    "--role",
+    type=click.Choice(
+        ["employee", "senior_official", "political_appointee", "elected_official", "candidate", "contractor", "unknown"]
+    ),
+    default="unknown",
+    show_default=True,
+)
+@click.option(
+    "--restriction", type=click.Choice(["less_restricted", "further_restricted", "n/a"]), default="n/a", show_default=True
+)
 @click.option("--title", help="The author's official title.")
 @click.option("--organisation")
 @click.option("--policy-area")
@@ -73,9 +105,18 @@ def _single_post(text: str, opts: dict[str, object]) -> bytes:
 @click.option("--election-period", type=TRI, default=None)
 @click.option("--audience", type=click.Choice(["public", "all_followers", "selected_group", "direct", "self"]), default=None)
 @click.option("--fact", multiple=True, help="Another decisive fact, e.g. 'recipients include the author's subordinates'.")
-def command(text: str | None, input_path: str | None, fmt: str | None, output: str | None, fix: bool,
-            code: str | None, code_paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
-            **ctx: object) -> None:
+def command(
+    text: str | None,
+    input_path: str | None,
+    fmt: str | None,
+    output: str | None,
+    fix: bool,
+    code: str | None,
+    code_paths: tuple[str, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    **ctx: object,
+) -> None:
     """Check TEXT, or every post in --input (one JSON object per line, the post contract).
 
     Exit status: 0 nothing breaches the code, 1 at least one breach, 2 usage or input error
@@ -119,7 +160,7 @@ def _read_lines(p: Path) -> Iterator[bytes]:
         yield from fh
 
 
-def _emit(records: Iterator[Record], fmt: str, out: object, uri: str) -> tuple[bool, int]:
+def _emit(records: Iterator[Record], fmt: str, out: IO[str], uri: str) -> tuple[bool, int]:
     breach = False
     errors = 0
 
@@ -138,17 +179,15 @@ def _emit(records: Iterator[Record], fmt: str, out: object, uri: str) -> tuple[b
                         click.echo(f"onrecord: line {r.line}: warning: {w}", err=True)
             yield r
 
-    stream = out  # type: ignore[assignment]
+    stream = out
     if fmt == "jsonl":
-        write_jsonl(tracked(), stream)  # type: ignore[arg-type]
+        write_jsonl(tracked(), stream)
     elif fmt == "json":
-        write_json(list(tracked()), stream)  # type: ignore[arg-type]
+        write_json(list(tracked()), stream)
     elif fmt == "sarif":
         rules = [(c.code, c.name, (c.__doc__ or "").strip().splitlines()[0]) for c in all_checks()]
-        write_sarif(list(tracked()), stream, uri, rules)  # type: ignore[arg-type]
+        write_sarif(list(tracked()), stream, uri, rules)
     else:
-        console = Console(file=stream, soft_wrap=False, highlight=False)  # type: ignore[arg-type]
+        console = Console(file=stream, soft_wrap=False, highlight=False)
         render(tracked(), console)
     return breach, errors
-
-

@@ -16,17 +16,37 @@ from onrecord.model.code import Pack
 
 def _pack_dict(p: Pack, clauses: bool) -> dict[str, object]:
     d: dict[str, object] = {
-        "id": p.id, "title": p.title, "jurisdiction": p.jurisdiction, "aliases": list(p.aliases),
-        "extends": p.extends, "clauses": len(p.clauses), "topics": sorted(p.topics()), "path": p.path,
+        "id": p.id,
+        "title": p.title,
+        "jurisdiction": p.jurisdiction,
+        "aliases": list(p.aliases),
+        "extends": p.extends,
+        "clauses": len(p.clauses),
+        "topics": sorted(p.topics()),
+        "path": p.path,
     }
     if clauses:
         d["clauses"] = [
-            {"id": c.id, "title": c.title, "summary": c.summary, "url": c.url, "edition": c.edition, "licence": c.licence,
-             "topics": list(c.topics), "severity": c.severity, "roles": list(c.roles), **({"text": c.text} if c.text else {})}
+            {
+                "id": c.id,
+                "title": c.title,
+                "summary": c.summary,
+                "url": c.url,
+                "edition": c.edition,
+                "licence": c.licence,
+                "topics": list(c.topics),
+                "severity": c.severity,
+                "roles": list(c.roles),
+                **({"text": c.text} if c.text else {}),
+            }
             for c in p.clauses.values()
         ]
-        d["sources"] = [msgspec.to_builtins(s.__dict__) if hasattr(s, "__dict__") else
-                        {"id": s.id, "title": s.title, "url": s.url, "edition": s.edition, "licence": s.licence} for s in p.sources]
+        d["sources"] = [
+            msgspec.to_builtins(s.__dict__)
+            if hasattr(s, "__dict__")
+            else {"id": s.id, "title": s.title, "url": s.url, "edition": s.edition, "licence": s.licence}
+            for s in p.sources
+        ]
     return d
 
 
@@ -72,7 +92,12 @@ def show(pack: str, fmt: str, code_paths: tuple[str, ...]) -> None:
         con.print(f"extends: {p.extends}")
     t = Table("clause", "title", "applies in (severity)", "topics", box=None)
     for c in p.clauses.values():
-        t.add_row(c.id, f"{c.title}\n[dim]{c.summary}\n{c.url}[/]", ", ".join(f"{k}:{v}" for k, v in c.severity.items()), ", ".join(c.topics))
+        t.add_row(
+            c.id,
+            f"{c.title}\n[dim]{c.summary}\n{c.url}[/]",
+            ", ".join(f"{k}:{v}" for k, v in c.severity.items()),
+            ", ".join(c.topics),
+        )
     con.print(t)
 
 

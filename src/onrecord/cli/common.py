@@ -39,14 +39,26 @@ def check_selectors(select: list[str], ignore: list[str]) -> None:
 
 
 def pack_options(f: F) -> F:
-    f = click.option("--code-path", "code_paths", multiple=True, type=click.Path(exists=True),
-                     help="Extra code pack file or folder (an organisation layer). Repeatable.")(f)
-    f = click.option("--code", "code", default=None, metavar="PACK",
-                     help="Code pack id or alias (e.g. us-federal, \"Hatch Act\"). Default: chosen per post.")(f)
+    f = click.option(
+        "--code-path",
+        "code_paths",
+        multiple=True,
+        type=click.Path(exists=True),
+        help="Extra code pack file or folder (an organisation layer). Repeatable.",
+    )(f)
+    f = click.option(
+        "--code",
+        "code",
+        default=None,
+        metavar="PACK",
+        help='Code pack id or alias (e.g. us-federal, "Hatch Act"). Default: chosen per post.',
+    )(f)
     return f
 
 
 def selection_options(f: F) -> F:
     f = click.option("--ignore", multiple=True, metavar="CODES", help="Checks to skip: code, prefix, name or group.")(f)
-    f = click.option("--select", multiple=True, metavar="CODES", help="Checks to run: code (PO01), prefix (PO), name or group.")(f)
+    f = click.option("--select", multiple=True, metavar="CODES", help="Checks to run: code (PO01), prefix (PO), name or group.")(
+        f
+    )
     return f

@@ -37,8 +37,8 @@ def command(check: str | None, code: str | None, list_all: bool) -> None:
         rows = []
         for topic in cls.topics:
             for cap in ("official", "professional", "private", "political"):
-                for c in p.governing(topic, cap):
-                    rows.append(f"  {topic} · {cap}: [bold]{c.severity[cap]}[/] — {c.id} {c.title}")
+                for clause in p.governing(topic, cap):
+                    rows.append(f"  {topic} · {cap}: [bold]{clause.severity[cap]}[/] — {clause.id} {clause.title}")
         if rows or code:
             con.print(f"\n[bold]{p.id}[/] ({p.title})")
             con.print("\n".join(dict.fromkeys(rows)) or "  no clause of this pack governs these topics: nothing is reported")

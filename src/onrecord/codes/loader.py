@@ -52,25 +52,23 @@ def read_pack_file(path: str | Path) -> dict[str, Any]:
         raise PackError(name, 1, "(top level)", "a pack must be a mapping with id, title, jurisdiction, clauses")
     errors = sorted(_validator().iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     if errors:
-        e = errors[0]
-        path_ = tuple(e.absolute_path)
-        msg = e.message
-        if e.validator == "additionalProperties":
-            extra = sorted(set(e.instance) - set(e.schema.get("properties", {})))
+        first = errors[0]
+        path_ = tuple(first.absolute_path)
+        msg = first.message
+        if first.validator == "additionalProperties":
+            extra = sorted(set(first.instance) - set(first.schema.get("properties", {})))
             if extra:
                 path_ = (*path_, extra[0])
-                msg = f"unknown field {extra[0]!r} (allowed: {', '.join(sorted(e.schema.get('properties', {})))})"
-        elif e.validator == "required":
-            msg = e.message.replace("is a required property", "is required")
+                msg = f"unknown field {extra[0]!r} (allowed: {', '.join(sorted(first.schema.get('properties', {})))})"
+        elif first.validator == "required":
+            msg = first.message.replace("is a required property", "is required")
         raise PackError(name, line_of(lines, path_), _field(path_), msg)
     for key in ("clauses", "add", "replace"):
         for i, clause in enumerate(data.get(key, [])):
             for j, topic in enumerate(clause["topics"]):
                 if topic not in TOPICS:
                     p = (key, i, "topics", j)
-                    raise PackError(
-                        name, line_of(lines, p), _field(p), f"unknown topic {topic!r} (known: {', '.join(TOPICS)})"
-                    )
+                    raise PackError(name, line_of(lines, p), _field(p), f"unknown topic {topic!r} (known: {', '.join(TOPICS)})")
     data["__lines__"] = lines
     data["__path__"] = name
     return data
@@ -184,9 +182,7 @@ class PackRegistry:
             owner = old.id.split(":", 1)[0]
             clauses[c["id"]] = _clause(owner if owner != pid else pid, c, path)
         for s in raw.get("sources", []):
-            sources.append(
-                Source(s["id"], s["title"], s["url"], s.get("edition", ""), s.get("licence", ""))
-            )
+            sources.append(Source(s["id"], s["title"], s["url"], s.get("edition", ""), s.get("licence", "")))
         sel = raw.get("select", {})
         pack = Pack(
             id=pid,

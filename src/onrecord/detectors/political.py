@@ -67,71 +67,159 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("electoral", r"\b(?:has|got|have|gets?) my vote\b|\bmy vote (?:is|goes)\b|\bnot one vote\b", I),
         ("electoral", rf"\b(?:[Rr]e-?)?[Ee]lect(?:ing)? (?:{name}|{parties})\b", 0),
         ("electoral", rf"\b(?:[Kk]eep|[Ss]end|[Gg]et|[Pp]ut) {name} (?:back )?(?:to|into|in) (?:the )?(?:{offices})\b", 0),
-        ("electoral", r"\b(?:the )?(?:only|right|best|clear|obvious|real) (?:real )?(?:choice|candidate|option|pick) (?:for|in)\b|\bonly \w+ will\b", I),
+        (
+            "electoral",
+            r"\b(?:the )?(?:only|right|best|clear|obvious|real) (?:real )?(?:choice|candidate|option|pick) (?:for|in)\b|\bonly \w+ will\b",
+            I,
+        ),
         ("electoral", r"\b(?:proud(?:ly)?|honou?red|glad) to (?:support|endorse)\b|\bproudly endorses?\b", I),
         ("electoral", rf"\b(?:support|endorse)s? {name} for\b", 0),
         ("electoral", rf"{name} for (?:U\.S\. |US |State |County |City )?(?:{offices})\b", 0),
-        ("electoral", rf"\b(?:candidate|nominee|running) (?:for|in) (?:the )?(?:U\.S\. |US |State |County )?(?:{offices}|\w+ (?:race|primary|election))", 0),
-        ("electoral", rf"\b(?:U\.S\. |US |State )?(?:{offices}|[Pp]residential|[Gg]ubernatorial|[Mm]ayoral|[Cc]ongressional) (?:candidate|nominee|race|primary|campaign)\b", 0),
+        (
+            "electoral",
+            rf"\b(?:candidate|nominee|running) (?:for|in) (?:the )?(?:U\.S\. |US |State |County )?(?:{offices}|\w+ (?:race|primary|election))",
+            0,
+        ),
+        (
+            "electoral",
+            rf"\b(?:U\.S\. |US |State )?(?:{offices}|[Pp]residential|[Gg]ubernatorial|[Mm]ayoral|[Cc]ongressional) (?:candidate|nominee|race|primary|campaign)\b",
+            0,
+        ),
         ("electoral", r"\b(?:\d+(?:st|nd|rd|th) (?:District|Congressional District)|District \d+) race\b", I),
-        ("electoral", r"\b(?:re-?election|second term|superdelegates|the nomination|partisan primary|his campaign|her campaign|their campaign|our campaign)\b", I),
+        (
+            "electoral",
+            r"\b(?:re-?election|second term|superdelegates|the nomination|partisan primary|his campaign|her campaign|their campaign|our campaign)\b",
+            I,
+        ),
         ("electoral", r"\brall(?:y|ies) for\b|\bcampaign (?:rally|event|kick-?off|office|trail|launch)\b|\bkick-?off\b", I),
-        ("electoral", rf"\b(?:[Dd]on'?t let|[Ss]top|[Dd]efeat|[Bb]eat) {name}\b(?=.{{0,40}}\b(?:nominat|elect|win|office|Oval|vote))", 0),
+        (
+            "electoral",
+            rf"\b(?:[Dd]on'?t let|[Ss]top|[Dd]efeat|[Bb]eat) {name}\b(?=.{{0,40}}\b(?:nominat|elect|win|office|Oval|vote))",
+            0,
+        ),
         ("electoral", r"#(?:Vote|Elect|ReElect|Stop|Dump|Never|Defeat|Fire)[A-Z]\w+", 0),
         ("campaign_handle", rf"[@#]\w+?(?:For|4|for)(?:{offices})\w*", 0),
         ("campaign_handle", r"#[A-Z][a-z]+(?:20[2-3]\d)\b", 0),
-        ("campaign_activity", r"\b(?:knock(?:ing|ed)? (?:on )?(?:\d[\d,]* )?doors|door-?knock\w*|canvass\w*|phone-?bank\w*|"
-         r"deliver(?:ing|ed)? (?:\w+ )?(?:pamphlets|leaflets|flyers)|leaflet(?:ing|ting)|branch meeting|"
-         r"campaign volunteer|volunteer(?:ing|ed)? for (?:the )?(?:campaign|[A-Z]\w+ for))\b", I),
-        ("donation_ask", r"\bchip in\b|\bdonat(?:e|ion|ions|ing)\b|\bcontribut(?:e|ion|ions)\b|\bfundrais\w*|"
-         r"\bevery dollar\b|\$[\d,]+ (?:short|away from)\b|\bgive (?:at|now|today|to)\b|\bplease give\b|"
-         r"\bsponsor (?:page|me|my)\b|\bgift of \$|\bI'?ve given\b|\btickets?\b[^.]{0,40}\$\d+|\$\d+[^.]{0,30}\btickets?\b|"
-         r"\bmatching (?:gift|donation)s?\b", I),
+        (
+            "campaign_activity",
+            r"\b(?:knock(?:ing|ed)? (?:on )?(?:\d[\d,]* )?doors|door-?knock\w*|canvass\w*|phone-?bank\w*|"
+            r"deliver(?:ing|ed)? (?:\w+ )?(?:pamphlets|leaflets|flyers)|leaflet(?:ing|ting)|branch meeting|"
+            r"campaign volunteer|volunteer(?:ing|ed)? for (?:the )?(?:campaign|[A-Z]\w+ for))\b",
+            I,
+        ),
+        (
+            "donation_ask",
+            r"\bchip in\b|\bdonat(?:e|ion|ions|ing)\b|\bcontribut(?:e|ion|ions)\b|\bfundrais\w*|"
+            r"\bevery dollar\b|\$[\d,]+ (?:short|away from)\b|\bgive (?:at|now|today|to)\b|\bplease give\b|"
+            r"\bsponsor (?:page|me|my)\b|\bgift of \$|\bI'?ve given\b|\btickets?\b[^.]{0,40}\$\d+|\$\d+[^.]{0,30}\btickets?\b|"
+            r"\bmatching (?:gift|donation)s?\b",
+            I,
+        ),
         ("electoral", r"\bpaid for by\b|\bauthori[sz]ed by [\w ]+ for (?:Congress|Senate|Governor)\b", I),
-        ("bipartisan", r"\bbi-?partisan\b|\bboth (?:sides|parties)\b|\bacross the aisle\b|"
-         r"\b(?:Republicans|Democrats) and (?:Democrats|Republicans)\b|\bcross-party\b", I),
-        ("election_result", r"\b(?:race|election|contest) (?:is |was |has been )?(?:finally )?called\b|\bresults? (?:show|are in)\b|"
-         r"\bthe winner\b|\blosing (?:\w+ )?campaign\b|\bconced(?:e|ed|es)\b|\bwon the (?:election|race)\b", I),
-        ("agency_claim", r"\breflects? the (?:official )?(?:position|views?|policy) of (?:the|my) (?:\w+ )?(?:government|agency|department|ministry)\b|"
-         r"\b(?:agency|department|ministry|government) stands behind\b|"
-         r"\b(?:endorsed|approved|sanctioned|backed) by (?:the|my) (?:agency|department|ministry|government)\b|"
-         r"\bgovernment[- ](?:approved|endorsed|sanctioned)\b|'s endorsed take\b|\bofficially (?:endorsed|approved)\b|"
-         r"\bI speak for (?:the|my) (?:agency|department|ministry|government)\b", I),
-        ("agency_voice", r"\bon behalf of (?:the|our) (?:agency|department|ministry|council|government|office)\b|"
-         r"\b(?:contact|call|visit) (?:our|my) office\b|\bour (?:agency|department|ministry|council)(?:'s)? (?:is|has|will)\b", I),
-        ("title_invocation", r"\b(?:as an?|speaking as an?|as the|as your)\s+(?:[\w-]+\s+){0,4}?"
-         r"(?:officers?|official|analyst|ranger|biologist|attorney|lawyer|specialist|director|inspector|commissioner|"
-         r"employee|civil servant|public servant|economist|manager|secretary|nurse|engineer|scientist|advis[eo]r|"
-         r"staffer|clerk|agent|chief|administrator|regulator|councill?or|minister|official)\b", I),
-        ("title_invocation", r"\bI(?:'m| am) an? [\w -]{2,40}? (?:at|with|for) (?:the )?[A-Z][\w.]+|\bI work (?:at|for) (?:the )?[A-Z]\w+", 0),
-        ("gov_symbol", r"\b(?:(?:official|agency|department|departmental|ministry|council|government|federal|city|county|state)\s+"
-         r"(?:\w+\s+)?(?:seal|crest|logo|insignia|emblem|coat of arms|badge|uniform))\b|\b(?:seal|crest|coat of arms|insignia) of\b", I),
+        (
+            "bipartisan",
+            r"\bbi-?partisan\b|\bboth (?:sides|parties)\b|\bacross the aisle\b|"
+            r"\b(?:Republicans|Democrats) and (?:Democrats|Republicans)\b|\bcross-party\b",
+            I,
+        ),
+        (
+            "election_result",
+            r"\b(?:race|election|contest) (?:is |was |has been )?(?:finally )?called\b|\bresults? (?:show|are in)\b|"
+            r"\bthe winner\b|\blosing (?:\w+ )?campaign\b|\bconced(?:e|ed|es)\b|\bwon the (?:election|race)\b",
+            I,
+        ),
+        (
+            "agency_claim",
+            r"\breflects? the (?:official )?(?:position|views?|policy) of (?:the|my) (?:\w+ )?(?:government|agency|department|ministry)\b|"
+            r"\b(?:agency|department|ministry|government) stands behind\b|"
+            r"\b(?:endorsed|approved|sanctioned|backed) by (?:the|my) (?:agency|department|ministry|government)\b|"
+            r"\bgovernment[- ](?:approved|endorsed|sanctioned)\b|'s endorsed take\b|\bofficially (?:endorsed|approved)\b|"
+            r"\bI speak for (?:the|my) (?:agency|department|ministry|government)\b",
+            I,
+        ),
+        (
+            "agency_voice",
+            r"\bon behalf of (?:the|our) (?:agency|department|ministry|council|government|office)\b|"
+            r"\b(?:contact|call|visit) (?:our|my) office\b|\bour (?:agency|department|ministry|council)(?:'s)? (?:is|has|will)\b",
+            I,
+        ),
+        (
+            "title_invocation",
+            r"\b(?:as an?|speaking as an?|as the|as your)\s+(?:[\w-]+\s+){0,4}?"
+            r"(?:officers?|official|analyst|ranger|biologist|attorney|lawyer|specialist|director|inspector|commissioner|"
+            r"employee|civil servant|public servant|economist|manager|secretary|nurse|engineer|scientist|advis[eo]r|"
+            r"staffer|clerk|agent|chief|administrator|regulator|councill?or|minister|official)\b",
+            I,
+        ),
+        (
+            "title_invocation",
+            r"\bI(?:'m| am) an? [\w -]{2,40}? (?:at|with|for) (?:the )?[A-Z][\w.]+|\bI work (?:at|for) (?:the )?[A-Z]\w+",
+            0,
+        ),
+        (
+            "gov_symbol",
+            r"\b(?:(?:official|agency|department|departmental|ministry|council|government|federal|city|county|state)\s+"
+            r"(?:\w+\s+)?(?:seal|crest|logo|insignia|emblem|coat of arms|badge|uniform))\b|\b(?:seal|crest|coat of arms|insignia) of\b",
+            I,
+        ),
         ("gov_symbol", r"^(?:Agency|Department|Ministry|Council|Official|Government) (?:seal|crest|logo)\b", I),
-        ("commercial", r"(?:^|\s)#(?:ad|sponsored|spon|partner|paidpartnership|affiliate)\b|\bpaid partnership\b|\bsponsored by\b|"
-         r"\buse (?:my )?code\b|\bdiscount code\b|\baffiliate link\b|\bbuy (?:it|now|one|yours|my|the)\b|\bthe one I use\b|"
-         r"\bshop (?:now|at)\b|\bpre-?order\b|\bmy (?:new )?(?:book|business|shop|store|course|podcast|consultancy)\b|"
-         r"\b(?:available|on sale) (?:now|at|on)\b|\bI (?:recommend|swear by|endorse) (?:the |this |my )?[A-Z]\w+", I),
-        ("nonpublic", r"\b(?:OFFICIAL[- ]SENSITIVE|TOP SECRET|SECRET|CONFIDENTIAL|RESTRICTED|PROTECTED|FOUO|CUI|"
-         r"IN[- ]CONFIDENCE|SENSITIVE|EMBARGOED)\b", 0),
-        ("nonpublic", r"\b(?:In Confidence|For Official Use Only|Controlled Unclassified|Commercial[- ]in[- ]Confidence|"
-         r"Cabinet[- ]in[- ]Confidence|Budget Sensitive)\b", I),
-        ("nonpublic", r"\bembargo(?:ed)? (?:until|till|to)\b|\bunder embargo\b|\bnot for (?:circulation|distribution|publication|public release|release)\b|"
-         r"\bdraft\b[^.]{0,30}\bnot (?:for|to be) (?:circulat|shar|distribut|releas)\w*|"
-         r"\bnot (?:yet |been )?(?:been )?(?:announced|made public|released|published)(?: yet)?\b|\bbefore (?:it'?s|it is|it gets) (?:announced|public|released)\b|"
-         r"\bha(?:s|ve)n'?t (?:been )?(?:announced|released|made public)\b|\b(?:leaked|internal) (?:memo|document|doc|email|e-mail|briefing|report|draft|figures|numbers|slides)\b|"
-         r"\bscreenshot of (?:our|the) (?:internal|case[- ]management|intranet|staff|HR)\b|\byou didn'?t hear (?:it|this) from me\b|"
-         r"\boff the record\b|\bsneak peek\b", I),
-        ("disclaimer", r"\bviews? (?:are |expressed (?:here )?are )?(?:my |mine )?own\b|\bopinions? (?:are )?(?:my )?own\b|\bopinions mine\b|"
-         r"\b(?:views|opinions) mine\b|\bnot (?:speaking )?(?:for|on behalf of) (?:my )?(?:employer|agency|department|ministry)\b|"
-         r"\bin (?:a|my) personal capacity\b|\bRTs? (?:≠|!=|are not|aren'?t|do not equal) endorse\w*\b", I),
-        ("leverage", r"\bI (?:review|regulate|oversee|inspect|audit|investigate|license|approve|supervise) (?:your|their|\w+'s)\b|"
-         r"\breview (?:your|\w+'s) (?:company'?s? )?(?:filings|applications|permits|licen[cs]es)\b", I),
+        (
+            "commercial",
+            r"(?:^|\s)#(?:ad|sponsored|spon|partner|paidpartnership|affiliate)\b|\bpaid partnership\b|\bsponsored by\b|"
+            r"\buse (?:my )?code\b|\bdiscount code\b|\baffiliate link\b|\bbuy (?:it|now|one|yours|my|the)\b|\bthe one I use\b|"
+            r"\bshop (?:now|at)\b|\bpre-?order\b|\bmy (?:new )?(?:book|business|shop|store|course|podcast|consultancy)\b|"
+            r"\b(?:available|on sale) (?:now|at|on)\b|\bI (?:recommend|swear by|endorse) (?:the |this |my )?[A-Z]\w+",
+            I,
+        ),
+        (
+            "nonpublic",
+            r"\b(?:OFFICIAL[- ]SENSITIVE|TOP SECRET|SECRET|CONFIDENTIAL|RESTRICTED|PROTECTED|FOUO|CUI|"
+            r"IN[- ]CONFIDENCE|SENSITIVE|EMBARGOED)\b",
+            0,
+        ),
+        (
+            "nonpublic",
+            r"\b(?:In Confidence|For Official Use Only|Controlled Unclassified|Commercial[- ]in[- ]Confidence|"
+            r"Cabinet[- ]in[- ]Confidence|Budget Sensitive)\b",
+            I,
+        ),
+        (
+            "nonpublic",
+            r"\bembargo(?:ed)? (?:until|till|to)\b|\bunder embargo\b|\bnot for (?:circulation|distribution|publication|public release|release)\b|"
+            r"\bdraft\b[^.]{0,30}\bnot (?:for|to be) (?:circulat|shar|distribut|releas)\w*|"
+            r"\bnot (?:yet |been )?(?:been )?(?:announced|made public|released|published)(?: yet)?\b|\bbefore (?:it'?s|it is|it gets) (?:announced|public|released)\b|"
+            r"\bha(?:s|ve)n'?t (?:been )?(?:announced|released|made public)\b|\b(?:leaked|internal) (?:memo|document|doc|email|e-mail|briefing|report|draft|figures|numbers|slides)\b|"
+            r"\bscreenshot of (?:our|the) (?:internal|case[- ]management|intranet|staff|HR)\b|\byou didn'?t hear (?:it|this) from me\b|"
+            r"\boff the record\b|\bsneak peek\b",
+            I,
+        ),
+        (
+            "disclaimer",
+            r"\bviews? (?:are |expressed (?:here )?are )?(?:my |mine )?own\b|\bopinions? (?:are )?(?:my )?own\b|\bopinions mine\b|"
+            r"\b(?:views|opinions) mine\b|\bnot (?:speaking )?(?:for|on behalf of) (?:my )?(?:employer|agency|department|ministry)\b|"
+            r"\bin (?:a|my) personal capacity\b|\bRTs? (?:≠|!=|are not|aren'?t|do not equal) endorse\w*\b",
+            I,
+        ),
+        (
+            "leverage",
+            r"\bI (?:review|regulate|oversee|inspect|audit|investigate|license|approve|supervise) (?:your|their|\w+'s)\b|"
+            r"\breview (?:your|\w+'s) (?:company'?s? )?(?:filings|applications|permits|licen[cs]es)\b",
+            I,
+        ),
         ("demand", r"\bfix this\b|\bI expect (?:this|you|a|an|that)\b|\bor else\b|\byou'?ll be hearing from\b|\bI demand\b", I),
-        ("personal_task", r"\b(?:take over|run|manage|handle|update|post (?:on|to)|draft \w+ posts? for)\b[^.?]{0,40}\bmy (?:personal )?"
-         r"(?:Instagram|Facebook|LinkedIn|Twitter|TikTok|account|page|blog|feed)\b|\bfor my personal (?:Instagram|Facebook|LinkedIn|Twitter|account|page)\b", I),
-        ("professional_cue", r"\bproud of (?:my|our) (?:team|colleagues|staff|agency|department)\b|\bmy team\b|\bour team\b|"
-         r"\b(?:in my (?:role|work|job)|at work we)\b|\b(?:went live|we launched|we shipped|our new (?:system|service|platform|tool|report))\b|"
-         r"#(?:govtech|publicsector|civilservice|opendata|apsjobs)\b", I),
+        (
+            "personal_task",
+            r"\b(?:take over|run|manage|handle|update|post (?:on|to)|draft \w+ posts? for)\b[^.?]{0,40}\bmy (?:personal )?"
+            r"(?:Instagram|Facebook|LinkedIn|Twitter|TikTok|account|page|blog|feed)\b|\bfor my personal (?:Instagram|Facebook|LinkedIn|Twitter|account|page)\b",
+            I,
+        ),
+        (
+            "professional_cue",
+            r"\bproud of (?:my|our) (?:team|colleagues|staff|agency|department)\b|\bmy team\b|\bour team\b|"
+            r"\b(?:in my (?:role|work|job)|at work we)\b|\b(?:went live|we launched|we shipped|our new (?:system|service|platform|tool|report))\b|"
+            r"#(?:govtech|publicsector|civilservice|opendata|apsjobs)\b",
+            I,
+        ),
     ]
     return [(kind, re.compile(p, flags)) for kind, p, flags in pats]
 
@@ -171,9 +259,13 @@ class PoliticalDetector:
             if not _GOV.search(sentence):
                 continue
             if _NEG.search(sentence):
-                out.append(Signal(kind="gov_criticism", start=m.start(), end=m.end(), text=sentence, field=field, detector=self.name))
+                out.append(
+                    Signal(kind="gov_criticism", start=m.start(), end=m.end(), text=sentence, field=field, detector=self.name)
+                )
             if _OPINION.search(sentence):
-                out.append(Signal(kind="political_opinion", start=m.start(), end=m.end(), text=sentence, field=field, detector=self.name))
+                out.append(
+                    Signal(kind="political_opinion", start=m.start(), end=m.end(), text=sentence, field=field, detector=self.name)
+                )
         if field in ("text", "comment"):
             out.extend(self._links(text, field))
         return out
@@ -185,10 +277,14 @@ class PoliticalDetector:
             path = m.group(2) or ""
             full = domain + path.lower()
             if any(full.startswith(d) or domain.endswith("." + d) or domain == d for d in self._donation_domains):
-                out.append(Signal(kind="donation_link", start=m.start(), end=m.end(), text=m.group(), field=field, detector=self.name))
+                out.append(
+                    Signal(kind="donation_link", start=m.start(), end=m.end(), text=m.group(), field=field, detector=self.name)
+                )
             elif _CAMPAIGN_DOMAIN.match(domain):
                 kind = "donation_link" if _DONATE_PATH.search(path) else "campaign_link"
                 out.append(Signal(kind=kind, start=m.start(), end=m.end(), text=m.group(), field=field, detector=self.name))
             elif _DONATE_PATH.search(path):
-                out.append(Signal(kind="fundraising_link", start=m.start(), end=m.end(), text=m.group(), field=field, detector=self.name))
+                out.append(
+                    Signal(kind="fundraising_link", start=m.start(), end=m.end(), text=m.group(), field=field, detector=self.name)
+                )
         return out

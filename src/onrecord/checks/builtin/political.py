@@ -84,7 +84,9 @@ class PartisanOnDuty(Check):
             topic="partisan_activity_on_duty",
             message=f"Partisan activity {where}: {found.reason}.",
             span=found.span,
-            fix=Fix(applicability="display", title="Remove it; political activity only off duty, away from work, on your own device"),
+            fix=Fix(
+                applicability="display", title="Remove it; political activity only off duty, away from work, on your own device"
+            ),
         )
         if gov_device:
             yield Hit(

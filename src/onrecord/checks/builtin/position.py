@@ -83,7 +83,9 @@ class ClaimedOfficialBacking(Check):
             span=span,
             fix=Fix(applicability="display", title="Remove the claim or insignia; say the views are your own"),
         )
-        yield Hit(topic="unauthorised_official_comment", message="Appears to speak for the organisation without authority.", span=span)
+        yield Hit(
+            topic="unauthorised_official_comment", message="Appears to speak for the organisation without authority.", span=span
+        )
 
 
 class LeverageOfPosition(Check):
