@@ -1,0 +1,7 @@
+"""Personal-data detection: identifiers with checksums, contact details, addresses and person names."""
+
+from __future__ import annotations
+
+from onrecord.detectors.pii.detector import ENTITIES, PiiDetector
+
+__all__ = ["ENTITIES", "PiiDetector"]

@@ -1,0 +1,263 @@
+"""The personal-data detector: patterns + checksums + context words + the name tagger.
+
+Signal kinds are the contract's entity names (PERSON, EMAIL_ADDRESS, PHONE_NUMBER, STREET_ADDRESS,
+CREDIT_CARD, IBAN_CODE, US_SSN, UK_NINO, UK_NHS, NZ_IRD, AU_TFN, CA_SIN, IP_ADDRESS, CASE_REFERENCE,
+DATE_OF_BIRTH). ``evidence`` says why (checksum, context word, honorific) and marks public figures
+(``public_figure: …``) so checks can leave them alone. The detector reports what is there; the
+policy (whose data, whether it matters) lives in check PD01.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+
+from onrecord.detectors.multipattern import MultiPattern
+from onrecord.detectors.pii import checksums as ck
+from onrecord.detectors.pii import patterns as P
+from onrecord.detectors.pii.names import NameTagger
+from onrecord.model.signal import Signal
+
+ENTITIES: tuple[str, ...] = (
+    "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "UK_NINO",
+    "UK_NHS", "NZ_IRD", "AU_TFN", "CA_SIN", "IP_ADDRESS", "CASE_REFERENCE", "DATE_OF_BIRTH",
+)
+
+# Identifier context: the words that must (or may) sit before a bare number for it to count as that id.
+ID_CONTEXT: list[tuple[str, re.Pattern[str]]] = [
+    ("US_SSN", re.compile(r"(?i)\b(?:ssn|social security(?: number| no\.?)?|ss#)\W{0,12}$")),
+    ("UK_NHS", re.compile(r"(?i)\bnhs(?: number| no\.?)?\W{0,12}$")),
+    ("NZ_IRD", re.compile(r"(?i)\b(?:ird|inland revenue|tax (?:number|no\.?)|gst)(?: number| no\.?)?\W{0,12}$")),
+    ("AU_TFN", re.compile(r"(?i)\b(?:tfn|tax file)(?: number| no\.?)?\W{0,12}$")),
+    ("CA_SIN", re.compile(r"(?i)\b(?:sin|social insurance)(?: number| no\.?)?\W{0,12}$")),
+]
+ID_CHECK = {"US_SSN": (9,), "UK_NHS": (10,), "NZ_IRD": (8, 9), "AU_TFN": (8, 9), "CA_SIN": (9,)}
+ID_VALID = {
+    "US_SSN": ck.us_ssn, "UK_NHS": ck.uk_nhs, "NZ_IRD": ck.nz_ird, "AU_TFN": ck.au_tfn, "CA_SIN": ck.ca_sin,
+}
+SSN_SHAPE = re.compile(r"^\d{3}-\d{2}-\d{4}$")
+CARD_SHAPE = re.compile(r"^(?:\d{4}[ \-]?){3}\d{1,7}$|^\d{4}[ \-]?\d{6}[ \-]?\d{4,5}$|^\d{12,19}$")
+NHS_SHAPE = re.compile(r"^\d{3} \d{3} \d{4}$")
+
+TITLE_NAME = re.compile(
+    rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Madam)\.?\s+(?P<n>{P.CAPW}(?:[ \t]+(?:[{P.UP}]\.|{P.CAPW})){{0,2}})"
+)
+PUBLIC_TITLE = re.compile(
+    r"(?i)\b(?:minister|ministers|senator|sen\.|rep\.|representative|congressman|congresswoman|congressmember|mp|"
+    r"president|vice president|prime minister|premier|governor|gov\.|mayor|councillor|councilor|council member|"
+    r"secretary|speaker|chancellor|judge|justice|leader|chair|chairman|chairwoman|ambassador|commissioner|"
+    r"attorney general|ag|lt\.? gov\.?|lieutenant governor|king|queen|prince|princess|pope|general|gen\.|"
+    r"sheriff|superintendent|chief|director|deputy|colleague|colleagues|leader)\s+$"
+)
+NAME_STOP = frozenset(
+    "inc inc. ltd ltd. llc corp corp. corporation company co co. group orchestra band university college school "
+    "hospital council ministry department agency street st st. road rd avenue ave apt apt. suite union pass bridge "
+    "foundation trust bank club church party committee act bill fc".split()
+)
+NAME_DROP_FIRST = frozenset("mr mr. mrs mrs. ms ms. dr dr. prof prof. miss mx sir dame madam dear hi hello hey "
+                            "thanks thank congratulations congrats happy welcome".split())
+
+
+@lru_cache(maxsize=1)
+def public_figures() -> frozenset[str]:
+    """Lower-cased names of public figures (data/public_figures.txt, one a line)."""
+    ref = resources.files("onrecord.detectors.pii").joinpath("data/public_figures.txt")
+    try:
+        lines = ref.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return frozenset()
+    return frozenset(x.strip().lower() for x in lines if x.strip() and not x.startswith("#"))
+
+
+class PiiDetector:
+    """Finds personal data in text. Build once (compiles patterns, loads the tagger)."""
+
+    name = "pii"
+    normalise = False  # identifiers must be seen as written (leetspeak folding would break digits)
+
+    def __init__(self, names: bool = True) -> None:
+        self.mp = MultiPattern.cached(P.TRIGGERS, caseless=True)
+        self.tagger: NameTagger | None = NameTagger.load() if names else None
+        self.public = public_figures()
+
+    # -- numbers -------------------------------------------------------------------------------------
+    def _number(self, text: str, s: int, e: int) -> tuple[str, int, int, float, str] | None:
+        raw = text[s:e]
+        # trim brackets/separators the trigger swallowed at the edges
+        while raw and raw[-1] in " \t.-/(":
+            raw = raw[:-1]
+            e -= 1
+        while raw and raw[0] in " \t.-/)":
+            raw = raw[1:]
+            s += 1
+        if raw.endswith(")") and "(" not in raw:
+            raw, e = raw[:-1], e - 1
+        if raw.startswith("(") and ")" not in raw:
+            raw, s = raw[1:], s + 1
+        d = ck.digits(raw.split("x")[0].split("ext")[0])
+        if not d:
+            return None
+        before = text[max(0, s - 40) : s]
+        for kind, ctx in ID_CONTEXT:
+            if len(d) in ID_CHECK[kind] and ctx.search(before) and ID_VALID[kind](d):
+                return kind, s, e, 0.95, f"{kind} checksum + context"
+        if SSN_SHAPE.match(raw) and ck.us_ssn(d):
+            return "US_SSN", s, e, 0.85, "SSN format"
+        if NHS_SHAPE.match(raw) and ck.uk_nhs(d) and re.search(r"(?i)\bnhs\b", before):
+            return "UK_NHS", s, e, 0.9, "NHS checksum"
+        if CARD_SHAPE.match(raw) and ck.credit_card(d):
+            return "CREDIT_CARD", s, e, 0.9 if len(d) >= 15 else 0.7, "Luhn"
+        neg = bool(P.NEG_NUMBER_CONTEXT.search(before))
+        if 7 <= len(d) <= 15 and P.PHONE_SHAPES.match(raw):
+            ctx = bool(P.PHONE_CONTEXT.search(before))
+            if neg and not ctx:
+                return None
+            if re.fullmatch(r"(?:19|20)\d\d[\s\-/]+(?:19|20)\d\d", raw):
+                return None  # a range of years
+            return "PHONE_NUMBER", s, e, 0.95 if ctx or raw.startswith("+") else 0.75, "phone format"
+        if 7 <= len(d) <= 10 and P.LOCAL_PHONE.match(raw) and P.PHONE_CONTEXT.search(before):
+            return "PHONE_NUMBER", s, e, 0.8, "phone context"
+        return None
+
+    # -- names ---------------------------------------------------------------------------------------
+    def _names(self, text: str, taken: list[tuple[int, int]]) -> Iterable[Signal]:
+        spans: dict[tuple[int, int], tuple[float, str]] = {}
+        if self.tagger is not None:
+            for ns in self.tagger.tag(text):
+                spans[(ns.start, ns.end)] = (ns.score, "name tagger")
+        for m in TITLE_NAME.finditer(text):
+            s, e = m.span("n")
+            for k in [k for k in spans if k[0] < e and s < k[1]]:
+                del spans[k]
+            spans[(s, e)] = (0.95, "honorific")
+        for (s, e), (score, why) in sorted(spans.items()):
+            for a, b in self._clean_name(text, s, e):
+                if any(a < te and ts < b for ts, te in taken):
+                    continue
+                name = text[a:b]
+                ev = why
+                before = text[max(0, a - 40) : a]
+                if name.lower() in self.public:
+                    ev = "public_figure: listed"
+                elif PUBLIC_TITLE.search(before):
+                    ev = "public_figure: title"
+                yield Signal(kind="PERSON", start=a, end=b, text=name, score=round(score, 3), detector=self.name,
+                             evidence=ev)
+
+    @staticmethod
+    def _clean_name(text: str, s: int, e: int) -> list[tuple[int, int]]:
+        """Split at line breaks, drop honorifics/greetings at the start, org/address words at the end."""
+        out: list[tuple[int, int]] = []
+        for m in re.finditer(r"[^\n]+", text[s:e]):
+            a, b = s + m.start(), s + m.end()
+            toks = [(t.start() + a, t.end() + a, t.group()) for t in re.finditer(r"\S+", text[a:b])]
+            while toks and toks[0][2].lower().strip(",:") in NAME_DROP_FIRST:
+                toks.pop(0)
+            if not toks:
+                continue
+            # cut at a possessive or a sentence end ("Smith's Tales", "Smith. Who")
+            for j, t in enumerate(toks):
+                w = t[2]
+                if w.endswith(("'s", "’s")) or (w.endswith(".") and len(w) > 3) or w.endswith((",", ":", ";")):
+                    del toks[j + 1 :]
+                    break
+            if any(t[2].lower().strip(",.") in NAME_STOP for t in toks):
+                continue
+            if any("." in t[2].rstrip(".") or "/" in t[2] or "@" in t[2] for t in toks):
+                continue  # web addresses and handles are not names
+            a, b = toks[0][0], toks[-1][1]
+            word = text[a:b]
+            for suf in ("'s", "’s"):
+                if word.endswith(suf):
+                    b -= 2
+            while b > a and text[b - 1] in ",:;!?)\"'":
+                b -= 1
+            if b > a and text[b - 1] == "." and not (b - a >= 2 and text[b - 3] in " \t" ):
+                b -= 1  # full stop, unless the name ends in an initial ("Barbara M.")
+            if b - a >= 2 and text[a].isalpha():
+                out.append((a, b))
+        return out
+
+    # -- all -----------------------------------------------------------------------------------------
+    def detect(self, text: str, field: str) -> list[Signal]:
+        out: list[Signal] = []
+        hits = self.mp.scan(text)
+        kinds = {k for k, _, _ in hits}
+
+        def add(kind: str, s: int, e: int, score: float, ev: str) -> None:
+            out.append(Signal(kind=kind, start=s, end=e, text=text[s:e], score=score, field=field,
+                              detector=self.name, evidence=ev))
+
+        for kind, s, e in hits:
+            if kind == "EMAIL_ADDRESS":
+                add(kind, s, e, 0.95, "email format")
+            elif kind == "DIGITS":
+                r = self._number(text, s, e)
+                if r is not None:
+                    add(r[0], r[1], r[2], r[3], r[4])
+            elif kind == "IBAN_CODE":
+                if text[s:e][:2].isupper() and ck.iban(text[s:e]):
+                    add(kind, s, e, 0.95, "IBAN mod-97")
+            elif kind == "UK_NINO":
+                if text[s:e].upper() == text[s:e] and ck.uk_nino(text[s:e]):
+                    add(kind, s, e, 0.85, "NINO format")
+            elif kind == "IP_ADDRESS":
+                ip = text[s:e]
+                if ck.ipv4(ip) or ("::" in ip or ip.count(":") == 7) and any(c.isalpha() for c in ip):
+                    add(kind, s, e, 0.9, "IP address")
+        if "CASE_REFERENCE" in kinds:
+            for m in P.CASE_RE.finditer(text):
+                add("CASE_REFERENCE", m.start("id"), m.end("id"), 0.8, "reference after " + m.group().split()[0])
+        if "DATE_OF_BIRTH" in kinds:
+            for m in P.DOB_RE.finditer(text):
+                add("DATE_OF_BIRTH", m.start("d"), m.end("d"), 0.9, "date after a birth word")
+        if "ADDRESS" in kinds:
+            addr: list[tuple[int, int]] = []
+            for m in P.ADDRESS_RE.finditer(text):
+                addr.append(m.span())
+            for m in P.ADDRESS_EU_RE.finditer(text):
+                a, b = m.span("a")
+                if not any(a < y and x < b for x, y in addr):
+                    addr.append((a, b))
+            for a, b in addr:
+                seg = text[a:b]
+                t = P.ADDRESS_STOP.search(seg)
+                if t:
+                    b = a + t.start()
+                seg = text[a:b].rstrip(" ,\n\t")
+                b = a + len(seg)
+                if b - a >= 5:
+                    add("STREET_ADDRESS", a, b, 0.8, "address pattern")
+        # identifiers win over phone numbers/addresses on the same characters
+        out = _dedupe(out)
+        taken = [(x.start, x.end) for x in out]
+        out.extend(self._names(text, taken))
+        if field != "text":
+            out = [Signal(kind=x.kind, start=x.start, end=x.end, text=x.text, score=x.score, field=field,
+                          detector=x.detector, evidence=x.evidence) for x in out]
+        return out
+
+
+_PRIORITY = {k: i for i, k in enumerate((
+    "EMAIL_ADDRESS", "IBAN_CODE", "US_SSN", "UK_NHS", "NZ_IRD", "AU_TFN", "CA_SIN", "UK_NINO", "CREDIT_CARD",
+    "IP_ADDRESS", "DATE_OF_BIRTH", "CASE_REFERENCE", "PHONE_NUMBER", "STREET_ADDRESS",
+))}
+
+
+def _dedupe(sigs: list[Signal]) -> list[Signal]:
+    """Keep one signal per stretch of text: the more specific kind, then the longer span."""
+    sigs.sort(key=lambda x: (_PRIORITY.get(x.kind, 99), -(x.end - x.start)))
+    kept: list[Signal] = []
+    for x in sigs:
+        clash = [k for k in kept if k.start < x.end and x.start < k.end]
+        if not clash:
+            kept.append(x)
+        elif x.kind == "STREET_ADDRESS" and all(k.kind not in ("STREET_ADDRESS",) for k in clash):
+            # an address that contains a postcode-like number is still an address
+            if all(k.kind == "PHONE_NUMBER" for k in clash):
+                kept = [k for k in kept if k not in clash]
+                kept.append(x)
+    kept.sort(key=lambda x: x.start)
+    return kept

@@ -1,0 +1,111 @@
+"""Candidate patterns for personal data. Cheap triggers run through :class:`MultiPattern`; the exact
+(slower, Unicode-aware) regexes and the checksums only run where a trigger fired."""
+
+from __future__ import annotations
+
+import re
+
+# ---- triggers: (regex, kind) for MultiPattern (Hyperscan syntax, ASCII \b) ---------------------------
+TRIGGERS: list[tuple[str, str]] = [
+    (r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}", "EMAIL_ADDRESS"),
+    # digit runs with separators: phones, cards, national ids (classified in Python)
+    (r"\+?\(?\d[\d \t().\-/]{5,26}\d(?:\s?(?:x|ext\.?)\s?\d{1,5})?", "DIGITS"),
+    (r"\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}\b", "IBAN_CODE"),
+    (r"\b[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d]\b", "UK_NINO"),
+    (r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b", "IP_ADDRESS"),
+    (r"\b[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{0,4}){2,7}\b", "IP_ADDRESS"),
+    (
+        r"\b(?:case|claim|ref|reference|file|ticket|complaint|application|policy|account|acct|customer|client|"
+        r"patient|booking|order|incident|matter|docket|tracking)\b",
+        "CASE_REFERENCE",
+    ),
+    (r"\b(?:born|birth|dob|d\.o\.b|birthday|b\.)\b", "DATE_OF_BIRTH"),
+    # addresses: a house number next to a word, or an address word
+    (r"\b\d{1,5}[A-Za-z]?\s+[^\s\d]", "ADDRESS"),
+    (r"[^\s\d]\s+\d{1,5}\b", "ADDRESS"),
+    (
+        r"\b(?:apt|suite|unit|flat|p\.?o\.? box|psc|street|st|road|rd|avenue|ave|lane|drive|boulevard|blvd|"
+        r"corner of|lives (?:at|on|in))\b",
+        "ADDRESS",
+    ),
+]
+
+# ---- exact patterns (Python re, Unicode) -----------------------------------------------------------
+UP = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽΑ-ΩА-ЯΆΈΉΊΌΎΏ∆"
+LET = r"[^\W\d_]"
+CAPW = rf"[{UP}][\w'’\-]*\.?"  # a capitalised word (any script with upper case)
+WORD = r"[^\W\d_][\w'’\-]*\.?"
+SUFFIX = (
+    r"(?:Street|St|Road|Rd|Avenue|Ave|Av|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Terrace|Tce|Terr|"
+    r"Crescent|Cres|Way|Highway|Hwy|Square|Sq|Squares|Parade|Pde|Close|Grove|Gardens|Mews|Row|Quay|Wharf|"
+    r"Esplanade|Point|Points|Bridge|Pass|Union|Dale|Lodge|Extension|Extensions|Prairie|Streets|Heights|Hill|"
+    r"Hills|Park|Parkway|Pkwy|Circle|Cir|Trail|Loop|Alley|Walk|Green|Rise|View|Vale|Valley|Junction|Landing|"
+    r"Meadow|Meadows|Ridge|Port|Fork|Forks|Field|Fields|Ferry|Ford|Glen|Harbor|Harbour|Haven|Island|Isle|"
+    r"Crossing|Cove|Creek|Estate|Estates|Falls|Flats|Gateway|Knoll|Lake|Lakes|Manor|Mill|Mills|Mount|"
+    r"Orchard|Pike|Plaza|Ranch|Route|Shore|Shores|Spring|Springs|Stravenue|Summit|Track|Turnpike|Via|Villa|"
+    r"Village|Vista|Well|Wells|Str|Calle|Rue|Via|Strasse|straße|gasse|vej|gatan|gata|katu|tie|weg|straat|laan|"
+    r"plein|kapu|utca|u|ul|rkp|tér)\b\.?"
+)
+UNIT = r"(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor|Fl\.?|Room|Rm\.?|#)\s*[\w\-]{1,6}"
+HOUSE = r"\d{1,5}[A-Za-z]?(?:[\-/]\d{1,5})?"
+# The tail: units, towns (capitalised or upper-case words), state codes, postcodes, countries.
+TAIL_ITEM = rf"(?:{UNIT}|\d{{4,6}}(?:-\d{{4}})?|[{UP}]{{2,3}}\b(?:\s\d{{3,5}})?|{CAPW}(?:\s{CAPW}){{0,3}}|\(\w+\)|nan)"
+TAIL = rf"(?:(?:[ \t]*,?[ \t]*\n?[ \t]*,?[ \t]*|[ \t]*,[ \t]*){TAIL_ITEM})*"
+ADDRESS_RE = re.compile(
+    "|".join(
+        [
+            rf"the corner of (?:{HOUSE}\s+)?{WORD}(?:\s+{WORD}){{0,4}}\s+and\s+{CAPW}(?:\s+{CAPW}){{0,3}}",
+            r"PSC \d{3,5}, Box \d{3,5}\s+APO [A-Z]{2} \d{5}",
+            rf"(?:P\.?\s?O\.?\s?Box|Post ?box|Postbox) \d{{1,6}}{TAIL}",
+            rf"{HOUSE}(?:\s+{HOUSE})?\s+(?:{CAPW}\s+){{0,3}}{SUFFIX}(?:\s+\d{{1,5}}\b)?{TAIL}",
+            rf"{HOUSE}(?:\s+{HOUSE})?\s+(?:{CAPW}\s+){{1,3}}{HOUSE}\b{TAIL}",
+            rf"{HOUSE}\s+(?:{CAPW}\s+){{0,2}}{CAPW}(?=(?:[ \t]*,?[ \t]*\n?[ \t]*,?[ \t]*){UNIT}){TAIL}",
+            rf"{HOUSE}\s+{CAPW}(?:\s+{CAPW}){{1,4}}(?=\s*[,\n]){TAIL}",
+        ]
+    ),
+    re.UNICODE,
+)
+# "<Street Name> <number>" (European order) needs an address cue before it.
+ADDRESS_EU_RE = re.compile(
+    rf"(?:lives? (?:at|on|in)|address(?: is)?:?|located at|moved to|sent to|send (?:it|a new one) to|"
+    rf"drops you off at|shows on|refers to|meeting at|live in|lived in|\n)\s*"
+    rf"(?P<a>(?:{CAPW}\s+){{1,3}}{HOUSE}\b\.?{TAIL}|(?:{CAPW}\s+){{1,3}}{SUFFIX}{TAIL})",
+    re.UNICODE,
+)
+ADDRESS_STOP = re.compile(
+    r"(?:\s+(?:street|St\.|st\.))$|[\s,]+(?:I|We|It|He|She|They|The|My|Our|Please|Thanks|This|That|On|In|At)$"
+)
+
+PHONE_CONTEXT = re.compile(r"(?i)\b(?:ph|phone|tel|telephone|call|mobile|mob|cell|text|fax|whatsapp|desk|office|ring|"
+                           r"contact|number|no\.?|#)\W{0,3}$")
+NEG_NUMBER_CONTEXT = re.compile(r"(?i)\b(?:isbn|invoice|order|bill|hr|h\.r\.|s\.|act|section|vote|votes|roll call|"
+                                r"\$|usd|eur|gbp|nzd|aud|cad)\W{0,3}$")
+CASE_RE = re.compile(
+    r"(?i)\b(?:case|claim|ref|reference|file|ticket|complaint|application|policy|account|acct|customer|client|"
+    r"patient|booking|incident|matter|docket|tracking)(?:\s+(?:no|number|num|id|ref|reference))?\.?\s*(?:is\s+)?[:#]?\s*"
+    r"(?P<id>(?=[A-Z0-9\-/]*\d)[A-Z]{0,5}[-/]?\d[A-Z0-9\-/]{3,20})\b"
+)
+MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+DATE = (rf"(?:\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:\d{{4}}|\d{{2}})|\d{{4}}-\d{{2}}-\d{{2}}|"
+        rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTHS}\.?,?\s+\d{{4}}|{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})")
+DOB_RE = re.compile(
+    rf"(?i)\b(?:born(?:\s+on)?|date\s+of\s+birth|d\.?o\.?b\.?|birth\s*date|birthday|b\.)\s*(?:is|was)?\s*[:\-]?\s*"
+    rf"(?P<d>{DATE})"
+)
+PHONE_SHAPES = re.compile(
+    r"""(?x)^(?:
+      \+\d{1,3}[\s.\-]?(?:\(0?\d{1,4}\)[\s.\-]?)?\d{1,5}(?:[\s.\-]?\d{1,5}){1,5}(?:\s?(?:x|ext\.?)\s?\d{1,5})?
+    | \(\d{2,5}\)\s?\d{3,4}[\s.\-]?\d{3,4}
+    | \d{3}[\s.\-]\d{3}[\s.\-]\d{4}(?:\s?(?:x|ext\.?)\s?\d{1,5})?
+    | 0\d{1,4}[\s.\-]?\d{3,4}[\s.\-]?\d{3,4}
+    | 0\d{3}[\s.\-]\d{2}[\s.\-]\d{2}[\s.\-]\d{2}
+    | \d{2}[\s.\-]\d{2}[\s.\-]\d{2}[\s.\-]\d{2}(?:[\s.\-]\d{2})?
+    | \d{2,3}[\s.\-]\d{3}[\s.\-]\d{3,4}[\s.\-]\d{4}
+    | \d{3}[\s\-]\d{2}[\s\-]\d{3}
+    | 1[\s.\-]?\d{3}[\s.\-]\d{3}[\s.\-]\d{4}
+    | 0800[\s\-]?\d{3}[\s\-]?\d{3,4}
+    )$""",
+)
+LOCAL_PHONE = re.compile(r"^\d{3,4}[\s\-]\d{4}$|^\d{10}$|^\d{4}\s\d{4}$")
+NUMBER_TOKEN = re.compile(r"\+?\(?\d[\d \t().\-/]*\d(?:\s?(?:x|ext\.?)\s?\d{1,5})?")
