@@ -51,8 +51,16 @@ def _cases(kind: str, key: str = "cases") -> list[Any]:
 
 def test_packs_are_shipped() -> None:
     ids = {p.id for p in PACKS}
-    assert {"us-federal", "us-congress", "uk-civil-service", "uk-local-government", "nz-public-sector",
-            "au-aps", "ca-public-service", "eu-staff"} <= ids
+    assert {
+        "us-federal",
+        "us-congress",
+        "uk-civil-service",
+        "uk-local-government",
+        "nz-public-sector",
+        "au-aps",
+        "ca-public-service",
+        "eu-staff",
+    } <= ids
 
 
 @pytest.mark.parametrize("pack", PACKS, ids=lambda p: p.id)
@@ -162,8 +170,11 @@ def test_governance(case: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", _cases("governance", key="choose"))
 def test_choose_pack(case: dict[str, Any]) -> None:
     post = msgspec.convert(
-        {"text": "x", "jurisdiction": case["jurisdiction"],
-         "author": {"role": case["role"], "organisation": case["organisation"]}},
+        {
+            "text": "x",
+            "jurisdiction": case["jurisdiction"],
+            "author": {"role": case["role"], "organisation": case["organisation"]},
+        },
         Post,
     )
     pack, _reason = choose_pack(post, REGISTRY)
