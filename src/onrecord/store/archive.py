@@ -228,7 +228,8 @@ def verify(engine: Engine, expect_head: str | None = None, chunk: int = 5000) ->
                     break
             prev, expect = r["entry_hash"], expect + 1
         if rep.ok and (seq_head, hash_head) != (expect - 1, prev):
-            bad(expect - 1 if expect > 1 else None,
+            # Head beyond the end: the first missing entry is bad; otherwise the head itself was altered.
+            bad(expect if seq_head >= expect else seq_head,
                 f"chain head says entry {seq_head} ({hash_head[:12]}…) but the chain ends at entry {expect - 1} "
                 f"({prev[:12]}…): entries removed or head altered")
         rep.head_seq, rep.head_hash = expect - 1, prev
