@@ -203,8 +203,8 @@ class _Reader:
                     continue
                 truncated = e.pos >= len(self.buf) - 1 or "Unterminated" in e.msg
                 raise JSONStreamError(f"invalid JSON: {e.msg}", self.base + e.pos, truncated) from None
-            # A number at the buffer's end may continue in the next chunk.
-            if end >= len(self.buf) and not self.eof and self.more():
+            # A number cut by the chunk boundary ("1" of "1.5e3") may continue: decode again with more input.
+            if isinstance(val, int | float) and len(self.buf) - end < 2 and not self.eof and self.more():
                 continue
             self.pos = end
             return val

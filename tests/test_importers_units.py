@@ -1,0 +1,166 @@
+"""Unit tests of the importer building blocks: streaming JSON, mojibake repair, CAR/DAG-CBOR, sniffing, accounts."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from onrecord.importers import RejectedRecord, open_input
+from onrecord.importers.accounts import AccountsError, load_accounts
+from onrecord.importers.base import JSONStreamError, _Reader, fix_mojibake, iter_json_array, iter_json_key
+from onrecord.importers.car import CID, CarError, decode
+from onrecord.importers.sniff import classify
+from onrecord.model.post import Account, Post
+
+FIX = Path(__file__).parent / "fixtures" / "exports"
+
+
+def _posts_and_rejects(path: str | Path) -> tuple[list[Post], list[RejectedRecord]]:
+    items = list(open_input(str(path)).items())
+    return [i for i in items if isinstance(i, Post)], [i for i in items if isinstance(i, RejectedRecord)]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 64, 1 << 20])
+def test_json_array_streams_across_chunk_boundaries(chunk: int) -> None:
+    text = '[ {"a": 1}, 12345, "x,]y", [1, [2]], 1.5e3 , null ]'
+    r = _Reader(io.StringIO(text), chunk=chunk)
+    assert list(iter_json_array(io.StringIO(text), r)) == [{"a": 1}, 12345, "x,]y", [1, [2]], 1500.0, None]
+
+
+@pytest.mark.parametrize("chunk", [1, 5, 1 << 20])
+def test_json_array_truncated_keeps_the_good_records(chunk: int) -> None:
+    text = '[{"id": 1}, {"id": 2}, {"id": 3, "text": "cut he'
+    got = []
+    with pytest.raises(JSONStreamError) as e:
+        for v in iter_json_array(io.StringIO(text), _Reader(io.StringIO(text), chunk=chunk)):
+            got.append(v)
+    assert got == [{"id": 1}, {"id": 2}]
+    assert e.value.truncated
+
+
+def test_json_array_garbage_is_not_truncation() -> None:
+    with pytest.raises(JSONStreamError) as e:
+        list(iter_json_array(io.StringIO('[{"id": 1} {"id": 2}]')))
+    assert not e.value.truncated and "expected ',' or ']'" in str(e.value)
+
+
+def test_json_key_skips_other_values() -> None:
+    text = '{"@context": ["a", {"b": [1, 2]}], "totalItems": 2, "orderedItems": [{"n": 1}, {"n": 2}], "z": 0}'
+    assert list(iter_json_key(io.StringIO(text), "orderedItems")) == [{"n": 1}, {"n": 2}]
+    assert list(iter_json_key(io.StringIO('{"other": []}'), "orderedItems")) == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "fixed"),
+    [
+        ("CafÃ© MÄ\x81ori ð\x9f\x8e\x89", "Café Māori 🎉"),
+        ("Café Māori 🎉", "Café Māori 🎉"),  # clean text is left alone
+        ("Ã", "Ã"),  # not a UTF-8 sequence: left alone
+        ("", ""),
+    ],
+)
+def test_mojibake_repair(raw: str, fixed: str) -> None:
+    assert fix_mojibake(raw) == fixed
+
+
+def test_dag_cbor_decoding() -> None:
+    # {"a": 1, "bb": [true, null, -2, h'00ff'], "c": CID}
+    cid = b"\x01\x71\x12\x20" + bytes(32)
+    blob = b"\xa3\x61a\x01\x62bb\x84\xf5\xf6\x21\x42\x00\xff\x61c\xd8\x2a\x58\x25\x00" + cid
+    assert decode(blob) == {"a": 1, "bb": [True, None, -2, b"\x00\xff"], "c": CID(cid)}
+    with pytest.raises(CarError):
+        decode(blob + b"\x00")  # trailing bytes
+    with pytest.raises(CarError):
+        decode(b"\xc1\x00")  # a tag DAG-CBOR does not allow
+
+
+def test_car_block_hash_is_verified(tmp_path: Path) -> None:
+    data = (FIX / "bluesky-repo.car").read_bytes()
+    assert b"Night works" in data
+    bad = tmp_path / "tampered.car"
+    bad.write_bytes(data.replace(b"Night works", b"Light works"))
+    posts, rejects = _posts_and_rejects(bad)
+    assert len(posts) == 3
+    assert any("does not match its hash" in r.reason for r in rejects)
+
+
+def test_sniffing_uses_content_not_names(tmp_path: Path) -> None:
+    for src, name in [
+        ("x-archive.zip", "holiday-photos.txt"),
+        ("mastodon-archive.tar.gz", "data.zip"),
+        ("bluesky-repo.car", "repo.json"),
+        ("linkedin-shares-variant.csv", "notes"),
+    ]:
+        renamed = tmp_path / name
+        shutil.copy(FIX / src, renamed)
+        assert open_input(str(renamed)).importer == open_input(str(FIX / src)).importer
+    assert classify(b"window.YTD.tweets.part3 = [") == "x:tweets"
+    assert classify(b"window.YTD.tweet.part0 = [") == "x:tweets"  # older archives
+    assert classify(b'{"@context": "x", "type": "OrderedCollection", "orderedItems": [') == "mastodon:outbox"
+    assert classify(b"Date,Link,Message\n") == "linkedin:comments"
+    assert classify(b"\xff\xd8\xff\xe0 jpeg") == "media"
+
+
+def test_mastodon_zip_and_x_folder_read_the_same(tmp_path: Path) -> None:
+    # Mastodon archive repacked as ZIP (an importer must accept both).
+    zpath = tmp_path / "mastodon.zip"
+    with tarfile.open(FIX / "mastodon-archive.tar.gz") as t, zipfile.ZipFile(zpath, "w") as z:
+        for m in t.getmembers():
+            f = t.extractfile(m)
+            assert f is not None
+            z.writestr(m.name, f.read())
+    a, ra = _posts_and_rejects(FIX / "mastodon-archive.tar.gz")
+    b, rb = _posts_and_rejects(zpath)
+    assert [p.id for p in a] == [p.id for p in b] and len(ra) == len(rb)
+    # X archive unpacked into a folder.
+    folder = tmp_path / "x"
+    with zipfile.ZipFile(FIX / "x-archive.zip") as z:
+        z.extractall(folder)
+    c, rc = _posts_and_rejects(FIX / "x-archive.zip")
+    d, rd = _posts_and_rejects(folder)
+    assert [p.text for p in c] == [p.text for p in d] and len(rc) == len(rd)
+
+
+def test_damaged_zip_member_is_rejected_not_fatal(tmp_path: Path) -> None:
+    data = bytearray((FIX / "linkedin-export.zip").read_bytes())
+    with zipfile.ZipFile(FIX / "linkedin-export.zip") as z:
+        info = z.getinfo("Comments.csv")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for i in range(start + 5, start + 25):
+        data[i] ^= 0x5A  # scramble the compressed bytes of Comments.csv
+    bad = tmp_path / "damaged.zip"
+    bad.write_bytes(bytes(data))
+    posts, rejects = _posts_and_rejects(bad)
+    assert any(p.id and "share" in p.id for p in posts)  # Shares.csv still imported
+    assert rejects and all(r.reason for r in rejects)
+
+
+def test_accounts_file_csv_and_json(tmp_path: Path) -> None:
+    csv_path = tmp_path / "accounts.csv"
+    csv_path.write_text(
+        "handle,platform,kind,role,restriction,title,organisation,jurisdiction,code\n"
+        "@RoadsDeptExample,x,official,employee,less_restricted,Comms lead,Example Roads Department,US,us-federal\n"
+        "pat.example.councillor,,personal,elected_official,,Councillor,Example District Council,NZ,\n"
+    )
+    acc = load_accounts(str(csv_path))
+    post = Post(text="hi", platform="x", account=Account(handle="@roadsdeptexample"))
+    got = acc.apply(post)
+    assert got.account.kind == "official" and got.author.role == "employee"
+    assert got.author.organisation == "Example Roads Department" and got.jurisdiction == "US" and got.code == "us-federal"
+    # A platform-specific row does not apply on another platform; a row without platform applies everywhere.
+    assert acc.apply(Post(text="hi", platform="mastodon", account=Account(handle="RoadsDeptExample"))).author.role == "unknown"
+    fb = acc.apply(Post(text="hi", platform="facebook", account=Account(handle="pat.example.councillor")))
+    assert fb.author.role == "elected_official" and fb.code is None
+    json_path = tmp_path / "accounts.json"
+    json_path.write_text('{"@LibraryExample": {"kind": "official", "jurisdiction": "UK"}, "@x": "campaign"}')
+    acc2 = load_accounts(str(json_path))
+    assert acc2.lookup("x", "libraryexample") is not None and len(acc2) == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text("handle,kind\n@a,robot\n")
+    with pytest.raises(AccountsError, match="kind 'robot'"):
+        load_accounts(str(bad))
