@@ -105,9 +105,7 @@ def run_audit(
         code_paths=tuple(opts.code_paths), select=tuple(opts.select), ignore=tuple(opts.ignore), default_code=opts.code
     )
     os.makedirs(opts.out_dir, exist_ok=True)
-    files = {
-        name: os.path.join(opts.out_dir, name) for name in ("results.jsonl", "rejects.jsonl", "summary.csv", "report.html")
-    }
+    files = {name: os.path.join(opts.out_dir, name) for name in ("results.jsonl", "rejects.jsonl", "summary.csv", "report.html")}
     counts = AuditCounts()
     report = AuditReport()
     inputs = [(j.path, ", ".join(j.formats)) for j in jobs]

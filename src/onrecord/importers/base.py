@@ -296,9 +296,7 @@ def records_from(
             try:
                 post = convert(raw)
             except (ValueError, KeyError, TypeError, AttributeError, msgspec.ValidationError) as e:
-                yield RejectedRecord(
-                    source=source, location=where(i), reason=str(e) or type(e).__name__, raw=excerpt(raw)
-                )
+                yield RejectedRecord(source=source, location=where(i), reason=str(e) or type(e).__name__, raw=excerpt(raw))
                 continue
             if post is not None:
                 yield post

@@ -149,9 +149,7 @@ def read(plan: Plan) -> Iterator[Item]:
                         else:
                             yield _repost(did, rkey, raw, account)
                     except (CarError, ValueError, KeyError, TypeError, AttributeError) as e:
-                        yield RejectedRecord(
-                            source=src, location=key, reason=str(e), raw=excerpt(_jsonable(raw)) if raw else ""
-                        )
+                        yield RejectedRecord(source=src, location=key, reason=str(e), raw=excerpt(_jsonable(raw)) if raw else "")
             except TREE_ERRORS as e:
                 yield RejectedRecord(
                     source=src, location="(tree)", reason=f"the record tree is damaged ({e}); records below it are lost"

@@ -101,9 +101,7 @@ def csv_rows(f: IO[bytes], source: str) -> Iterator[tuple[int, dict[str, str]] |
             yield RejectedRecord(source=source, location=f"line {start}", reason=f"broken CSV row: {e}")
             continue
         except READ_ERRORS as e:
-            yield RejectedRecord(
-                source=source, location=f"line {start}", reason=f"damaged file ({e}); the rest is lost"
-            )
+            yield RejectedRecord(source=source, location=f"line {start}", reason=f"damaged file ({e}); the rest is lost")
             return
         line = reader.line_num + 1
         if not any(c.strip() for c in row):
@@ -171,9 +169,7 @@ def _csv_post(row: dict[str, str], cols: dict[str, str], line: int) -> Post:
         circumstances=Circumstances(posted_at=at),
         in_reply_to=reply,
         url=get("url") or None,
-        metrics=Metrics(likes=likes, shares=shares, replies=replies)
-        if (likes, shares, replies) != (None,) * 3
-        else None,
+        metrics=Metrics(likes=likes, shares=shares, replies=replies) if (likes, shares, replies) != (None,) * 3 else None,
     )
 
 
@@ -211,9 +207,7 @@ def _read_jsonl(plan: Plan, member: str) -> Iterator[Item]:
                     continue
                 except PostDecodeError as e:
                     where = f" at {e.field}" if e.field else ""
-                    yield RejectedRecord(
-                        source=src, location=f"line {n}", reason=f"{e.message}{where}", raw=excerpt(line)
-                    )
+                    yield RejectedRecord(source=src, location=f"line {n}", reason=f"{e.message}{where}", raw=excerpt(line))
                     continue
                 yield post
         except READ_ERRORS as e:
