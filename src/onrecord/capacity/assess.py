@@ -1,10 +1,26 @@
-"""First capacity judgement from context (account kind, role) and text cues, with evidence."""
+"""Capacity of a post: context first (a registered account kind decides), else the learned text model
+nudged by cues from context, with calibrated scores and the evidence that drove them."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from onrecord.capacity.cues import Cue, context_cues
+from onrecord.capacity.model import CLASSES, CapacityModel, default_model
 from onrecord.detectors.base import Signals
 from onrecord.model.finding import CAPACITIES, CapacityResult
 from onrecord.model.post import Post
+
+# Log-odds toward private for a post from a registered personal account. Small enough that clearly
+# official text still comes out official (the "personal account used in official capacity" case).
+PERSONAL_PRIVATE_PRIOR = 1.2
+# Professional has no labelled data: a small base rate, raised only by cues (docs/capacity.md).
+PROFESSIONAL_BASE = 0.05
+_PROF_BASE_LOGIT = math.log(PROFESSIONAL_BASE / (1 - PROFESSIONAL_BASE))
+_IDX = {c: i for i, c in enumerate(CLASSES)}
 
 
 def _normalise(raw: dict[str, float]) -> dict[str, float]:
@@ -12,9 +28,7 @@ def _normalise(raw: dict[str, float]) -> dict[str, float]:
     return {c: round(raw[c] / total, 4) for c in CAPACITIES}
 
 
-def assess(post: Post, signals: Signals) -> CapacityResult:
-    """Judge capacity; a registered account kind decides it, otherwise the text cues do."""
-    kind = post.account.kind
+def _from_context(kind: str) -> CapacityResult | None:
     if kind == "official":
         return CapacityResult(
             label="official",
@@ -29,23 +43,87 @@ def assess(post: Post, signals: Signals) -> CapacityResult:
             evidence=["account kind: campaign"],
             decided_by="context",
         )
-    raw = {"official": 0.15, "professional": 0.15, "private": 0.5, "political": 0.2}
-    evidence: list[str] = []
-    if kind == "personal":
-        raw["private"] += 0.6
-        evidence.append("account kind: personal")
-    if signals.has("agency_voice"):
-        raw["official"] += 0.8
-        evidence.append("speaks as the agency ('we', 'on behalf of')")
-    if signals.has("campaign_language", "donation_link", "paid_for_by"):
-        raw["political"] += 0.8
-        evidence.append("campaign language or donation link")
-    if signals.has("professional_cue") or post.platform == "linkedin":
-        raw["professional"] += 0.5
-        evidence.append("work-profile platform or first-person expertise")
-    if signals.has("disclaimer"):
-        raw["private"] += 0.3
-        evidence.append("disclaimer ('views my own')")
-    scores = _normalise(raw)
-    label = max(CAPACITIES, key=lambda c: scores[c])
-    return CapacityResult(label=label, scores=scores, evidence=evidence or ["no decisive cue"], decided_by="rules")
+    return None
+
+
+def model_text(post: Post) -> str:
+    """What the text model reads: the author's own comment first (on a share), then the text."""
+    return f"{post.comment}\n{post.text}" if post.comment else post.text
+
+
+def _combine(z: np.ndarray, cues: list[Cue], personal: bool) -> np.ndarray:
+    """Add cue log-odds to the calibrated text log-probabilities; professional from its base rate."""
+    z = z.copy()
+    if personal:
+        z[_IDX["private"]] += PERSONAL_PRIVATE_PRIOR
+    others = [_IDX[c] for c in CLASSES if c != "professional"]
+    m = z[others].max()
+    z[_IDX["professional"]] = m + math.log(np.exp(z[others] - m).sum()) + _PROF_BASE_LOGIT
+    for cue in cues:
+        z[_IDX[cue.label]] += cue.weight
+    z -= z.max()
+    e = np.exp(z)
+    return np.asarray(e / e.sum())
+
+
+def assess_many(
+    posts: Sequence[Post],
+    signals_list: Sequence[Signals | None] | None = None,
+    *,
+    use_context: bool = True,
+    explain: bool = True,
+    model: CapacityModel | None = None,
+) -> list[CapacityResult]:
+    """Judge many posts at once (one vectorised model call). ``use_context=False`` ignores the account kind,
+    so an auditor can see what the text alone says; ``explain=False`` skips the per-word evidence."""
+    signals_list = signals_list if signals_list is not None else [None] * len(posts)
+    model = model if model is not None else default_model()
+    out: list[CapacityResult | None] = [None] * len(posts)
+    todo: list[int] = []
+    for i, post in enumerate(posts):
+        ctx = _from_context(post.account.kind) if use_context else None
+        if ctx is not None:
+            out[i] = ctx
+        else:
+            todo.append(i)
+    if todo:
+        texts = [model_text(posts[i]) for i in todo]
+        if model is not None:
+            lg = model.logits(texts).astype(np.float64) / model.temperature
+            z_all = lg - lg.max(axis=1, keepdims=True)
+            z_all = z_all - np.log(np.exp(z_all).sum(axis=1, keepdims=True))
+        else:
+            z_all = np.zeros((len(todo), len(CLASSES)))
+            z_all[:, _IDX["private"]] = 0.5  # no model shipped: lean private unless cues say otherwise
+        for row, i in enumerate(todo):
+            post = posts[i]
+            cues = context_cues(post, signals_list[i])
+            personal = use_context and post.account.kind == "personal"
+            p = _combine(z_all[row], cues, personal)
+            label = CLASSES[int(p.argmax())]
+            evidence: list[str] = []
+            if model is not None:
+                pulled = model.token_pull(texts[row], label) if explain and label != "professional" else []
+                words = f" (words: {', '.join(repr(w) for w in pulled)})" if pulled else ""
+                text_p = np.exp(z_all[row])
+                evidence.append(
+                    f"text model: {label} {text_p[_IDX[label]]:.2f}{words}"
+                    if label != "professional"
+                    else "text model: " + ", ".join(f"{c} {text_p[_IDX[c]]:.2f}" for c in CLASSES if c != "professional")
+                )
+            if personal:
+                evidence.append("account kind: personal (leans private)")
+            evidence += [c.evidence for c in sorted(cues, key=lambda c: -c.weight)]
+            scores: dict[str, float] = {c: round(float(p[_IDX[c]]), 4) for c in CAPACITIES}
+            out[i] = CapacityResult(
+                label=label,  # type: ignore[arg-type]
+                scores=scores,
+                evidence=evidence or ["no decisive cue"],
+                decided_by="model" if model is not None else "rules",
+            )
+    return [r for r in out if r is not None]
+
+
+def assess(post: Post, signals: Signals) -> CapacityResult:
+    """Judge capacity; a registered account kind decides it, otherwise the text model and cues do."""
+    return assess_many([post], [signals])[0]

@@ -1,0 +1,149 @@
+"""Cues from context and text that the learned model cannot see or was never trained on.
+
+Each cue is a named log-odds nudge on one capacity, with the evidence text that explains it. The
+weights are set by hand (there is no labelled data for them) and documented in docs/capacity.md;
+the learned text model stays the main judge when only text is known.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from onrecord.detectors.base import Signals
+from onrecord.model.post import Post
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A nudge of ``weight`` log-odds toward ``label``, with a human-readable reason."""
+
+    label: str
+    weight: float
+    evidence: str
+
+
+DONATION_HOSTS = ("actblue.com", "winred.com", "anedot.com", "ngpvan.com", "donorbox.org", "crowdpac.com")
+GOV_SUFFIXES = (".gov", ".mil", ".gov.uk", ".govt.nz", ".gov.au", ".gc.ca", ".canada.ca", ".europa.eu", ".parliament.uk")
+WORK_PROFILE_HOSTS = ("linkedin.com",)
+
+_PAID_FOR = re.compile(r"\b(paid for by|authori[sz]ed by|promoted by)\b[^.\n]{0,80}", re.I)
+_CAMPAIGN_SITE = re.compile(
+    r"\b(for|4)(congress|senate|governor|mayor|council|assembly|president)\b|\bvote[a-z]*\.(com|org)\b", re.I
+)
+_DISCLAIMER = re.compile(
+    r"\b(views?|opinions?|tweets?|posts?)\s+(are\s+|is\s+)?(my\s+own|mine\s+alone|personal)\b"
+    r"|\b(in\s+a\s+|my\s+)personal\s+capacity\b|\bnot\s+(speaking\s+)?(on\s+behalf\s+of|for)\s+my\s+(employer|agency|department)\b"
+    r"|\bpersonal\s+account\b|\bRT\s*(≠|!=|does not equal|is not)\s*endorsement\b",
+    re.I,
+)
+_OFFICIAL_BIO = re.compile(
+    r"\bofficial\s+(account|twitter|page|feed)\b|\baccount\s+of\s+the\s+(office|department|ministry)\b", re.I
+)
+_CAMPAIGN_BIO = re.compile(r"\b(candidate\s+for|campaign\s+(account|page)|running\s+for|re-?elect)\b", re.I)
+# Professional: first-person talk about one's own work, in the voice of a practitioner, not an agency.
+_PROFESSIONAL = re.compile(
+    r"\bas\s+an?\s+[a-z][a-z -]{2,40}?\s+(at|in|with|for)\b"
+    r"|\bin\s+my\s+(role|work|job|career|practice|field)\b"
+    r"|\bmy\s+(research|paper|talk|presentation|panel|article|thesis|colleagues|team|new\s+role|field)\b"
+    r"|\bI(?:'m|\s+am|\s+was|\s+will\s+be)\s+(speaking|presenting|moderating|delighted\s+to\s+join|joining)\b"
+    r"|\b(conference|webinar|keynote|workshop|panel\s+discussion)\b"
+    r"|\bwe(?:'re|\s+are)\s+hiring\b|#hiring\b|\bjob\s+(opening|opportunity)\b|\bopen\s+to\s+work\b|#opentowork\b"
+    r"|\bexcited\s+to\s+(share|announce\s+that\s+I)\b|\bI(?:'ve|\s+have)\s+(joined|started)\b",
+    re.I,
+)
+
+# Signal kinds from detectors (detectors/political.py) that move capacity; read from the post's own
+# words and links only (a bio is account context, handled above).
+SIGNAL_CUES: dict[str, Cue] = {
+    "paid_for_by": Cue("political", 3.0, "'paid for by' campaign disclaimer"),
+    "donation_link": Cue("political", 2.5, "link to a donation platform"),
+    "fundraising_link": Cue("political", 2.0, "link to a fundraising page"),
+    "donation_ask": Cue("political", 1.5, "asks for campaign donations"),
+    "campaign_link": Cue("political", 1.5, "link to a candidate or party site"),
+    "campaign_handle": Cue("political", 1.0, "campaign handle or hashtag"),
+    "campaign_activity": Cue("political", 1.0, "campaign activity (canvassing, party meeting)"),
+    "agency_voice": Cue("official", 1.0, "speaks as the agency ('we', 'on behalf of')"),
+    "agency_claim": Cue("official", 0.7, "claims the agency's backing"),
+    "disclaimer": Cue("private", 1.0, "disclaimer ('views my own')"),
+    "professional_cue": Cue("professional", 1.5, "first-person talk about own work"),
+    "title_invocation": Cue("professional", 1.0, "invokes own job or title ('As a park ranger')"),
+}
+SIGNAL_FIELDS = ("text", "comment", "links")
+
+
+def host_of(url: str) -> str:
+    """Lower-case host name of ``url`` ('' when it has none)."""
+    if "://" not in url:
+        url = "http://" + url
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def _host_matches(host: str, suffixes: tuple[str, ...]) -> bool:
+    return any(host == s.lstrip(".") or host.endswith(s if s.startswith(".") else "." + s) for s in suffixes)
+
+
+def link_hosts(post: Post) -> list[str]:
+    """Hosts of the post's links, shared URL and URLs written in its text or comment."""
+    urls = [*post.links, *([post.shared_url] if post.shared_url else [])]
+    urls += re.findall(r"https?://\S+|www\.\S+", post.text + " " + post.comment)
+    return [h for h in (host_of(u) for u in urls) if h]
+
+
+def context_cues(post: Post, signals: Signals | None) -> list[Cue]:
+    """All cues for ``post`` (except the account kind, which assess() handles)."""
+    out: list[Cue] = []
+    seen: set[str] = set()
+
+    def add(key: str, cue: Cue) -> None:
+        if key not in seen:
+            seen.add(key)
+            out.append(cue)
+
+    words = post.comment + "\n" + post.text
+    hosts = link_hosts(post)
+    for h in hosts:
+        if _host_matches(h, DONATION_HOSTS):
+            add("donation_link", Cue("political", 2.5, f"link to a donation platform: {h}"))
+        elif _host_matches(h, GOV_SUFFIXES):
+            add("gov_link", Cue("official", 0.7, f"link to a government site: {h}"))
+        elif _host_matches(h, WORK_PROFILE_HOSTS):
+            add("work_link", Cue("professional", 1.0, f"link to a work profile: {h}"))
+        elif _CAMPAIGN_SITE.search(h):
+            add("campaign_site", Cue("political", 1.5, f"link to a campaign site: {h}"))
+    m = _PAID_FOR.search(words)
+    if m and re.search(r"committee|campaign|for\s+(congress|senate|mayor|council|governor|president)|party", m.group(0), re.I):
+        add("paid_for_by", Cue("political", 3.0, f"campaign disclaimer: '{m.group(0).strip()[:60]}'"))
+    m = _DISCLAIMER.search(words)
+    if m:
+        add("disclaimer", Cue("private", 1.0, f"disclaimer: '{m.group(0)}'"))
+    prof = _PROFESSIONAL.findall(words)
+    if prof:
+        first = _PROFESSIONAL.search(words)
+        assert first is not None
+        w = 1.5 if len(prof) == 1 else 2.5
+        add("professional_cue", Cue("professional", w, f"first-person talk about own work: '{first.group(0)}'"))
+    if post.platform == "linkedin":
+        add("work_platform", Cue("professional", 2.0, "work-profile platform: linkedin"))
+    acct = post.account
+    bio = " ".join(x for x in (acct.bio, acct.display_name) if x)
+    if bio:
+        if _PAID_FOR.search(bio) or _CAMPAIGN_BIO.search(bio):
+            add("campaign_bio", Cue("political", 1.5, "bio/display name reads as a campaign account"))
+        elif _OFFICIAL_BIO.search(bio):
+            add("official_bio", Cue("official", 1.5, "bio says it is an official account"))
+        if _DISCLAIMER.search(bio):
+            add("bio_disclaimer", Cue("private", 0.7, "bio disclaimer ('views my own')"))
+    title = post.author.title.strip()
+    if title and len(title) > 3 and title.lower() in words.lower():
+        add("title_in_text", Cue("official", 0.5, f"official title used in the post: '{title}'"))
+    if signals is not None:
+        for kind in sorted(signals.kinds()):
+            cue = SIGNAL_CUES.get(kind)
+            if cue is not None and signals.has(kind, fields=SIGNAL_FIELDS):
+                add(kind, cue)
+    return out

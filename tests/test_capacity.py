@@ -1,0 +1,119 @@
+"""Capacity: data-driven cases (tests/cases/capacity/*.yaml) plus properties of the model and featuriser."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import numpy as np
+import pytest
+import yaml
+
+from onrecord.capacity import assess, assess_many
+from onrecord.capacity.features import hashed_ngrams, normalise
+from onrecord.capacity.model import ARTEFACT, CapacityModel, default_model
+from onrecord.detectors.base import Signals
+from onrecord.model.finding import CAPACITIES
+from onrecord.model.post import Post
+from onrecord.model.signal import Signal
+
+CASES_DIR = Path(__file__).parent / "cases" / "capacity"
+
+
+def _cases() -> list[Any]:
+    out = []
+    for f in sorted(CASES_DIR.glob("*.yaml")):
+        for case in yaml.safe_load(f.read_text(encoding="utf-8")):
+            out.append(pytest.param(case, id=f"{f.stem}: {case['name']}"))
+    return out
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_case(case: dict[str, Any]) -> None:
+    post = msgspec.convert(case["post"], Post)
+    signals = Signals([msgspec.convert(s, Signal) for s in case.get("signals", [])])
+    res = assess(post, signals)
+    exp = case["expect"]
+    assert res.label == exp["label"], (res.label, res.scores, res.evidence)
+    if "decided_by" in exp:
+        assert res.decided_by == exp["decided_by"]
+    if "evidence_has" in exp:
+        assert any(exp["evidence_has"] in e for e in res.evidence), res.evidence
+    for label, floor in exp.get("min", {}).items():
+        assert res.scores[label] >= floor, (label, res.scores)
+    assert abs(sum(res.scores.values()) - 1.0) < 1e-3
+    assert set(res.scores) == set(CAPACITIES)
+
+
+def test_artefact_is_shipped_small_and_loads_fast() -> None:
+    assert ARTEFACT.exists()
+    size = sum(p.stat().st_size for p in ARTEFACT.parent.iterdir())
+    assert size < 15e6
+    t0 = time.perf_counter()
+    CapacityModel.load()
+    assert time.perf_counter() - t0 < 1.0
+
+
+def test_batch_equals_single_and_probabilities_sum_to_one() -> None:
+    posts = [
+        Post(text="Join our campaign today and vote on Tuesday!"),
+        Post(text="The county office will be closed on Monday for the holiday."),
+        Post(text="Had the best tacos of my life last night"),
+    ]
+    many = assess_many(posts)
+    for p, r in zip(posts, many, strict=True):
+        one = assess(p, Signals([]))
+        assert one.label == r.label
+        assert one.scores == pytest.approx(r.scores, abs=1e-4)
+    m = default_model()
+    assert m is not None
+    proba = m.predict_proba([p.text for p in posts])
+    assert np.allclose(proba.sum(axis=1), 1.0)
+
+
+def test_text_view_ignores_account_kind() -> None:
+    post = Post.__new__(Post)
+    post = msgspec.convert(
+        {"text": "Chip in $10 now to help us win this race and defeat our opponent!", "account": {"kind": "official"}}, Post
+    )
+    ctx, text = assess_many([post, post], use_context=True)[0], assess_many([post], use_context=False)[0]
+    assert ctx.label == "official" and ctx.decided_by == "context"
+    assert text.label == "political"
+
+
+def test_detector_signals_count_as_evidence() -> None:
+    post = Post(text="See you at the event this weekend.")
+    sig = Signals([Signal(kind="paid_for_by", start=0, end=3, text="See")])
+    res = assess(post, sig)
+    assert res.label == "political"
+    assert any("paid for by" in e for e in res.evidence)
+
+
+def test_hashing_is_position_independent_and_stable() -> None:
+    a = hashed_ngrams(["we are proud", "x", "we are proud"], 18)
+    rows, buckets, _ = a
+    assert sorted(buckets[rows == 0]) == sorted(buckets[rows == 2])
+    # Same bucket ids across calls (no per-process hash seed).
+    assert list(hashed_ngrams(["hello"], 18)[1]) == list(hashed_ngrams(["hello"], 18)[1])
+    assert normalise("Vote NOW: https://t.co/abc &amp; 2024!") == "vote now : _url_ & 0000 !"
+
+
+def test_empty_batch_and_empty_text() -> None:
+    assert assess_many([]) == []
+    res = assess(Post(text=""), Signals([]))
+    assert abs(sum(res.scores.values()) - 1.0) < 1e-3
+
+
+def test_fast_scoring_matches_the_training_featuriser() -> None:
+    from onrecord.capacity.features import linear_scores, with_zero_row
+
+    texts = ["We are proud to announce 12 new grants!", "", "a", "é😀 #tag @someone https://example.org/x", "ok ok ok"]
+    rng = np.random.default_rng(0)
+    w = rng.standard_normal((2**12, 3)).astype(np.float32)
+    row, bucket, value = hashed_ngrams(texts, 12)
+    ref = np.zeros((len(texts), 3), dtype=np.float64)
+    np.add.at(ref, row, w[bucket] * value[:, None])
+    fast = linear_scores(texts, with_zero_row(w), 12)
+    assert np.allclose(ref, fast, atol=1e-4)

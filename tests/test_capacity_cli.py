@@ -1,0 +1,83 @@
+"""``onrecord capacity``: account summaries, flags and exit codes on synthetic JSONL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from onrecord.cli.main import cli
+
+PERSONAL = {"kind": "personal", "handle": "alex_at_home"}
+OFFICIAL = {"kind": "official", "handle": "CountyOffice"}
+
+
+def _write(tmp_path: Path, rows: list[object]) -> Path:
+    f = tmp_path / "posts.jsonl"
+    f.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return f
+
+
+def test_personal_account_used_in_official_capacity_is_flagged(tmp_path: Path) -> None:
+    f = _write(
+        tmp_path,
+        [
+            {"id": "p1", "text": "lol cannot believe this weather, pizza and movies tonight", "account": PERSONAL},
+            {
+                "id": "p2",
+                "text": "Today our department announced $4 million in federal grants for water infrastructure"
+                " in the county. Applications open Monday; details on our website.",
+                "account": PERSONAL,
+            },
+        ],
+    )
+    r = CliRunner().invoke(cli, ["capacity", str(f)])
+    assert r.exit_code == 1, r.output
+    assert "personal account used in official capacity: p2" in r.output
+    assert "public records" in r.output
+
+
+def test_political_content_on_official_account_is_flagged(tmp_path: Path) -> None:
+    f = _write(
+        tmp_path,
+        [
+            {"id": "o1", "text": "The county office will be closed Monday for the holiday.", "account": OFFICIAL},
+            {
+                "id": "o2",
+                "text": "Chip in $10 before midnight to help us win in November and defeat our opponent!"
+                " Donate now to our campaign!",
+                "account": OFFICIAL,
+            },
+        ],
+    )
+    r = CliRunner().invoke(cli, ["capacity", str(f), "--format", "json"])
+    assert r.exit_code == 1, r.output
+    data = json.loads(r.stdout)
+    assert data[0]["flags"] == ["campaign/political content on an official account"]
+    assert data[0]["flagged_posts"]["campaign/political content on an official account"] == ["o2"]
+    assert abs(sum(data[0]["confidence"].values()) - 1) < 0.01
+
+
+def test_clean_accounts_exit_0_and_bad_lines_are_reported(tmp_path: Path) -> None:
+    f = _write(
+        tmp_path,
+        [
+            {"id": "a", "text": "Great hike with the kids this weekend", "account": PERSONAL},
+            "{not json",
+            {"account": PERSONAL},
+        ],
+    )
+    r = CliRunner().invoke(cli, ["capacity", str(f)])
+    assert r.exit_code == 0, r.output
+    err = r.stderr
+    assert "line 2: skipped" in err
+    assert "line 3: skipped" in err and "text" in err
+    assert "1 account(s), 0 flagged" in r.stdout
+
+
+def test_no_readable_posts_exits_2(tmp_path: Path) -> None:
+    f = _write(tmp_path, ["[1, 2]"])
+    r = CliRunner().invoke(cli, ["capacity", str(f)])
+    assert r.exit_code == 2
+    assert "Traceback" not in r.output
