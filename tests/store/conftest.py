@@ -2,7 +2,7 @@
 
 PostgreSQL comes from ``$ONRECORD_TEST_PG_URL`` (set by ``.ci/postgres.sh``) or, failing that, from a
 throwaway server this fixture starts with the same script (as the ``postgres`` user when root).
-Tests skip with the reason only when no server can be had. Each test gets a fresh database.
+Tests skip with the reason only when no server can be had. Each test gets a fresh schema.
 """
 
 from __future__ import annotations
@@ -67,15 +67,17 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'onrecord.db'}"
         return
     admin_url = request.getfixturevalue("pg_admin_url")
+    # A schema per test (first on the search_path) is much cheaper than a database per test.
     name = f"t_{uuid.uuid4().hex[:16]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+            conn.execute(text(f'CREATE SCHEMA "{name}"'))
+        url = make_url(admin_url).update_query_dict({"options": f"-csearch_path={name}"})
+        yield url.render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
         admin.dispose()
 
 

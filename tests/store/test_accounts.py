@@ -1,0 +1,74 @@
+"""Accounts registry: CSV round trip, validation, context_for and apply_context."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine
+
+from onrecord.model.post import Account, Author, Post
+from onrecord.store import accounts as reg
+from onrecord.store.db import StoreError
+
+CSV = """person,name,role,restriction,title,organisation,policy_areas,jurisdiction,code,platform,handle,kind,uses
+e123,Alex Rivera,employee,less_restricted,Parks officer,City Parks,parks;recreation,US,us-federal,x,@CityParks,official,
+e123,Alex Rivera,employee,less_restricted,Parks officer,City Parks,parks;recreation,US,us-federal,x,@alex_r,personal,official;professional
+m7,Jo Tane,elected_official,,Councillor,City Council,,NZ,,mastodon,jo@council.example,campaign,
+"""
+
+
+def test_csv_round_trip_and_context(db: Engine) -> None:
+    rows = reg.read_csv(CSV)
+    assert reg.upsert(db, rows, "admin") == (3, 0)
+    assert reg.upsert(db, rows, "admin") == (0, 3)
+    again = reg.read_csv(reg.write_csv(reg.list_accounts(db)))
+    assert sorted((r.platform, r.handle, r.kind, r.uses) for r in again) == [
+        ("mastodon", "jo@council.example", "campaign", ""),
+        ("x", "alex_r", "personal", "official;professional"),
+        ("x", "cityparks", "official", ""),
+    ]
+    ctx = reg.context_for(db, "x", "@ALEX_R")
+    assert ctx["account"]["kind"] == "personal" and ctx["uses"] == ["official", "professional"]
+    assert ctx["author"] == {"role": "employee", "restriction": "less_restricted", "title": "Parks officer",
+                             "organisation": "City Parks", "policy_area": "parks", "name": "Alex Rivera"}
+    assert ctx["jurisdiction"] == "US" and ctx["code"] == "us-federal" and ctx["person"] == "e123"
+    assert "also used for official work" in ctx["facts"][0]
+    assert reg.context_for(db, "x", "nobody") == {}
+
+
+def test_apply_context_fills_only_what_the_post_left_unset(db: Engine) -> None:
+    reg.upsert(db, reg.read_csv(CSV), "admin")
+    registry = reg.Registry(db)
+    p = Post(text="Hello", platform="x", account=Account(handle="@alex_r"), author=Author(title="Ranger"),
+             jurisdiction="UK")
+    q = registry.apply(p)
+    assert q.account.kind == "personal" and q.author.role == "employee"
+    assert q.author.title == "Ranger" and q.jurisdiction == "UK"  # explicit values win
+    assert q.code == "us-federal"
+    assert q.circumstances.facts and registry.apply(q).circumstances.facts == q.circumstances.facts
+    unknown = Post(text="Hi", platform="x", account=Account(handle="stranger"))
+    assert registry.apply(unknown) is unknown
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("platform,handle,kind\nx,a,official,extra\n", None),
+    ("platform,handle,kind\nmyspace,a,official\n", "line 2: platform 'myspace'"),
+    ("platform,handle,kind\nx,a,boss\n", "line 2: kind 'boss'"),
+    ("platform,handle,kind,uses\nx,a,personal,gaming\n", "uses 'gaming'"),
+    ("platform,handle,kind,colour\nx,a,personal,red\n", "unknown CSV column 'colour'"),
+    ("handle,kind\na,personal\n", "needs a 'platform' column"),
+    ("", "empty"),
+])
+def test_bad_csv_names_the_problem(bad: str, message: str | None) -> None:
+    if message is None:
+        reg.read_csv(bad)  # an extra trailing value is ignored by csv.DictReader's restkey
+        return
+    with pytest.raises(StoreError, match=message):
+        reg.read_csv(bad)
+
+
+def test_import_is_all_or_nothing(db: Engine) -> None:
+    rows = [reg.AccountRow(platform="x", handle="good", kind="official"),
+            reg.AccountRow(platform="x", handle="bad", kind="nonsense")]
+    with pytest.raises(StoreError):
+        reg.upsert(db, rows, "admin")
+    assert reg.list_accounts(db) == []

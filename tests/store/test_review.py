@@ -1,0 +1,136 @@
+"""Review queue: routing, any/all steps, no self-approval, expiry, rejections, waivers, audit trail."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy import Engine
+
+from onrecord.store import audit
+from onrecord.store import review as rq
+from onrecord.store.db import StoreError
+
+from .synth import make_post, make_result
+
+ROUTING = yaml.safe_load((Path(__file__).parents[1] / "cases" / "store" / "routing.yaml").read_text("utf-8"))["cases"]
+T0 = datetime(2025, 5, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("case", ROUTING, ids=[c["name"] for c in ROUTING])
+def test_routing(case: dict[str, Any]) -> None:
+    assert rq.route(case["topics"], case["capacity"]) == case["steps"]
+
+
+def _setup(db: Engine) -> None:
+    rq.set_team(db, "privacy", "admin", mode="any", members=["pia", "pete"], ttl_hours=24)
+    rq.set_team(db, "legal", "admin", mode="all", members=["lou", "lena", "sam"])
+    rq.set_team(db, "communications", "admin", mode="any", members=["cara", "sam"])
+
+
+def _submit(db: Engine, i: int, topics: tuple[str, ...], official: bool = True, by: str = "sam") -> int | None:
+    p = make_post(i)
+    iid, _ = rq.submit(db, p, make_result(p, topics, official), by, now=T0)
+    return iid
+
+
+def test_any_and_all_steps_in_order(db: Engine) -> None:
+    _setup(db)
+    iid = _submit(db, 1, ("personal_data", "endorsement"))
+    assert iid is not None
+    item = rq.get(db, iid)
+    assert [s["team"] for s in item.steps] == ["privacy", "legal"]
+    with pytest.raises(StoreError, match="not a privacy reviewer"):
+        rq.approve(db, iid, "lou", now=T0)  # legal must wait for privacy
+    assert rq.approve(db, iid, "pia", now=T0) == "pending"  # any: one privacy approval completes the step
+    assert rq.approve(db, iid, "lou", now=T0) == "pending"  # all: lena too (sam submitted, so is excluded)
+    with pytest.raises(StoreError, match="already approved"):
+        rq.approve(db, iid, "lou", now=T0)
+    assert rq.approve(db, iid, "lena", now=T0 + timedelta(hours=1)) == "approved"
+    item = rq.get(db, iid, now=T0 + timedelta(hours=2))
+    assert item.status == "approved" and item.expires_at is not None
+    assert [d["reviewer"] for d in item.decisions] == ["pia", "lou", "lena"]
+
+
+def test_no_self_approval(db: Engine) -> None:
+    _setup(db)
+    iid = _submit(db, 1, (), by="cara")  # official draft -> communications, where cara is a member
+    assert iid is not None
+    with pytest.raises(StoreError, match="no self-approval"):
+        rq.approve(db, iid, "cara", now=T0)
+    assert rq.approve(db, iid, "sam", now=T0) == "approved"
+
+
+def test_approval_expires(db: Engine) -> None:
+    _setup(db)
+    iid = _submit(db, 1, ("personal_data",))
+    assert iid is not None
+    rq.approve(db, iid, "pete", now=T0)  # privacy approvals are valid 24 h
+    assert rq.is_approved(db, iid, now=T0 + timedelta(hours=23))
+    assert not rq.is_approved(db, iid, now=T0 + timedelta(hours=25))
+    assert [i.id for i in rq.items(db, "expired", now=T0 + timedelta(hours=25))] == [iid]
+
+
+def test_rejection_needs_a_note_and_closes_the_item(db: Engine) -> None:
+    _setup(db)
+    iid = _submit(db, 1, ("abuse",), official=False)
+    assert iid is not None
+    with pytest.raises(StoreError, match="note"):
+        rq.reject(db, iid, "cara", "  ", now=T0)
+    rq.reject(db, iid, "cara", "Insulting wording; rephrase.", now=T0)
+    item = rq.get(db, iid)
+    assert item.status == "rejected" and item.decisions[0]["note"] == "Insulting wording; rephrase."
+    with pytest.raises(StoreError, match="not pending"):
+        rq.approve(db, iid, "cara", now=T0)
+
+
+def test_private_post_without_findings_is_not_queued_and_resubmission_is_idempotent(db: Engine) -> None:
+    _setup(db)
+    assert _submit(db, 1, (), official=False) is None
+    a = _submit(db, 2, ("abuse",))
+    p = make_post(2)
+    assert rq.submit(db, p, make_result(p, ("abuse",)), "sam", now=T0) == (a, False)
+
+
+def test_waivers_apply_count_and_report(db: Engine) -> None:
+    _setup(db)
+    w1 = rq.add_waiver(db, "pia", "Case numbers are public in this register", T0 + timedelta(days=30),
+                       topic="personal_data", platform="x", handle="@CityParks", now=T0)
+    w2 = rq.add_waiver(db, "lou", "Sponsor thanks agreed with legal", T0 + timedelta(days=1), check="T00",
+                       now=T0)
+    w3 = rq.add_waiver(db, "lou", "Never needed", T0 + timedelta(days=90), topic="abuse", now=T0)
+    with pytest.raises(StoreError, match="reason"):
+        rq.add_waiver(db, "lou", "", T0 + timedelta(days=1), topic="abuse", now=T0)
+    with pytest.raises(StoreError, match="future"):
+        rq.add_waiver(db, "lou", "x", T0 - timedelta(days=1), topic="abuse", now=T0)
+    # personal_data waived for this account: only the official-capacity step remains
+    iid = _submit(db, 1, ("personal_data",))
+    assert iid is not None
+    item = rq.get(db, iid)
+    assert [s["team"] for s in item.steps] == ["communications"] and item.waived == [f"T00:{w1}"]
+    report = {w["id"]: w["state"] for w in rq.waiver_report(db, now=T0 + timedelta(days=2))}
+    assert report == {w1: "active", w2: "expired", w3: "unused"}
+
+
+def test_every_action_is_in_the_audit_log(db: Engine) -> None:
+    _setup(db)
+    iid = _submit(db, 1, ("personal_data",))
+    rq.approve(db, iid or 0, "pia", note="ok", now=T0)
+    iid2 = _submit(db, 2, ("abuse",))
+    rq.reject(db, iid2 or 0, "cara", "no", now=T0)
+    rq.add_waiver(db, "pia", "r", T0 + timedelta(days=3), topic="abuse", now=T0)
+    log = [(e.actor, e.action, e.object) for e in audit.entries(db)]
+    assert log[3:] == [("sam", "review.submit", f"item:{iid}"), ("pia", "review.approve", f"item:{iid}"),
+                       ("sam", "review.submit", f"item:{iid2}"), ("cara", "review.reject", f"item:{iid2}"),
+                       ("pia", "waiver.add", "waiver:1")]
+    assert all(e.at for e in audit.entries(db))
+    assert audit.verify(db)[1] == []
+
+
+def test_unconfigured_team_gives_a_clear_error(db: Engine) -> None:
+    iid = _submit(db, 1, ("endorsement",))
+    with pytest.raises(StoreError, match="nobody configured"):
+        rq.approve(db, iid or 0, "lou", now=T0)
