@@ -1,0 +1,148 @@
+"""The records commands end to end through click: output formats and exit codes (0 ok, 1 fail, 2 usage)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import msgspec
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import Engine
+
+from onrecord.cli.main import cli
+from onrecord.store import archive as arc
+
+from . import tamper
+from .synth import make_post, pairs
+
+CSV = """person,name,role,platform,handle,kind,uses,jurisdiction
+e1,Alex Rivera,employee,x,cityparks,official,,US
+e1,Alex Rivera,employee,x,alex_r,personal,official,US
+"""
+
+
+def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    r = CliRunner().invoke(cli, list(args), input=input)
+    if r.exception and not isinstance(r.exception, SystemExit):
+        raise r.exception
+    return r.exit_code, r.stdout, r.stderr
+
+
+def test_accounts_import_list_export_context(db_url: str, tmp_path: Path) -> None:
+    f = tmp_path / "a.csv"
+    f.write_text(CSV)
+    assert run("accounts", "import", str(f), "--db", db_url, "--by", "admin")[:2] == (0, "2 added, 0 updated\n")
+    code, out, _ = run("accounts", "list", "--db", db_url, "--format", "jsonl")
+    assert code == 0 and [json.loads(x)["handle"] for x in out.splitlines()] == ["alex_r", "cityparks"]
+    code, out, _ = run("accounts", "export", "--db", db_url)
+    assert code == 0 and out.splitlines()[0].startswith("person,name,role")
+    code, out, _ = run("accounts", "context", "x", "@Alex_R", "--db", db_url, "--format", "json")
+    assert code == 0 and json.loads(out)["uses"] == ["official"]
+    assert run("accounts", "context", "x", "nobody", "--db", db_url)[0] == 1
+
+
+def test_archive_verify_export_and_bundle_exit_codes(db: Engine, db_url: str, tmp_path: Path) -> None:
+    arc.append(db, pairs(5), "clerk")
+    code, out, _ = run("archive", "verify", "--db", db_url, "--format", "json")
+    assert code == 0 and json.loads(out)["ok"] and json.loads(out)["entries"] == 5
+    head = json.loads(run("archive", "head", "--db", db_url, "--format", "json")[1])["head_hash"]
+    out_dir = tmp_path / "foi"
+    code, out, _ = run("archive", "export", "--db", db_url, "--out", str(out_dir), "--from", "2024-01-01",
+                       "--to", "2024-12-31", "--query", "riverside", "--by", "foi-officer", "--format", "json")
+    assert code == 0 and json.loads(out)["count"] == 5 and json.loads(out)["head_hash"] == head
+    msha = json.loads(out)["manifest_sha256"]
+    assert run("archive", "verify-bundle", str(out_dir), "--manifest-sha256", msha)[0] == 0
+    assert run("archive", "verify-bundle", str(out_dir), "--manifest-sha256", "00ff")[0] == 1
+    html = out_dir / "index.html"
+    html.write_bytes(html.read_bytes().replace(b"riverside", b"riversidE", 1))
+    code, out, _ = run("archive", "verify-bundle", str(out_dir))
+    assert code == 1 and "index.html was altered" in out
+    tamper.apply(db, {"flip_json": 4})
+    code, out, _ = run("archive", "verify", "--db", db_url)
+    assert code == 1 and "entry 4 was altered" in out
+    code, out, _ = run("archive", "verify", "--db", db_url, "--format", "json")
+    assert code == 1 and json.loads(out)["first_bad"] == 4
+    log = run("archive", "log", "--db", db_url, "--format", "jsonl")[1].splitlines()
+    assert [json.loads(x)["action"] for x in log] == ["archive.append", "archive.export"]
+
+
+def test_review_flow_and_exit_codes(db: Engine, db_url: str) -> None:
+    from onrecord.store import review as rq
+    from .synth import make_result
+
+    p = make_post(1)
+    iid, _ = rq.submit(db, p, make_result(p, ("personal_data",)), "sam")
+    base = ("--db", db_url)
+    assert run("review", "team", "privacy", "--members", "pia,sam", "--mode", "all", *base, "--by", "admin")[0] == 0
+    assert run("review", "show", str(iid), *base)[0] == 1  # pending
+    code, _, err = run("review", "approve", str(iid), *base, "--by", "sam")
+    assert code == 2 and "no self-approval" in err and "Traceback" not in err
+    assert run("review", "approve", str(iid), *base, "--by", "pia")[1] == f"item {iid}: approved\n"
+    assert run("review", "show", str(iid), *base)[0] == 0
+    code, out, _ = run("review", "list", *base, "--format", "jsonl")
+    assert code == 0 and json.loads(out.splitlines()[0])["status"] == "approved"
+    assert run("review", "reject", str(iid), *base, "--by", "pia")[0] == 2  # --note is required
+    assert run("review", "waive", "--topic", "abuse", "--reason", "r", "--expires", "7d", *base, "--by", "lou")[0] == 0
+    code, out, _ = run("review", "waivers", *base, "--format", "json")
+    assert code == 1 and json.loads(out)[0]["state"] == "unused"
+    assert run("review", "waive", "--topic", "abuse", "--reason", "r", "--expires", "soon", *base)[0] == 2
+
+
+def test_retention_hold_and_dispose_cli(db: Engine, db_url: str) -> None:
+    arc.append(db, pairs(2, jurisdiction="NZ"), "clerk")
+    base = ("--db", db_url, "--by", "rm")
+    assert run("archive", "retention", "set", "--capacity", "official", "--jurisdiction", "NZ", "--years", "7",
+               "--authority", "GDA (test)", *base)[0] == 0
+    assert run("archive", "retention", "set", "--capacity", "official", *base)[0] == 2  # neither --years nor --permanent
+    assert run("archive", "hold", "place", "--record", "x:cityparks:p0", "--reason", "inquiry", *base)[0] == 0
+    code, out, _ = run("archive", "dispose", "--now", "2032-01-01", "--format", "json", *base)
+    assert code == 1  # a hold blocked a due disposal
+    data = json.loads(out)
+    assert [i["record_key"] for i in data["disposed"]] == ["x:cityparks:p1"]
+    assert [i["record_key"] for i in data["held"]] == ["x:cityparks:p0"]
+    assert run("archive", "verify", "--db", db_url)[0] == 0
+    code, out, _ = run("archive", "list", "--record", "x:cityparks:p1", "--db", db_url, "--format", "jsonl")
+    assert [json.loads(x)["kind"] for x in out.splitlines()] == ["record", "dispose"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (("archive", "verify", "--db", "nosuchdriver://x"), "unsupported database"),
+    (("archive", "verify", "--db", "/no/such/dir/x.db"), "directory does not exist"),
+    (("archive", "verify-bundle", "/no/such/bundle"), "not a directory"),
+    (("accounts", "import", "/no/such.csv"), "no such file"),
+    (("archive", "list", "--from", "yesterday"), "not an ISO 8601"),
+])
+def test_user_mistakes_exit_2_without_traceback(args: tuple[str, ...], message: str, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ONRECORD_DB", str(tmp_path / "x.db"))
+    code, out, err = run(*args)
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_unreachable_postgres_is_a_clean_error() -> None:
+    pytest.importorskip("psycopg")
+    code, _, err = run("archive", "verify", "--db", "postgresql://nobody@127.0.0.1:1/none")
+    assert code == 2 and err.startswith("error: cannot open database") and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_archive_add_with_the_real_engine(db_url: str, tmp_path: Path) -> None:
+    """Official-capacity posts are archived, others skipped, bad lines reported; a re-run adds nothing."""
+    csv_file = tmp_path / "a.csv"
+    csv_file.write_text(CSV)
+    run("accounts", "import", str(csv_file), "--db", db_url, "--by", "admin")
+    posts = [make_post(1), make_post(2, handle="stranger"), make_post(3)]
+    private = msgspec.structs.replace(make_post(4, handle="someone"),
+                                      account=msgspec.structs.replace(posts[0].account, kind="personal",
+                                                                      handle="someone"),
+                                      text="Lovely walk with the dog this morning.")
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b"".join(msgspec.json.encode(p) + b"\n" for p in [*posts, private]) + b'{"nope": 1}\n')
+    code, out, err = run("archive", "add", "--input", str(src), "--db", db_url, "--by", "clerk", "--format", "json")
+    assert code == 2 and "line 5" in err  # the bad line is reported; the good ones still went in
+    data = json.loads(out)
+    assert data["added"] == 3 and data["not_record"] == 1 and data["rejected"] == 1
+    code, out, _ = run("archive", "add", "--input", str(src), "--db", db_url, "--by", "clerk", "--format", "json")
+    assert json.loads(out)["duplicates"] == 3 and json.loads(out)["added"] == 0
+    assert run("archive", "verify", "--db", db_url)[0] == 0
