@@ -120,7 +120,7 @@ def test_audit_log_records_appends_and_detects_tampering(db: Engine) -> None:
     tamper.drop_guards(db)
     with db.begin() as conn:
         conn.execute(text("UPDATE audit_log SET actor = 'someone else' WHERE seq = 2"))
-    n, problems = audit.verify(db)
+    _n, problems = audit.verify(db)
     assert problems and "audit entry 2" in problems[0]
 
 

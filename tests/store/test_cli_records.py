@@ -69,6 +69,7 @@ def test_archive_verify_export_and_bundle_exit_codes(db: Engine, db_url: str, tm
 
 def test_review_flow_and_exit_codes(db: Engine, db_url: str) -> None:
     from onrecord.store import review as rq
+
     from .synth import make_result
 
     p = make_post(1)
@@ -116,7 +117,7 @@ def test_retention_hold_and_dispose_cli(db: Engine, db_url: str) -> None:
 def test_user_mistakes_exit_2_without_traceback(args: tuple[str, ...], message: str, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ONRECORD_DB", str(tmp_path / "x.db"))
-    code, out, err = run(*args)
+    code, _out, err = run(*args)
     assert code == 2 and message in err and "Traceback" not in err
 
 

@@ -91,7 +91,7 @@ def upsert(engine: Engine, rows: Iterable[AccountRow], actor: str) -> tuple[int,
                          "jurisdiction": row.jurisdiction or None, "code": row.code or None}
                 person_id = conn.execute(select(people.c.id).where(people.c.key == row.person)).scalar()
                 if person_id is None:
-                    person_id = conn.execute(people.insert().values(key=row.person, **pvals)).inserted_primary_key[0]
+                    person_id = conn.execute(people.insert().values(key=row.person, **pvals)).inserted_primary_key[0]  # type: ignore[index]
                 else:
                     conn.execute(update(people).where(people.c.id == person_id).values(**pvals))
             avals = {"person_id": person_id, "kind": row.kind, "uses": ";".join(_split(row.uses)),

@@ -316,7 +316,8 @@ def rule_for(all_rules: list[RetentionRule], capacity: str, jurisdiction: str | 
     """The exact jurisdiction's rule, else the "*" rule; no rule means keep permanently."""
     exact = [r for r in all_rules if r.capacity == capacity and r.jurisdiction == (jurisdiction or "")]
     wild = [r for r in all_rules if r.capacity == capacity and r.jurisdiction == "*"]
-    return (exact or wild or [None])[0]
+    found = exact or wild
+    return found[0] if found else None
 
 
 def place_hold(engine: Engine, actor: str, reason: str, record: str | None = None, account: str | None = None,
@@ -330,7 +331,7 @@ def place_hold(engine: Engine, actor: str, reason: str, record: str | None = Non
     with engine.begin() as conn:
         hid = conn.execute(legal_holds.insert().values(record_key=record, account=acct, reason=reason,
                                                        placed_by=actor, placed_at=iso(now or utcnow()))
-                           ).inserted_primary_key[0]
+                           ).inserted_primary_key[0]  # type: ignore[index]
         audit.record(conn, actor, "hold.place", f"hold:{hid}", {"record": record, "account": acct, "reason": reason},
                      now)
     return int(hid)

@@ -97,7 +97,7 @@ def add_waiver(engine: Engine, reviewer: str, reason: str, expires: datetime, ch
     with engine.begin() as conn:
         wid = conn.execute(waivers.insert().values(check_code=check, topic=topic, platform=platform, handle=h,
                                                    reason=reason, reviewer=reviewer, created_at=iso(now),
-                                                   expires_at=iso(expires))).inserted_primary_key[0]
+                                                   expires_at=iso(expires))).inserted_primary_key[0]  # type: ignore[index]
         audit.record(conn, reviewer, "waiver.add", f"waiver:{wid}",
                      {"check": check, "topic": topic, "platform": platform, "handle": h, "reason": reason,
                       "expires_at": iso(expires)}, now)
@@ -191,7 +191,7 @@ def submit(engine: Engine, post: Post, result: Result, submitter: str, now: date
         iid = conn.execute(review_items.insert().values(
             idem_key=key, submitter=submitter, platform=post.platform, handle=handle, post_id=post.id,
             capacity=result.capacity.label, topics=";".join(topics), waived=";".join(waived), post_json=pj.decode(),
-            result_json=_enc.encode(result).decode(), status="pending", created_at=at)).inserted_primary_key[0]
+            result_json=_enc.encode(result).decode(), status="pending", created_at=at)).inserted_primary_key[0]  # type: ignore[index]
         conn.execute(review_steps.insert(), [
             {"item_id": iid, "pos": i, "team": t, "mode": cfg[t].mode if t in cfg else "any", "status": "pending"}
             for i, t in enumerate(steps)])
