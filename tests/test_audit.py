@@ -1,0 +1,156 @@
+"""The audit pipeline end to end: counts add up, files are written, exit codes, report, both engines agree."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from onrecord.api.audit import AuditOptions, run_audit
+from onrecord.api.runners import EngineSpec, check_encoded, run_local
+from onrecord.cli.main import cli
+
+FIX = Path(__file__).parent / "fixtures" / "exports"
+GOOD = [
+    "x-archive.zip",
+    "mastodon-archive.tar.gz",
+    "bluesky-repo.car",
+    "linkedin-export.zip",
+    "facebook-export.zip",
+    "threads_and_replies.json",
+    "posts.jsonl",
+]
+
+
+def _lines(path: Path) -> list[dict]:
+    return [json.loads(x) for x in path.read_text("utf-8").splitlines() if x.strip()]
+
+
+@pytest.fixture(scope="module")
+def audited(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    out = tmp_path_factory.mktemp("audit")
+    accounts = out / "accounts.csv"
+    accounts.write_text(
+        "handle,kind,role,organisation,jurisdiction\n@RoadsDeptExample,official,employee,Example Roads Department,US\n"
+    )
+    res = CliRunner().invoke(
+        cli, ["audit", *(str(FIX / f) for f in GOOD), "--out", str(out / "run"), "--workers", "2", "--accounts", str(accounts)]
+    )
+    return out / "run", res
+
+
+def test_counts_add_up_and_every_record_is_accounted_for(audited: tuple[Path, object]) -> None:
+    out, res = audited
+    assert res.exit_code == 1, res.output  # the fixtures hold bad records on purpose
+    results, rejects = _lines(out / "results.jsonl"), _lines(out / "rejects.jsonl")
+    m = re.search(r"^read (\d+) = checked (\d+) \+ rejected (\d+)", res.output, re.M)
+    assert m, res.output
+    read, checked, rejected = map(int, m.groups())
+    assert read == checked + rejected == len(results) + len(rejects)
+    assert (checked, rejected) == (len(results), len(rejects)) == (29, 8)
+    for r in results:
+        assert {"id", "code", "capacity", "allowed", "findings", "platform", "account", "posted_at", "action"} <= r.keys()
+    for r in rejects:
+        assert r["source"] and r["location"] and r["reason"]
+    assert {r["platform"] for r in results} == {"x", "mastodon", "bluesky", "linkedin", "facebook", "threads"}
+    shares = [r for r in results if r["action"] == "share"]
+    assert len(shares) == 5  # X retweet, Mastodon Announce, Bluesky repost, LinkedIn and Facebook link shares
+
+
+def test_accounts_file_gives_context(audited: tuple[Path, object]) -> None:
+    out, _ = audited
+    rows = {(r["platform"], r["account"]): r for r in csv.DictReader((out / "summary.csv").open(encoding="utf-8"))}
+    roads = rows[("x", "@RoadsDeptExample")]
+    assert roads["kind"] == "official" and roads["posts"] == "8" and roads["deleted"] == "1"
+    results = [r for r in _lines(out / "results.jsonl") if r["account"] == "@RoadsDeptExample"]
+    assert len(results) == 8
+    assert all("jurisdiction US" in r["code_reason"] for r in results)  # the context reached the engine
+
+
+def test_report_is_self_contained(audited: tuple[Path, object]) -> None:
+    out, _ = audited
+    html = (out / "report.html").read_text("utf-8")
+    assert "<script" not in html.lower()
+    assert not re.search(r"""(src|href)=['"]?(https?:)?//[^'"]*\.(css|js|png|svg|woff)""", html)  # nothing fetched
+    assert html.count("<section id='acct-") == 8
+    assert "<svg" in html and "Capacity mix" in html and "Timeline" in html
+    assert "Purpose and value" in html  # the registered official account
+    assert "Posts that need attention" in html
+    assert "Pat Éxample" in html and "Ã" not in html  # mojibake repaired all the way to the report
+
+
+def test_unusable_input_exits_2_without_traceback(tmp_path: Path) -> None:
+    for bad in ["broken-corrupt.zip", "broken-unknown.txt", "broken-latin1.csv", "no-such-file.zip"]:
+        res = CliRunner().invoke(cli, ["audit", str(FIX / "posts.jsonl"), str(FIX / bad), "--out", str(tmp_path / bad)])
+        assert res.exit_code == 2, res.output
+        assert "Traceback" not in res.output and "onrecord: error:" in res.output
+        assert not (tmp_path / bad / "results.jsonl").exists()  # nothing written before the input was checked
+
+
+def test_bad_accounts_file_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "accounts.csv"
+    bad.write_text("handle,role\n@someone,king\n")
+    res = CliRunner().invoke(cli, ["audit", str(FIX / "posts.jsonl"), "--accounts", str(bad), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2 and "role 'king'" in res.output
+
+
+def test_allow_rejects_and_check_failures_are_rejects(tmp_path: Path) -> None:
+    # A post naming an unknown code cannot be checked: it is rejected with the reason, and counted.
+    src = tmp_path / "posts.jsonl"
+    src.write_text('{"id": "a", "text": "Library hours are changing."}\n{"id": "b", "text": "Hello", "code": "no-such-code"}\n')
+    res = CliRunner().invoke(cli, ["audit", str(src), "--out", str(tmp_path / "o"), "--workers", "1"])
+    assert res.exit_code == 1 and re.search(r"^read 2 = checked 1 \+ rejected 1", res.output, re.M)
+    rej = _lines(tmp_path / "o" / "rejects.jsonl")
+    assert rej[0]["location"] == "post b" and "check failed" in rej[0]["reason"]
+    res = CliRunner().invoke(cli, ["audit", str(src), "--out", str(tmp_path / "o2"), "--workers", "1", "--allow-rejects"])
+    assert res.exit_code == 0, res.output
+
+
+def test_runner_is_ordered_and_bounded() -> None:
+    spec = EngineSpec()
+    posts = [json.dumps({"id": str(i), "text": f"Post number {i} about the library"}).encode() for i in range(1200)]
+    pulled = 0
+
+    def source():
+        nonlocal pulled
+        for p in posts:
+            pulled += 1
+            yield p
+
+    seen = 0
+    for n, (post_json, (ok, line)) in enumerate(run_local(source(), spec, workers=2, chunk=50, in_flight=3)):
+        assert ok and post_json == posts[n] and json.loads(line)["id"] == str(n)
+        assert pulled - n <= 50 * 3 + 50  # never more than in_flight chunks (+ the one being built) ahead
+        seen += 1
+    assert seen == 1200
+    ok, msg = check_encoded(spec, b"{not json")
+    assert not ok and msg.startswith(b"not a valid post")
+
+
+@pytest.mark.slow
+@pytest.mark.spark
+def test_spark_and_local_give_identical_results(tmp_path: Path) -> None:
+    pytest.importorskip("pyspark", reason="pyspark not installed: pip install 'onrecord[spark]'")
+    if not shutil.which("java"):
+        pytest.skip("Java is not installed (Spark needs Java 17)")
+    from onrecord.api.runners import RunnerUnavailable, spark_session
+
+    try:
+        spark = spark_session(2)
+    except RunnerUnavailable as e:
+        pytest.skip(str(e))
+    paths = [str(FIX / f) for f in GOOD]
+    try:
+        a = run_audit(AuditOptions(paths=paths, out_dir=str(tmp_path / "local"), workers=2))
+        b = run_audit(AuditOptions(paths=paths, out_dir=str(tmp_path / "spark"), engine="spark", workers=2), spark=spark)
+    finally:
+        spark.stop()
+    assert (a.counts.read, a.counts.checked, a.counts.rejected) == (b.counts.read, b.counts.checked, b.counts.rejected)
+    assert (tmp_path / "local" / "results.jsonl").read_bytes() == (tmp_path / "spark" / "results.jsonl").read_bytes()
+    assert (tmp_path / "local" / "rejects.jsonl").read_bytes() == (tmp_path / "spark" / "rejects.jsonl").read_bytes()
+    assert (tmp_path / "local" / "summary.csv").read_bytes() == (tmp_path / "spark" / "summary.csv").read_bytes()
