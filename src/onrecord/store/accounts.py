@@ -18,7 +18,7 @@ from sqlalchemy import Engine, select, update
 
 from onrecord.model.post import Jurisdiction, Platform, Post, Restriction, Role
 from onrecord.store import audit
-from onrecord.store.db import StoreError
+from onrecord.store.db import StoreError, reading
 from onrecord.store.schema import accounts, people
 
 KINDS = ("official", "personal", "campaign")
@@ -128,7 +128,7 @@ def list_accounts(engine: Engine) -> list[AccountRow]:
                 p.policy_areas, p.jurisdiction.label("p_j"), p.code.label("p_code"))
          .select_from(accounts.outerjoin(people, a.person_id == p.id)).order_by(p.key, a.platform, a.handle))
     out = []
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         for r in conn.execute(q):
             out.append(AccountRow(platform=r.platform, handle=r.handle, kind=r.kind, person=r.key or "",
                                   name=r.name or "", role=r.role or "unknown", restriction=r.restriction or "n/a",

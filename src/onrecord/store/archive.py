@@ -20,7 +20,7 @@ from onrecord.model.finding import Result
 from onrecord.model.post import Post
 from onrecord.store import audit
 from onrecord.store.chain import ZERO, canon, content_hash, iso, link, parse_time, post_hash, sha256_hex, utcnow
-from onrecord.store.db import StoreError, write_lock
+from onrecord.store.db import StoreError, reading, write_lock
 from onrecord.store.schema import archive_entries, chain_head, legal_holds, retention_rules
 
 HEADER_FIELDS: tuple[str, ...] = (
@@ -86,7 +86,7 @@ def _head(conn: Connection) -> tuple[int, str]:
 
 def head(engine: Engine) -> tuple[int, str]:
     """The newest entry's (seq, hash): publish it somewhere else to anchor the chain."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return _head(conn)
 
 
@@ -194,7 +194,7 @@ def verify(engine: Engine, expect_head: str | None = None, chunk: int = 5000) ->
         if rep.first_bad is None:
             rep.first_bad = seq
 
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         seq_head, hash_head = _head(conn)
         # Disposed content may be blank; which entries were disposed is itself on the chain.
         disposed: dict[str, int] = {}
@@ -267,7 +267,7 @@ def entries(engine: Engine, start: datetime | None = None, end: datetime | None 
         q = q.where(c.record_key == record)
     out = []
     needle = query.casefold() if query else None
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         for r in conn.execute(q).mappings():
             d = dict(r)
             if needle is not None:
@@ -306,7 +306,7 @@ def set_rule(engine: Engine, capacity: str, jurisdiction: str, years: int | None
 
 
 def rules(engine: Engine) -> list[RetentionRule]:
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return [RetentionRule(r.capacity, r.jurisdiction, r.years, r.authority)
                 for r in conn.execute(select(retention_rules).order_by(retention_rules.c.capacity,
                                                                        retention_rules.c.jurisdiction))]
@@ -353,7 +353,7 @@ def holds(engine: Engine, active_only: bool = True) -> list[dict[str, Any]]:
     q = select(legal_holds).order_by(legal_holds.c.id)
     if active_only:
         q = q.where(legal_holds.c.released_at.is_(None))
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return [dict(r) for r in conn.execute(q).mappings()]
 
 
@@ -370,7 +370,7 @@ def plan_disposal(engine: Engine, now: datetime | None = None) -> DisposalPlan:
     active = holds(engine)
     c = archive_entries.c
     plan = DisposalPlan()
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         done: dict[str, int] = {}
         for rk, ref in conn.execute(select(c.record_key, c.ref_seq).where(c.kind == "dispose")):
             done[rk] = max(done.get(rk, 0), int(ref or 0))

@@ -10,7 +10,7 @@ import msgspec
 from sqlalchemy import Connection, Engine, select, text, update
 
 from onrecord.store.chain import ZERO, canon, iso, link, utcnow
-from onrecord.store.db import write_lock
+from onrecord.store.db import reading, write_lock
 from onrecord.store.schema import audit_log, chain_head
 
 
@@ -53,7 +53,7 @@ def entries(engine: Engine, actor: str | None = None, obj: str | None = None, li
         q = q.where(audit_log.c.object.startswith(obj, autoescape=True))
     if limit:
         q = q.limit(limit)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return [AuditEntry(r.seq, r.at, r.actor, r.action, r.object, msgspec.json.decode(r.detail))
                 for r in conn.execute(q)]
 
@@ -62,7 +62,7 @@ def verify(engine: Engine) -> tuple[int, list[str]]:
     """Check the audit chain; returns (entries checked, problems). The first problem names the first bad seq."""
     problems: list[str] = []
     prev, expect, n = ZERO, 1, 0
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         head = conn.execute(text("SELECT seq, hash FROM chain_head WHERE name = 'audit'")).one()
         for r in conn.execute(select(audit_log).order_by(audit_log.c.seq)):
             n += 1

@@ -47,8 +47,9 @@ def _sqlite_setup(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        # IMMEDIATE takes the write lock up front: appends to the hash chain are serialised.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers: IMMEDIATE takes the write lock up front, so appends to the hash chain are serialised.
+        # Readers (see ``reading``): a deferred snapshot that never blocks writers, e.g. during a long verify.
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("onrecord_read") else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
@@ -108,6 +109,14 @@ def open_engine(db: str | None = None, migrate: bool = True) -> Engine:
                              f"{str(e).splitlines()[0]}") from e
         raise
     return engine
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A read-only connection: on SQLite it does not take the write lock."""
+    with engine.connect() as conn:
+        conn.execution_options(onrecord_read=True)
+        yield conn
 
 
 @contextmanager

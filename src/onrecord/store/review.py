@@ -18,7 +18,7 @@ from onrecord.model.finding import Result
 from onrecord.model.post import Post
 from onrecord.store import audit
 from onrecord.store.chain import iso, parse_time, post_hash, sha256_hex, utcnow
-from onrecord.store.db import StoreError
+from onrecord.store.db import StoreError, reading
 from onrecord.store.schema import review_decisions, review_items, review_steps, review_teams, reviewers, waivers
 
 TEAMS = ("privacy", "legal", "communications")
@@ -71,7 +71,7 @@ def set_team(engine: Engine, team: str, actor: str, mode: str | None = None, mem
 
 def teams(engine: Engine) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {t: {"mode": "any", "ttl_hours": DEFAULT_TTL_HOURS, "members": []} for t in TEAMS}
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         for r in conn.execute(select(review_teams)):
             out[r.team].update(mode=r.mode, ttl_hours=r.ttl_hours)
         for r in conn.execute(select(reviewers).order_by(reviewers.c.name)):
@@ -108,7 +108,7 @@ def waiver_report(engine: Engine, now: datetime | None = None) -> list[dict[str,
     """Every waiver with its state: ``active``, ``unused`` (never applied) or ``expired``."""
     at = iso(now or utcnow())
     out = []
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         for r in conn.execute(select(waivers).order_by(waivers.c.id)).mappings():
             d = dict(r)
             d["state"] = "expired" if d["expires_at"] <= at else ("unused" if d["uses"] == 0 else "active")
@@ -293,7 +293,7 @@ def effective_status(status: str, expires_at: str | None, now: datetime | None =
 
 
 def get(engine: Engine, item_id: int, now: datetime | None = None) -> Item:
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         r = _load(conn, item_id)
         item = _item(r, now)
         item.steps = [dict(s) for s in conn.execute(select(review_steps).where(review_steps.c.item_id == item_id)
@@ -313,14 +313,14 @@ def _item(r: Any, now: datetime | None) -> Item:
 
 
 def items(engine: Engine, status: str | None = None, now: datetime | None = None) -> list[Item]:
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         out = [_item(r, now) for r in conn.execute(select(review_items).order_by(review_items.c.id))]
     return [i for i in out if status is None or i.status == status]
 
 
 def is_approved(engine: Engine, item_id: int, now: datetime | None = None) -> bool:
     """True only for an approval that has not expired: what a publishing tool should ask."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         r = _load(conn, item_id)
     return effective_status(r.status, r.expires_at, now) == "approved"
 
