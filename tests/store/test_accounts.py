@@ -72,3 +72,16 @@ def test_import_is_all_or_nothing(db: Engine) -> None:
     with pytest.raises(StoreError):
         reg.upsert(db, rows, "admin")
     assert reg.list_accounts(db) == []
+
+
+def test_open_registry_never_creates_a_database(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ONRECORD_DB", raising=False)
+    assert reg.open_registry() is None and not (tmp_path / "onrecord.db").exists()
+    from onrecord.store.db import open_engine
+
+    eng = open_engine(str(tmp_path / "onrecord.db"))
+    reg.upsert(eng, reg.read_csv(CSV), "admin")
+    eng.dispose()
+    registry = reg.open_registry()
+    assert registry is not None and registry.context_for("x", "cityparks")["account"]["kind"] == "official"

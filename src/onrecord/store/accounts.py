@@ -11,6 +11,7 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, get_args
 
 import msgspec
@@ -186,6 +187,26 @@ class Registry:
 
     def apply(self, post: Post) -> Post:
         return apply_context(post, self.context_for(post.platform, post.account.handle))
+
+
+def open_registry(db: str | None = None) -> Registry | None:
+    """The registry for ``check``/``audit``: ``None`` when no database exists yet (never creates one).
+
+    ``db`` as for every records command: ``--db``, else ``$ONRECORD_DB``, else ``./onrecord.db``.
+    """
+    from sqlalchemy.engine import make_url
+
+    from onrecord.store.db import open_engine, resolve_url
+
+    url = resolve_url(db)
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite" and (not u.database or not Path(u.database).expanduser().is_file()):
+        return None
+    eng = open_engine(url)
+    try:
+        return Registry(eng)
+    finally:
+        eng.dispose()
 
 
 def context_for(engine: Engine, platform: str, handle: str) -> dict[str, Any]:
