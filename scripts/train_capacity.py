@@ -41,7 +41,10 @@ C_REG = 4.0  # inverse L2 strength; chosen on the inner validation split (see be
 # lowered post AUC by about 0.02 and account accuracy by 0.03-0.07 (presidential-campaign style differs
 # from congressional campaign accounts). The bench uses it only as an unseen test of campaign posts.
 WITH_CANDIDATES = False
-PRIVATE_CAP = 3000  # at most this many general-public posts, so private does not swamp the rest
+PRIVATE_CAP = 3000
+# Account level: an account is judged campaign when the mean over its posts of P(political | political
+# or official) exceeds this. Chosen on the inner split (bench --tune), never on the test part.
+ACCOUNT_THRESHOLD = 0.5  # at most this many general-public posts, so private does not swamp the rest
 
 
 def shared_root() -> Path:
@@ -87,15 +90,17 @@ def congress_label(r: dict[str, Any]) -> str:
     return "official" if r["capacity"] == "official" else "political"
 
 
-def bench_split(congress: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], set[str]]:
+def bench_split(
+    congress: Sequence[dict[str, Any]], cutoff: str = CUTOFF
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], set[str]]:
     """Train = members not held out, dates before CUTOFF; test = every post from CUTOFF on.
 
     Posts of held-out members before the cutoff are in neither part of the post-level test (they are
     used by the account-level measure on unseen members).
     """
     held = heldout_members(congress)
-    train = [r for r in congress if r["bioguide"] not in held and r["date"] < CUTOFF]
-    test = [r for r in congress if r["date"] >= CUTOFF]
+    train = [r for r in congress if r["bioguide"] not in held and r["date"] < cutoff]
+    test = [r for r in congress if r["date"] >= cutoff]
     return train, test, held
 
 

@@ -74,7 +74,6 @@ def test_batch_equals_single_and_probabilities_sum_to_one() -> None:
 
 
 def test_text_view_ignores_account_kind() -> None:
-    post = Post.__new__(Post)
     post = msgspec.convert(
         {"text": "Chip in $10 now to help us win this race and defeat our opponent!", "account": {"kind": "official"}}, Post
     )
