@@ -15,8 +15,11 @@ agency's backing); ``agency_voice``; ``title_invocation`` ("As a park ranger…"
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -69,7 +72,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("electoral", rf"\b(?:[Kk]eep|[Ss]end|[Gg]et|[Pp]ut) {name} (?:back )?(?:to|into|in) (?:the )?(?:{offices})\b", 0),
         (
             "electoral",
-            r"\b(?:the )?(?:only|right|best|clear|obvious|real) (?:real )?(?:choice|candidate|option|pick) (?:for|in)\b|\bonly \w+ will\b",
+            r"\b(?:the )?(?:only|right|best|clear|obvious|real|only real) (?:choice|candidate|option|pick) (?:for|in)\b|\bonly \w+ will\b",
             I,
         ),
         ("electoral", r"\b(?:proud(?:ly)?|honou?red|glad) to (?:support|endorse)\b|\bproudly endorses?\b", I),
@@ -238,6 +241,67 @@ _CAMPAIGN_DOMAIN = re.compile(
 _DONATE_PATH = re.compile(r"/(?:donate|contribute|give|chip-?in|fundrais\w*)\b", I)
 
 
+def _cache_dir() -> Path | None:
+    base = os.environ.get("ONRECORD_CACHE") or os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "onrecord")
+    try:
+        Path(base).mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return Path(base)
+
+
+class _Prefilter:
+    """One Hyperscan pass that says which patterns may match, so ``re`` runs only for those.
+
+    Compiled with ``HS_FLAG_PREFILTER`` (look-arounds are approximated by a superset). Compiling
+    takes a second or two, so the database is cached on disk (``ONRECORD_CACHE``, default
+    ``~/.cache/onrecord``) keyed by the patterns and the hyperscan version; loading it takes ~1 ms.
+    Without hyperscan every pattern is simply tried.
+    """
+
+    def __init__(self, patterns: list[tuple[str, re.Pattern[str]]]) -> None:
+        self.db: Any = None
+        try:
+            import hyperscan as hs
+        except ImportError:  # pragma: no cover - platform dependent
+            return
+        exprs = [p.pattern.encode("utf-8") for _, p in patterns]
+        flags = [
+            hs.HS_FLAG_PREFILTER | hs.HS_FLAG_SINGLEMATCH | hs.HS_FLAG_UTF8 | (hs.HS_FLAG_CASELESS if p.flags & re.IGNORECASE else 0)
+            for _, p in patterns
+        ]
+        key = hashlib.sha256(repr((exprs, flags, getattr(hs, "__version__", ""))).encode()).hexdigest()[:16]
+        cache = _cache_dir()
+        path = cache / f"political-{key}.hsdb" if cache else None
+        if path is not None and path.exists():
+            try:
+                self.db = hs.loadb(path.read_bytes(), hs.HS_MODE_BLOCK)
+                self.db.scratch = hs.Scratch(self.db)
+                return
+            except Exception:  # noqa: BLE001 - a stale or foreign cache file: rebuild it
+                self.db = None
+        db = hs.Database(mode=hs.HS_MODE_BLOCK)
+        try:
+            db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
+        except Exception:  # noqa: BLE001 - an uncompilable set just means no prefilter
+            return
+        self.db = db
+        if path is not None:
+            try:
+                tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_bytes(hs.dumpb(db))
+                tmp.replace(path)
+            except OSError:
+                pass
+
+    def candidates(self, text: str, n: int) -> list[int]:
+        if self.db is None:
+            return list(range(n))
+        hits: list[int] = []
+        self.db.scan(text.encode("utf-8"), match_event_handler=lambda i, *_: hits.append(i))
+        return sorted(set(hits))
+
+
 class PoliticalDetector:
     """Politics, position and official-information signals from the shipped lexicon."""
 
@@ -245,15 +309,21 @@ class PoliticalDetector:
 
     def __init__(self) -> None:
         self._patterns = _patterns()
+        self._prefilter = _Prefilter(self._patterns)
         self._donation_domains = tuple(d.lower() for d in lexicon()["donation_domains"])
 
     def detect(self, text: str, field: str) -> Iterable[Signal]:
         out: list[Signal] = []
         if field == "links":
             return self._links(text)
-        for kind, pat in self._patterns:
+        for i in self._prefilter.candidates(text, len(self._patterns)):
+            kind, pat = self._patterns[i]
             for m in pat.finditer(text):
                 out.append(Signal(kind=kind, start=m.start(), end=m.end(), text=m.group(), field=field, detector=self.name))
+        if not _GOV.search(text):
+            if field in ("text", "comment"):
+                out.extend(self._links(text, field))
+            return out
         for m in _SENTENCE.finditer(text):
             sentence = m.group()
             if not _GOV.search(sentence):
