@@ -106,3 +106,19 @@ def test_export_refuses_a_non_empty_directory(db: Engine, tmp_path: Path) -> Non
 
     with pytest.raises(StoreError, match="not an empty directory"):
         exp.export(db, tmp_path)
+
+
+def test_csv_cells_cannot_run_as_formulas_and_links_are_http_only(db: Engine, tmp_path: Path) -> None:
+    from onrecord.model.finding import ClauseRef
+
+    p = make_post(1, text_="=HYPERLINK(\"http://evil.example\",\"click\")")
+    r = make_result(p, ("abuse",))
+    r.findings[0].clauses = [ClauseRef(id="bad", title="t", url="javascript:alert(1)")]
+    arc.append(db, [(p, r)], "clerk")
+    exp.export(db, tmp_path / "b")
+    row = next(csv.DictReader((tmp_path / "b" / "records.csv").open()))
+    assert row["text"].startswith("'=HYPERLINK")
+    assert "javascript:" not in (tmp_path / "b" / "index.html").read_text()
+    line = json.loads((tmp_path / "b" / "records.jsonl").read_text())
+    assert line["post"]["text"] == p.text  # the JSONL keeps the exact text
+    assert exp.verify_bundle(tmp_path / "b")[1] == []

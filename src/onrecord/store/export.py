@@ -38,7 +38,25 @@ def _line(e: dict[str, Any]) -> dict[str, Any]:
     return d
 
 
+def _cell(value: Any) -> Any:
+    """Stop spreadsheet formula injection: text starting with = + - @ gets a leading apostrophe (JSONL is exact)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _csv_row(d: dict[str, Any]) -> dict[str, Any]:
+    row = _csv_fields(d)
+    return {k: _cell(v) for k, v in row.items()}
+
+
+def _href(url: Any) -> str:
+    """Only http(s) links become links in the HTML rendering."""
+    u = str(url or "")
+    return html.escape(u) if u.lower().startswith(("https://", "http://")) else "#"
+
+
+def _csv_fields(d: dict[str, Any]) -> dict[str, Any]:
     post, result = d["post"] or {}, d["result"] or {}
     findings = result.get("findings", []) if isinstance(result, dict) else []
     return {**{k: d.get(k) for k in CSV_FIELDS if k in d},
@@ -73,7 +91,7 @@ def _html(lines: list[dict[str, Any]], meta: dict[str, Any]) -> str:
         if findings:
             out.append("<ul>")
             for f in findings:
-                cl = ", ".join(f"<a href=\"{esc(c.get('url', ''))}\">{esc(c.get('id', ''))}</a>"
+                cl = ", ".join(f"<a href=\"{_href(c.get('url'))}\">{esc(c.get('id', ''))}</a>"
                                for c in f.get("clauses", []))
                 out.append(f"<li><b>{esc(str(f.get('severity')))}</b> {esc(str(f.get('check')))}: "
                            f"{esc(str(f.get('message')))} ({cl})</li>")
