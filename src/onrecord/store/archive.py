@@ -374,13 +374,15 @@ def plan_disposal(engine: Engine, now: datetime | None = None) -> DisposalPlan:
         done: dict[str, int] = {}
         for rk, ref in conn.execute(select(c.record_key, c.ref_seq).where(c.kind == "dispose")):
             done[rk] = max(done.get(rk, 0), int(ref or 0))
-        q = (select(c.record_key, func.min(c.seq), func.max(c.seq)).where(c.kind != "dispose")
-             .group_by(c.record_key))
-        for rk, first, last in conn.execute(q).all():
+        g = (select(c.record_key, func.min(c.seq).label("first"), func.max(c.seq).label("last"))
+             .where(c.kind != "dispose").group_by(c.record_key).subquery())
+        # One pass: each record's first version (capacity, jurisdiction, dates) with its newest seq.
+        q = (select(c.record_key, c.capacity, c.jurisdiction, c.account, c.posted_at, c.archived_at, g.c.last)
+             .join(g, c.seq == g.c.first).order_by(c.seq))
+        for r in conn.execute(q):
+            rk, last = r.record_key, r.last
             if done.get(rk, 0) >= last:
                 continue
-            r = conn.execute(select(c.capacity, c.jurisdiction, c.account, c.posted_at, c.archived_at)
-                             .where(c.seq == first)).one()
             rule = rule_for(all_rules, r.capacity, r.jurisdiction)
             if rule is None or rule.years is None:
                 continue
