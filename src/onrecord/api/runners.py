@@ -202,8 +202,9 @@ def run_spark(
 
     Posts are spooled to a JSONL file that Spark reads in file order; results come back partition by
     partition with ``toLocalIterator`` and are zipped with a second read of the same file, so the
-    driver holds neither all posts nor all results. On a cluster, point the same function at the
-    data where it lives (see docs): ``df.mapInArrow(partial(_arrow_batches, spec), SCHEMA)``.
+    driver holds neither all posts nor all results. On a cluster (Databricks, EMR, Synapse,
+    Dataproc) the same function runs where the data lives:
+    ``df.select(post_json_column).mapInArrow(partial(_arrow_batches, spec), "ok boolean, payload binary")``.
     """
     from functools import partial
 

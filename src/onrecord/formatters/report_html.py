@@ -17,6 +17,7 @@ from onrecord.model.finding import CAPACITIES, SEVERITY_RANK, Result
 from onrecord.model.post import Post
 
 NO_TOPIC = "(no finding)"
+BOOKKEEPING = frozenset({"public_record"})
 
 
 @dataclass
@@ -111,7 +112,8 @@ class AuditReport:
         st.warning_posts += worst == 1
         st.review += result.review_required
         st.archive += result.archive
-        topics = sorted({f.topic for f in result.findings}) or [NO_TOPIC]
+        # "public_record" tags every official post; it says how to keep a post, not what it is about.
+        topics = sorted({f.topic for f in result.findings if f.topic not in BOOKKEEPING}) or [NO_TOPIC]
         for f in result.findings:
             st.topics[f.topic] += 1
             for c in f.clauses:
@@ -128,7 +130,7 @@ class AuditReport:
             st.last = at if st.last is None or at > st.last else st.last
         for t in topics:
             st.engagement[(cap, t)].add(post)
-        if worst >= 1 or (result.review_required and result.findings):
+        if worst >= 1:  # breaches and warnings; info findings (e.g. keep as a record) are in results.jsonl
             self.attention_total += 1
             item = _Attention((worst, len(result.findings), -self.seq), self.seq, {"post": post, "result": result})
             if len(self.attention) < self.attention_limit:

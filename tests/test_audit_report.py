@@ -1,0 +1,80 @@
+"""The HTML report's building blocks: span highlighting, the timeline chart, purpose-and-value grouping."""
+
+from __future__ import annotations
+
+from onrecord.formatters.report_html import AuditReport, highlight, timeline_svg
+from onrecord.model.finding import CapacityResult, ClauseRef, Finding, Result, Span
+from onrecord.model.post import Account, Circumstances, Metrics, Post
+
+
+def _result(findings: list[Finding], label: str = "official") -> Result:
+    return Result(
+        id="1",
+        code="us-federal",
+        capacity=CapacityResult(label=label, scores={label: 1.0}, evidence=[]),  # type: ignore[arg-type]
+        allowed=not any(f.severity == "breach" for f in findings),
+        review_required=bool(findings),
+        archive=label == "official",
+        findings=findings,
+    )
+
+
+def _finding(sev: str, start: int, end: int, text: str, topic: str = "personal_data", field: str = "text") -> Finding:
+    return Finding(
+        check="PD01",
+        name="personal_data.third_party",
+        topic=topic,
+        severity=sev,  # type: ignore[arg-type]
+        clauses=[ClauseRef(id="us-federal:x", title="Privacy <rule>", url="https://example.gov/x")],
+        message="a <b>message</b>",
+        span=Span(start=start, end=end, text=text, field=field),
+    )
+
+
+def test_highlight_escapes_and_marks_spans() -> None:
+    text = "Call <Sam> on 021 555 0123 & email sam@example.com"
+    res = _result(
+        [
+            _finding("breach", 14, 26, "021 555 0123"),
+            _finding("warning", 20, 30, "overlap"),  # overlaps the first: dropped
+            _finding("info", 0, 4, "Call", field="comment"),  # another field: not in text
+            _finding("breach", 35, 50, "sam@example.com"),
+        ]
+    )
+    out = highlight(text, res)
+    assert out.startswith("Call &lt;Sam&gt; on <mark class='breach' title='a &lt;b&gt;message&lt;/b&gt;'>021 555 0123</mark>")
+    assert "&amp; email <mark class='breach'" in out and out.endswith("sam@example.com</mark>")
+    assert out.count("<mark") == 2
+
+
+def test_timeline_months_and_years() -> None:
+    svg = timeline_svg({"2024-01": [3, 1, 1], "2024-02": [2, 0, 0]})
+    assert svg.startswith("<svg") and "2024-01: 1 breach" in svg and "2024-02: 2 no finding" in svg
+    many = {f"{2010 + i // 12}-{1 + i % 12:02d}": [1, 0, 0] for i in range(84)}
+    svg = timeline_svg(many)
+    assert "2010: 12 no finding" in svg and "2016-01" not in svg
+    assert "No dates" in timeline_svg({})
+
+
+def test_report_counts_and_purpose_value() -> None:
+    rep = AuditReport(attention_limit=2)
+    acc = Account(handle="@Dept", kind="official")
+    for i in range(5):
+        post = Post(
+            id=str(i),
+            text="Pool closed. Call 021 555 0123",
+            platform="x",
+            account=acc,
+            circumstances=Circumstances(posted_at=f"2024-0{i + 1}-01T00:00:00Z"),
+            metrics=Metrics(likes=10, shares=2),
+        )
+        rep.add(post, _result([_finding("breach" if i % 2 else "warning", 18, 30, "021 555 0123")]))
+    rep.add(Post(id="p", text="hello", platform="x", account=acc), _result([], "private"))
+    (row,) = rep.summary_rows()
+    assert row["posts"] == 6 and row["posts_with_breach"] == 2 and row["posts_with_warning"] == 3
+    assert row["capacity_official"] == 5 and row["capacity_private"] == 1 and row["first_post"].startswith("2024-01")
+    html = rep.render_html({"title": "t", "counts": {"read": 6, "checked": 6, "rejected": 0}})
+    assert "Purpose and value (registered as official)" in html
+    assert "<td>official</td><td>personal_data</td><td class='n'>5</td><td class='n'>5</td><td class='n'>50</td>" in html
+    assert "The 2 most serious of 5" in html and html.count("<div class='post breach'>") == 2
+    assert "Privacy &lt;rule&gt;" in html
