@@ -27,19 +27,44 @@ def _mapping(values: tuple[str, ...]) -> dict[str, str] | None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the results.")
 @pack_options
-@click.option("--accounts", "accounts_path", type=click.Path(dir_okay=False),
-              help="CSV or JSON: handle → kind, role, restriction, title, organisation, jurisdiction, code.")
+@click.option(
+    "--accounts",
+    "accounts_path",
+    type=click.Path(dir_okay=False),
+    help="CSV or JSON: handle → kind, role, restriction, title, organisation, jurisdiction, code.",
+)
 @selection_options
-@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
-              help="local: processes on this machine; spark: Apache Spark local[N] (needs onrecord[spark]).")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="local: processes on this machine; spark: Apache Spark local[N] (needs onrecord[spark]).",
+)
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores; spark: 2).")
 @click.option("--allow-rejects", is_flag=True, help="Exit 0/1 on findings even if some records were rejected.")
-@click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN",
-              help="CSV column for a post field (text, id, posted_at, handle, platform, url, likes, shares...). Repeatable.")
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="CSV column for a post field (text, id, posted_at, handle, platform, url, likes, shares...). Repeatable.",
+)
 @click.option("--title", default="onrecord audit", show_default=True, help="Title of report.html.")
-def command(paths: tuple[str, ...], out_dir: str, code: str | None, code_paths: tuple[str, ...],
-            accounts_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...], engine: str,
-            workers: int | None, allow_rejects: bool, mapping: tuple[str, ...], title: str) -> None:
+def command(
+    paths: tuple[str, ...],
+    out_dir: str,
+    code: str | None,
+    code_paths: tuple[str, ...],
+    accounts_path: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    engine: str,
+    workers: int | None,
+    allow_rejects: bool,
+    mapping: tuple[str, ...],
+    title: str,
+) -> None:
     """Audit platform exports at PATH (X/Twitter archive, Mastodon archive, Bluesky CAR, LinkedIn,
     Facebook/Instagram/Threads, JSONL or CSV; files, folders, ZIP or tar.gz; the format is read from the content).
 
@@ -69,12 +94,24 @@ def command(paths: tuple[str, ...], out_dir: str, code: str | None, code_paths: 
     for j in jobs:
         err.print(f"[bold]{j.path}[/]: {j.importer} export ({', '.join(j.formats)})")
     opts = AuditOptions(
-        paths=list(paths), out_dir=out_dir, code=code, code_paths=code_paths, select=tuple(sel), ignore=tuple(ign),
-        engine=engine, workers=workers, title=title,
+        paths=list(paths),
+        out_dir=out_dir,
+        code=code,
+        code_paths=code_paths,
+        select=tuple(sel),
+        ignore=tuple(ign),
+        engine=engine,
+        workers=workers,
+        title=title,
     )
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[counts]}"),
-        TimeElapsedColumn(), console=err, transient=False,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[counts]}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
     ) as bar:
         task = bar.add_task("auditing", total=None, counts="")
 
