@@ -16,7 +16,7 @@ from typing import IO, Any
 
 import msgspec
 
-from onrecord.api.runners import EngineSpec, Outcome, run_local, run_spark
+from onrecord.api.runners import EngineSpec, Outcome, default_workers, run_local, run_spark
 from onrecord.formatters.report_html import AuditReport
 from onrecord.importers import ImportJob, RejectedRecord, open_input
 from onrecord.importers.accounts import AccountsFile, load_accounts
@@ -149,7 +149,9 @@ def run_audit(
     meta = {
         "title": opts.title,
         "counts": {"read": counts.read, "checked": counts.checked, "rejected": counts.rejected},
-        "engine": f"{opts.engine} ({opts.workers or 'all cores' if opts.engine == 'local' else opts.workers or 2} workers)",
+        "engine": f"spark local[{opts.workers or 2}]"
+        if opts.engine == "spark"
+        else f"local, {opts.workers or default_workers()} worker(s)",
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "inputs": inputs,
     }
