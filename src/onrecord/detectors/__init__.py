@@ -7,9 +7,11 @@ from onrecord.detectors.base import Detector, Signals, run_detectors
 
 def default_detectors() -> list[Detector]:
     """The detectors every run uses, built once per process (they compile patterns)."""
+    from onrecord.detectors.abuse import AbuseDetector
+    from onrecord.detectors.pii import PiiDetector
     from onrecord.detectors.political import PoliticalDetector
 
-    return [PoliticalDetector()]
+    return [PoliticalDetector(), PiiDetector(), AbuseDetector()]
 
 
 __all__ = ["Detector", "Signals", "default_detectors", "run_detectors"]

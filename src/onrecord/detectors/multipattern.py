@@ -11,10 +11,13 @@ Usage::
   kind the one that starts first wins, and of those the longest. Different kinds may overlap.
 * ``scan_ids(text)`` is the same but reports the index of the pattern instead of its kind (so the
   caller can keep per-pattern data such as a subtype or a weight).
-* Engine: Hyperscan (Vectorscan) when ``hyperscan`` imports, with ``HS_FLAG_SOM_LEFTMOST`` so start
-  offsets are exact. Patterns Hyperscan cannot compile (look-around, back-references) and every
-  pattern when Hyperscan is missing run through Python ``re`` (one compiled regex per pattern: fine
-  for tens of patterns, slow for thousands). ``\\b`` and ``\\w`` are ASCII in both engines.
+* Engine: Hyperscan (Vectorscan) when ``hyperscan`` imports, as a prefilter: one pass over the
+  text says which patterns match at all (``HS_FLAG_SINGLEMATCH``, cheap to compile, ~100 MB/s), and
+  only those run through Python ``re`` for exact spans, so both engines give identical answers.
+  Patterns Hyperscan cannot compile (look-around, back-references) always run through ``re``; without
+  Hyperscan every pattern does (fine for tens of patterns, slow for thousands). Regexes are compiled
+  with ``re.ASCII``: ``\\b`` and ``\\w`` are ASCII, as in Hyperscan.
+* ``candidates(text)`` exposes the prefilter alone (pattern indexes that may match).
 * Built objects are cached by ``(patterns, caseless)``: ``MultiPattern.cached(...)`` returns the same
   instance for the same arguments, so detectors can build at import time or lazily at no extra cost.
 """
@@ -31,17 +34,6 @@ except ImportError:  # pragma: no cover - depends on the platform
     _hs = None
 
 HAVE_HYPERSCAN: bool = _hs is not None
-
-
-def _byte_to_char(text: str) -> list[int] | None:
-    """Map UTF-8 byte offsets of ``text`` to character offsets (``None`` when ASCII)."""
-    if text.isascii():
-        return None
-    out: list[int] = []
-    for i, ch in enumerate(text):
-        out.extend([i] * len(ch.encode("utf-8")))
-    out.append(len(text))
-    return out
 
 
 def select_leftmost_longest(hits: list[tuple[int, int, int]], kinds: Sequence[str]) -> list[tuple[int, int, int]]:
@@ -68,20 +60,14 @@ class MultiPattern:
         self.kinds: list[str] = [k for _, k in self.patterns]
         self.caseless = caseless
         flags = re.ASCII | (re.IGNORECASE if caseless else 0)
-        self._re_fallback: list[tuple[int, re.Pattern[str]]] = []
+        # Python regexes give the exact spans; Hyperscan only says which of them can match.
+        self._re: list[re.Pattern[str]] = [re.compile(p, flags) for p, _ in self.patterns]
+        self._always: list[int] = []  # patterns Hyperscan could not compile: always run with re
         self._db: Any = None
-        use_hs = HAVE_HYPERSCAN and engine in ("auto", "hyperscan") and bool(self.patterns)
-        hs_ids: list[int] = []
-        if use_hs:
-            for i, (p, _) in enumerate(self.patterns):
-                if self._hs_ok(p):
-                    hs_ids.append(i)
-                else:
-                    self._re_fallback.append((i, re.compile(p, flags)))
-            if hs_ids:
-                self._db = self._hs_compile(hs_ids)
+        if HAVE_HYPERSCAN and engine in ("auto", "hyperscan") and self.patterns:
+            self._db = self._hs_build(list(range(len(self.patterns))))
         else:
-            self._re_fallback = [(i, re.compile(p, flags)) for i, (p, _) in enumerate(self.patterns)]
+            self._always = list(range(len(self.patterns)))
         self.engine = "hyperscan" if self._db is not None else "re"
 
     @classmethod
@@ -93,52 +79,55 @@ class MultiPattern:
             mp = cls._cache[key] = cls(patterns, caseless=caseless)
         return mp
 
-    def _flags(self) -> int:
-        assert _hs is not None
-        f = _hs.HS_FLAG_SOM_LEFTMOST | _hs.HS_FLAG_UTF8
-        if self.caseless:
-            f |= _hs.HS_FLAG_CASELESS
-        return int(f)
-
-    def _hs_ok(self, pattern: str) -> bool:
-        """True when Hyperscan compiles ``pattern`` with our flags (no look-around etc.)."""
-        assert _hs is not None
-        try:
-            db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
-            db.compile(expressions=[pattern.encode()], ids=[0], elements=1, flags=[self._flags()])
-        except Exception:
-            return False
-        return True
-
     def _hs_compile(self, ids: list[int]) -> Any:
         assert _hs is not None
+        f = _hs.HS_FLAG_SINGLEMATCH | _hs.HS_FLAG_UTF8 | _hs.HS_FLAG_ALLOWEMPTY
+        if self.caseless:
+            f |= _hs.HS_FLAG_CASELESS
         db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
         db.compile(
             expressions=[self.patterns[i][0].encode() for i in ids],
             ids=ids,
             elements=len(ids),
-            flags=[self._flags()] * len(ids),
+            flags=[int(f)] * len(ids),
         )
         return db
+
+    def _hs_build(self, ids: list[int]) -> Any:
+        """Compile ``ids``; patterns Hyperscan rejects (look-around, back-references) go to ``_always``."""
+        ok = self._hs_compilable(ids)
+        return self._hs_compile(ok) if ok else None
+
+    def _hs_compilable(self, ids: list[int]) -> list[int]:
+        try:
+            self._hs_compile(ids)
+            return ids
+        except Exception:
+            if len(ids) == 1:
+                self._always.append(ids[0])
+                return []
+        mid = len(ids) // 2
+        return self._hs_compilable(ids[:mid]) + self._hs_compilable(ids[mid:])
+
+    def candidates(self, text: str) -> list[int]:
+        """Indexes of the patterns that may match ``text``."""
+        if self._db is None or not text:
+            return list(self._always)
+        found: set[int] = set()
+
+        def on_match(id_: int, frm: int, to: int, flags: int, ctx: Any) -> None:
+            found.add(id_)
+
+        self._db.scan(text.encode("utf-8", "replace"), match_event_handler=on_match)
+        if self._always:
+            found.update(self._always)
+        return sorted(found)
 
     def scan_ids(self, text: str) -> list[tuple[int, int, int]]:
         """``(start, end, pattern_index)`` matches, leftmost-longest and non-overlapping per kind."""
         hits: list[tuple[int, int, int]] = []
-        if self._db is not None and text:
-            raw: list[tuple[int, int, int]] = []
-
-            def on_match(id_: int, frm: int, to: int, flags: int, ctx: Any) -> None:
-                raw.append((frm, to, id_))
-
-            self._db.scan(text.encode("utf-8"), match_event_handler=on_match)
-            if raw:
-                b2c = _byte_to_char(text)
-                if b2c is None:
-                    hits.extend(raw)
-                else:
-                    hits.extend((b2c[s], b2c[e], i) for s, e, i in raw)
-        for i, rx in self._re_fallback:
-            hits.extend((m.start(), m.end(), i) for m in rx.finditer(text))
+        for i in self.candidates(text):
+            hits.extend((m.start(), m.end(), i) for m in self._re[i].finditer(text))
         if not hits:
             return []
         return select_leftmost_longest(hits, self.kinds)
@@ -149,4 +138,4 @@ class MultiPattern:
 
     def search(self, text: str) -> bool:
         """True when any pattern matches ``text``."""
-        return bool(self.scan_ids(text))
+        return any(self._re[i].search(text) for i in self.candidates(text))

@@ -54,6 +54,7 @@ _SUSPECT = re.compile(
 _WORD = re.compile(rf"[A-Za-z0-9{_LEET_CLASS}]+")
 # Three or more single letters separated by one kind of light separator: "i d i o t", "i.d.i.o.t".
 _SPACED = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z](?P<sep>[ .\-_*]{1,2})){2,}[A-Za-z](?![A-Za-z0-9])")
+_UNIT = re.compile(r"\d+[A-Za-z]{1,3}")
 _REPEAT = re.compile(r"([A-Za-z])\1{2,}")
 
 
@@ -125,7 +126,8 @@ def normalise(text: str) -> Normalised:
                 yield cur[j], starts[j], ends[j]
             w = m.group()
             letters = sum(c.isalpha() for c in w)
-            convert = letters >= 2 and letters < len(w) and not w.isdigit()
+            # "10am", "4th", "90s", "5km" are numbers with units, not leetspeak
+            convert = letters >= 2 and letters < len(w) and not w.isdigit() and not _UNIT.fullmatch(w)
             for j in range(m.start(), m.end()):
                 c = cur[j]
                 if convert and c in LEET and not (c == "@" and j == m.start()):
@@ -167,6 +169,49 @@ def normalise(text: str) -> Normalised:
             keep.append((c, starts[j], ends[j]))
         cur, starts, ends = _rebuild(keep)
     return Normalised(cur, text, starts, ends)
+
+
+_INVISIBLE_OR_WIDE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad\u180e\u2061-\u2064\u034f\uff01-\uff5e\U0001d400-\U0001d7ff]")
+_CONF_CHARS = re.compile("[" + "".join(CONFUSABLES) + "]")
+
+
+def fold_light(text: str) -> Normalised:
+    """Only what never changes meaning: invisible characters out, full-width and styled letters and
+    digits to ASCII, and Cyrillic/Greek look-alikes *inside Latin words* (``jоe@exаmple.com``).
+    Accents, digits, spacing and repeats are kept (identifiers and names are checked as written)."""
+    if text.isascii() or not (_INVISIBLE_OR_WIDE.search(text) or _CONF_CHARS.search(text)):
+        return Normalised(text, text)
+    pieces: list[tuple[str, int, int]] = []
+    n = len(text)
+    for i, ch in enumerate(text):
+        if ch.isascii():
+            pieces.append((ch, i, i + 1))
+            continue
+        if ch in ZERO_WIDTH:
+            continue
+        f = unicodedata.normalize("NFKC", ch)
+        if f.isascii() and f.isprintable() and f.strip():
+            pieces.append((f, i, i + 1))
+            continue
+        if ch in CONFUSABLES:
+            # a look-alike next to an ASCII letter/digit (skipping invisibles) is a disguised Latin letter
+            j = i - 1
+            while j >= 0 and text[j] in ZERO_WIDTH:
+                j -= 1
+            k = i + 1
+            while k < n and text[k] in ZERO_WIDTH:
+                k += 1
+            near = (j >= 0 and text[j].isascii() and text[j].isalnum()) or (
+                k < n and text[k].isascii() and text[k].isalnum()
+            )
+            if near:
+                pieces.append((CONFUSABLES[ch], i, i + 1))
+                continue
+        pieces.append((ch, i, i + 1))
+    t, starts, ends = _rebuild(pieces)
+    if t == text:
+        return Normalised(text, text)
+    return Normalised(t, text, starts, ends)
 
 
 def map_signal(sig: Signal, norm: Normalised) -> Signal:

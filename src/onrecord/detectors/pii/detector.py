@@ -15,6 +15,7 @@ from functools import lru_cache
 from importlib import resources
 
 from onrecord.detectors.multipattern import MultiPattern
+from onrecord.detectors.normalise import fold_light, map_signal
 from onrecord.detectors.pii import checksums as ck
 from onrecord.detectors.pii import patterns as P
 from onrecord.detectors.pii.names import NameTagger
@@ -27,22 +28,24 @@ ENTITIES: tuple[str, ...] = (
 
 # Identifier context: the words that must (or may) sit before a bare number for it to count as that id.
 ID_CONTEXT: list[tuple[str, re.Pattern[str]]] = [
-    ("US_SSN", re.compile(r"(?i)\b(?:ssn|social security(?: number| no\.?)?|ss#)\W{0,12}$")),
-    ("UK_NHS", re.compile(r"(?i)\bnhs(?: number| no\.?)?\W{0,12}$")),
-    ("NZ_IRD", re.compile(r"(?i)\b(?:ird|inland revenue|tax (?:number|no\.?)|gst)(?: number| no\.?)?\W{0,12}$")),
-    ("AU_TFN", re.compile(r"(?i)\b(?:tfn|tax file)(?: number| no\.?)?\W{0,12}$")),
-    ("CA_SIN", re.compile(r"(?i)\b(?:sin|social insurance)(?: number| no\.?)?\W{0,12}$")),
+    ("US_SSN", re.compile(r"(?i)\b(?:ssn|social security|ss#)\b[^.\n\d]{0,24}$")),
+    ("UK_NHS", re.compile(r"(?i)\bnhs\b[^.\n\d]{0,24}$")),
+    ("NZ_IRD", re.compile(r"(?i)\b(?:ird|inland revenue|tax (?:number|no\.?)|gst)\b[^.\n\d]{0,24}$")),
+    ("AU_TFN", re.compile(r"(?i)\b(?:tfn|tax file)\b[^.\n\d]{0,24}$")),
+    ("CA_SIN", re.compile(r"(?i)\b(?:sin|social insurance)\b[^.\n\d]{0,24}$")),
 ]
 ID_CHECK = {"US_SSN": (9,), "UK_NHS": (10,), "NZ_IRD": (8, 9), "AU_TFN": (8, 9), "CA_SIN": (9,)}
 ID_VALID = {
     "US_SSN": ck.us_ssn, "UK_NHS": ck.uk_nhs, "NZ_IRD": ck.nz_ird, "AU_TFN": ck.au_tfn, "CA_SIN": ck.ca_sin,
 }
+IBAN_CS = re.compile(r"[A-Z]{2}\d{2}(?: ?[A-Z0-9])+")
 SSN_SHAPE = re.compile(r"^\d{3}-\d{2}-\d{4}$")
 CARD_SHAPE = re.compile(r"^(?:\d{4}[ \-]?){3}\d{1,7}$|^\d{4}[ \-]?\d{6}[ \-]?\d{4,5}$|^\d{12,19}$")
 NHS_SHAPE = re.compile(r"^\d{3} \d{3} \d{4}$")
 
 TITLE_NAME = re.compile(
-    rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Madam)\.?\s+(?P<n>{P.CAPW}(?:[ \t]+(?:[{P.UP}]\.|{P.CAPW})){{0,2}})"
+    rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Madam|[Rr]esident|[Cc]onstituent|[Cc]lient|[Pp]atient|[Tt]enant|"
+    rf"[Aa]pplicant|[Cc]laimant|[Nn]eighbou?r|[Cc]ustomer|[Ss]tudent|[Pp]upil)\.?\s+(?P<n>{P.CAPW}(?:[ \t]+(?:[{P.UP}]\.|{P.CAPW})){{0,2}})"
 )
 PUBLIC_TITLE = re.compile(
     r"(?i)\b(?:minister|ministers|senator|sen\.|rep\.|representative|congressman|congresswoman|congressmember|mp|"
@@ -129,6 +132,8 @@ class PiiDetector:
                 spans[(ns.start, ns.end)] = (ns.score, "name tagger")
         for m in TITLE_NAME.finditer(text):
             s, e = m.span("n")
+            if text[s:e].isupper():
+                continue  # "Patient NHS number": an acronym, not a name
             for k in [k for k in spans if k[0] < e and s < k[1]]:
                 del spans[k]
             spans[(s, e)] = (0.95, "honorific")
@@ -182,6 +187,14 @@ class PiiDetector:
 
     # -- all -----------------------------------------------------------------------------------------
     def detect(self, text: str, field: str) -> list[Signal]:
+        """Personal data in ``text``; invisible and look-alike characters are folded first
+        (:func:`fold_light`) and spans point at the original characters."""
+        norm = fold_light(text)
+        if norm.starts is None:
+            return self._detect(text, field)
+        return [map_signal(s, norm) for s in self._detect(norm.text, field)]
+
+    def _detect(self, text: str, field: str) -> list[Signal]:
         out: list[Signal] = []
         hits = self.mp.scan(text)
         kinds = {k for k, _, _ in hits}
@@ -198,8 +211,15 @@ class PiiDetector:
                 if r is not None:
                     add(r[0], r[1], r[2], r[3], r[4])
             elif kind == "IBAN_CODE":
-                if text[s:e][:2].isupper() and ck.iban(text[s:e]):
-                    add(kind, s, e, 0.95, "IBAN mod-97")
+                m = IBAN_CS.match(text, s, e)
+                if m:
+                    cand = m.group()
+                    # the caseless trigger may run into the next words: try shorter prefixes too
+                    while len(cand.replace(" ", "")) >= 15:
+                        if ck.iban(cand):
+                            add(kind, s, s + len(cand), 0.95, "IBAN mod-97")
+                            break
+                        cand = cand[: max(cand.rfind(" "), len(cand) - 1)].rstrip()
             elif kind == "UK_NINO":
                 if text[s:e].upper() == text[s:e] and ck.uk_nino(text[s:e]):
                     add(kind, s, e, 0.85, "NINO format")
@@ -227,6 +247,8 @@ class PiiDetector:
                 if t:
                     b = a + t.start()
                 seg = text[a:b].rstrip(" ,\n\t")
+                if seg.endswith(".") and len(seg.split()[-1]) > 4:
+                    seg = seg[:-1]  # a full stop, not an abbreviation ("St.")
                 b = a + len(seg)
                 if b - a >= 5:
                     add("STREET_ADDRESS", a, b, 0.8, "address pattern")

@@ -1,0 +1,153 @@
+"""Personal data of third parties (members of the public, clients, residents, colleagues)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from onrecord.checks.base import Check, CheckContext, Hit
+from onrecord.model.finding import Fix, Span
+from onrecord.model.signal import Signal
+
+PLACEHOLDER: dict[str, str] = {
+    "PERSON": "[name removed]",
+    "EMAIL_ADDRESS": "[email removed]",
+    "PHONE_NUMBER": "[phone removed]",
+    "STREET_ADDRESS": "[address removed]",
+    "CREDIT_CARD": "[card number removed]",
+    "IBAN_CODE": "[bank account removed]",
+    "US_SSN": "[SSN removed]",
+    "UK_NINO": "[NI number removed]",
+    "UK_NHS": "[NHS number removed]",
+    "NZ_IRD": "[IRD number removed]",
+    "AU_TFN": "[TFN removed]",
+    "CA_SIN": "[SIN removed]",
+    "IP_ADDRESS": "[IP address removed]",
+    "CASE_REFERENCE": "[reference removed]",
+    "DATE_OF_BIRTH": "[date of birth removed]",
+}
+LABEL: dict[str, str] = {
+    "PERSON": "a person's name", "EMAIL_ADDRESS": "an email address", "PHONE_NUMBER": "a phone number",
+    "STREET_ADDRESS": "a street address", "CREDIT_CARD": "a payment card number", "IBAN_CODE": "a bank account (IBAN)",
+    "US_SSN": "a Social Security number", "UK_NINO": "a National Insurance number", "UK_NHS": "an NHS number",
+    "NZ_IRD": "an IRD number", "AU_TFN": "a tax file number", "CA_SIN": "a Social Insurance Number",
+    "IP_ADDRESS": "an IP address", "CASE_REFERENCE": "a case or reference number", "DATE_OF_BIRTH": "a date of birth",
+}
+MIN_SCORE = 0.6
+
+# The organisation's own contact details, an event venue, or a public service line: not third-party data.
+ORG_CONTEXT = re.compile(
+    r"(?i)(?:\b(?:call|contact|reach|email|e-mail|write to|visit|call or text|text)\s+(?:us|me|my|our|the)\b|"
+    r"\b(?:my|our|the)\s+(?:\w+\s+){0,2}(?:office|offices|team|staff|hotline|helpline|line|website|inbox|desk)\b|"
+    r"\boffice\b|\bhotline\b|\bhelpline\b|\btoll[- ]free\b|\brsvp\b|\bregister\b|\bquestions\b|\bmore info|"
+    r"\binformation\b|\bassistance\b|\bhelp\b|\bsupport\b|\bappointment|\bconstituents?\b|\bevent\b|\btown ?hall\b|"
+    r"\blocated\b|\blocation\b|\bvenue\b|\bheld at\b|\bjoin us\b|\bcome by\b|\bopen\b|\bhours\b|\bfax\b|\bcentre\b|"
+    r"\bcenter\b|\blibrary\b|\bschool\b|\bchurch\b|\bhall\b|\bpark\b|\bsite\b|\bclinic\b|\bbuilding\b)"
+)
+PUBLIC_LINE = re.compile(r"^\+?1?[\s.\-(]*(?:800|888|877|866|855|844|833|0800|0808|1800|1300|13)\b|^(?:311|211|988|111|911)$")
+ORG_EMAIL = re.compile(
+    r"(?i)(?:\.gov|\.gov\.\w\w|\.govt\.nz|\.gc\.ca|\.mil|\.parliament\.\w+|\.parliament\.uk|\.edu|\.org|\.int)$|"
+    r"^(?:info|contact|press|media|enquiries|inquiries|help|hello|office|admin|team|support|comms|news|events|"
+    r"feedback|casework|constituent\w*|scheduling|service\w*)@"
+)
+# Words that tie a name (or an address) to a private person's affairs.
+PRIVATE_CONTEXT = re.compile(
+    r"(?i)\b(?:complain(?:t|ts|ed|ing)|claimant|casework|diagnos\w*|patient|arrested|charged with|custody|"
+    r"debts?|evict\w*|immigration status|visa status|disabilit\w*|medical|illness|lives (?:at|on|in)|"
+    r"home address|date of birth|dob|owes|overdue|fined|tenant|benefit fraud|on benefits|"
+    r"(?:his|her|their|your)\s+(?:case|file|claim|benefits?|address|phone|number|diagnosis|condition|debt|"
+    r"application|complaint|account|records?|details))\b"
+)
+
+
+def _words(*names: str) -> set[str]:
+    out: set[str] = set()
+    for n in names:
+        out.update(w for w in re.findall(r"\w+", n.lower()) if len(w) > 2)
+    return out
+
+
+class PersonalDataThirdParty(Check):
+    """Personal data of someone other than the author: contact details, identifiers, names tied to private matters.
+
+    **What it flags.** Phone numbers, email addresses, street addresses, payment cards (Luhn),
+    IBANs (mod-97), national identifiers checked by their checksum (US SSN, UK NINO and NHS number,
+    NZ IRD, AU TFN, CA SIN), IP addresses, case/claim/reference numbers, dates of birth, and person
+    names when the post ties them to private matters (a complaint, a claim, a case, a health or
+    benefits issue, or other personal data in the same post). Not flagged: the author's own name,
+    handle and organisation; public officials and public figures (a title such as "Minister" or
+    "Senator" before the name, or the public-figures list); the organisation's own contact details,
+    venues and public service lines (context such as "call our office", toll-free numbers, .gov
+    addresses).
+
+    **Why it matters.** Codes of conduct and privacy law forbid disclosing personal information
+    obtained at work (NZ Code standard 12 and the Privacy Act 2020; UK GDPR and the Civil Service
+    Code; APS Code s13(10) and the Privacy Act 1988; Canada's Privacy Act; congressional casework
+    privacy releases). A post is permanent and public.
+
+    **Example.** "Call Mrs Jones on 021 555 0123 about her claim" from an official account.
+
+    **Better.** "We have contacted the resident directly about their claim."
+
+    **Fix safety.** Safe: the span is replaced with a typed placeholder such as "[phone removed]";
+    nothing else in the post changes.
+    """
+
+    code = "PD01"
+    name = "personal_data.third_party"
+    groups = ("personal_data", "core")
+    topics = ("personal_data",)
+
+    def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
+        post = ctx.post
+        if post.action in ("like", "profile"):
+            return
+        own = _words(post.author.name, post.account.display_name, post.account.handle.lstrip("@"),
+                     post.author.organisation)
+        sigs = [s for s in ctx.signals.of(*PLACEHOLDER, fields=("text", "comment")) if s.score >= MIN_SCORE]
+        if not sigs:
+            return
+        texts = {"text": post.text, "comment": post.comment}
+        kept: list[Signal] = []
+        for s in sigs:
+            text = texts.get(s.field, "")
+            before = text[max(0, s.start - 60) : s.start]
+            if s.kind == "PERSON":
+                if s.evidence.startswith("public_figure"):
+                    continue
+                if _words(s.text) & own:
+                    continue
+            elif s.kind == "EMAIL_ADDRESS":
+                local, _, domain = s.text.lower().partition("@")
+                if ORG_EMAIL.search(s.text) or _words(local, domain.split(".")[0]) & own:
+                    continue
+                if ORG_CONTEXT.search(before):
+                    continue
+            elif s.kind == "PHONE_NUMBER":
+                if PUBLIC_LINE.match(s.text.strip()) or ORG_CONTEXT.search(before):
+                    continue
+            elif s.kind == "STREET_ADDRESS" and (ORG_CONTEXT.search(before) or not PRIVATE_CONTEXT.search(text)):
+                continue
+            kept.append(s)
+        # A name is personal data here only when tied to private matters or to other personal data.
+        others = [s for s in kept if s.kind != "PERSON"]
+        out: list[Signal] = []
+        for s in kept:
+            if s.kind == "PERSON":
+                text = texts.get(s.field, "")
+                window = text[max(0, s.start - 80) : s.end + 80]
+                if not others and not PRIVATE_CONTEXT.search(window.replace(s.text, " ")):
+                    continue
+            out.append(s)
+        for s in out:
+            yield Hit(
+                topic="personal_data",
+                message=f"Contains {LABEL[s.kind]} of someone other than the author ('{s.text}').",
+                span=Span(start=s.start, end=s.end, text=s.text, field=s.field),
+                entity=s.kind,
+                fix=Fix(applicability="safe", title=f"Replace with {PLACEHOLDER[s.kind]}",
+                        replacement=PLACEHOLDER[s.kind]),
+            )
+
+
+CHECKS: list[type[Check]] = [PersonalDataThirdParty]

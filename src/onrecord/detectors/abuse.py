@@ -1,0 +1,272 @@
+"""Abusive language: insults, harassment, slurs, threats, strong profanity.
+
+Two parts, both on evasion-normalised text (``normalise = True``: ``run_detectors`` hands us
+normalised text and maps our spans back):
+
+* a lexicon (``data/abuse_lexicon.txt``) compiled once into a :class:`MultiPattern`, matched on
+  "squeezed" text (runs of one letter cut to one, terms likewise), so letters may repeat; inner
+  letters may be masked with ``*``;
+* a linear model over word unigrams/bigrams (+ lexicon-hit features) trained offline by
+  ``scripts/train_abuse.py`` on ``davidson_offensive`` and shipped as ``data/abuse_model.npz``.
+
+Every signal has kind ``abuse``; ``evidence`` starts with the subtype (``insult``, ``slur``,
+``threat``, ``harassment``, ``profanity``, ``mild``) and says where it came from. Scores: slur and
+threat 0.95, insult and harassment 0.9, profanity 0.7, mild 0.3; when the model's probability is
+under its threshold, insult and profanity hits drop to :data:`LOW` (:data:`STRONG` subtypes stay);
+a model-only signal scores from :data:`FLAG_AT` up. A post is abusive (:func:`is_abusive`) when a
+signal scores at least :data:`FLAG_AT`.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from bisect import bisect_right
+from functools import lru_cache
+from importlib import resources
+
+import msgspec
+import numpy as np
+
+from onrecord.detectors.multipattern import MultiPattern
+from onrecord.model.signal import Signal
+
+FLAG_AT = 0.5
+STRONG = ("slur", "threat", "harassment")  # subtypes that count whatever the model says
+LOW = 0.45  # score of a lexicon hit the model disagrees with (shown, not flagged)
+SUBTYPE_SCORE = {"slur": 0.95, "threat": 0.95, "insult": 0.9, "harassment": 0.9, "profanity": 0.7, "mild": 0.3}
+# What makes an ambiguous word ("pig", "liar") an insult: it is aimed at someone.
+DIRECTED = re.compile(
+    r"(?i)(?:\byou|\bu|\bur|\byour|\byou'?re|\byoure|\bhe'?s|\bshe'?s|\bthey'?re|\bis|\bare|\bwhat|\bsuch|"
+    r"\bbunch of|\bthese|\bthose|\blittle|\bdumb|\bstupid|\bfat|\bugly|\bfucking|\bfkn|\bdamn|\bbloody)"
+    r"(?:\s+(?:a|an|the|such|so|fucking|damn|little|bloody|total|complete|absolute|utter))*\s+$"
+)
+TOKEN = re.compile(r"@\w+|https?://\S+|[a-z0-9']+")
+
+
+RUN = re.compile(r"([A-Za-z])\1+")
+
+
+class Squeezed:
+    """``text`` with every run of one letter cut to one ("stuupid", "stupid" -> "stupid"; "kill" -> "kil").
+
+    Lexicon terms and model features are squeezed the same way, so doubled letters never matter.
+    ``span`` maps offsets back to ``text``.
+    """
+
+    __slots__ = ("_ends", "_removed", "_starts", "original", "text")
+
+    def __init__(self, text: str) -> None:
+        self.original = text
+        runs = [(m.start(), m.end()) for m in RUN.finditer(text)]
+        if not runs:
+            self.text = text
+            self._starts: list[int] = []
+            return
+        self.text = RUN.sub(r"\1", text)
+        self._starts = []  # squeezed index of each run's kept character
+        self._removed = []  # characters removed before that run
+        self._ends = []  # original end of the run
+        removed = 0
+        for a, b in runs:
+            self._starts.append(a - removed)
+            self._removed.append(removed)
+            self._ends.append(b)
+            removed += b - a - 1
+
+    def span(self, s: int, e: int) -> tuple[int, int]:
+        if not self._starts:
+            return s, e
+        i = bisect_right(self._starts, s) - 1
+        a = s + (self._removed[i] + (self._ends[i] - (self._starts[i] + self._removed[i]) - 1 if s > self._starts[i]
+                                     else 0) if i >= 0 else 0)
+        q = e - 1
+        j = bisect_right(self._starts, q) - 1
+        if j >= 0 and self._starts[j] == q:
+            b = self._ends[j]
+        elif j >= 0:
+            b = q + self._removed[j] + (self._ends[j] - (self._starts[j] + self._removed[j]) - 1) + 1
+        else:
+            b = e
+        return a, b
+
+
+def squeeze(word: str) -> str:
+    return RUN.sub(r"\1", word)
+
+
+def _term_regex(term: str) -> str:
+    """Lexicon term -> regex on squeezed text: inner letters may be masked with ``*``, optional suffix."""
+    stem = squeeze(term[:-1] if term.endswith("*") else term)
+    parts: list[str] = []
+    for i, ch in enumerate(stem):
+        if ch == " ":
+            parts.append(r"\s+")
+        elif ch.isalpha():
+            inner = 0 < i < len(stem) - 1 and stem[i - 1] != " " and stem[i + 1] != " "
+            parts.append(f"[{ch}*]" if inner else ch)
+        else:
+            parts.append(re.escape(ch) if ch != "'" else "'?")
+    tail = r"[a-z]*" if term.endswith("*") else r"(?:s|es)?"
+    return r"\b" + "".join(parts) + tail + r"\b"
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> list[tuple[str, str]]:
+    """``(subtype, term)`` pairs from the shipped lexicon."""
+    text = resources.files("onrecord.detectors").joinpath("data/abuse_lexicon.txt").read_text(encoding="utf-8")
+    out: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        sub, term = line.split("\t")
+        out.append((sub.strip(), term.strip().lower()))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _matcher() -> MultiPattern:
+    """Terms matched on squeezed text."""
+    return MultiPattern.cached([(_term_regex(t), sub) for sub, t in lexicon() if not t.startswith("=")], caseless=True)
+
+
+@lru_cache(maxsize=1)
+def _exact_matcher() -> MultiPattern:
+    """``=`` terms, matched letter for letter (their squeezed form is an ordinary word)."""
+    pats = [(r"\b" + re.escape(t[1:]).replace(r"\ ", r"\s+") + r"\b", sub) for sub, t in lexicon() if t.startswith("=")]
+    return MultiPattern.cached(pats, caseless=True)
+
+
+def lexicon_hits(text: str) -> list[tuple[str, int, int]]:
+    """``(subtype, start, end)`` lexicon hits in ``text``, ``*_directed`` resolved by context."""
+    out: list[tuple[str, int, int]] = []
+    sq = Squeezed(text)
+    found = [(sub, *sq.span(s0, e0)) for sub, s0, e0 in _matcher().scan(sq.text)]
+    found.extend(_exact_matcher().scan(text))
+    for sub, s, e in found:
+        if sub.endswith("_directed"):
+            if not DIRECTED.search(text[max(0, s - 40) : s]):
+                continue
+            sub = sub[: -len("_directed")]
+        out.append((sub, s, e))
+    # a longer hit of any subtype hides shorter ones inside it ("piece of shit" vs "shit")
+    out.sort(key=lambda h: (h[1], -(h[2] - h[1])))
+    kept: list[tuple[str, int, int]] = []
+    for h in out:
+        if kept and h[1] >= kept[-1][1] and h[2] <= kept[-1][2]:
+            continue
+        kept.append(h)
+    return kept
+
+
+def features(text: str, hits: list[tuple[str, int, int]] | None = None) -> list[tuple[str, int, int]]:
+    """Model features ``(name, start, end)`` of normalised ``text`` (shared by training and inference)."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = text.casefold()[: len(text)].ljust(len(text))
+    sq = Squeezed(low)
+    toks: list[tuple[str, int, int]] = []
+    for m in TOKEN.finditer(sq.text):
+        t = m.group()
+        a, b = sq.span(m.start(), m.end())
+        if t[0] == "@":
+            t = "@user"
+        elif t.startswith("http"):
+            t = "url"
+        elif t.isdigit():
+            t = "0"
+        toks.append((t, a, b))
+    feats = list(toks)
+    feats.extend((f"{a[0]} {b[0]}", a[1], b[2]) for a, b in zip(toks, toks[1:], strict=False))
+    for sub, s, e in hits if hits is not None else lexicon_hits(text):
+        feats.append(("LEX:" + sub, s, e))
+    return feats
+
+
+def clean(text: str) -> str:
+    """HTML entities out (tweets carry ``&amp;``); used before normalisation in training."""
+    return html.unescape(text) if "&" in text else text
+
+
+class AbuseModel:
+    """Logistic model over binary features; weights from ``data/abuse_model.npz``."""
+
+    def __init__(self, vocab: list[str], weights: np.ndarray, bias: float, threshold: float) -> None:
+        self.w: dict[str, float] = {v: float(x) for v, x in zip(vocab, weights.astype(np.float64), strict=True)}
+        self.bias = bias
+        self.threshold = threshold
+
+    def score(self, feats: list[tuple[str, int, int]]) -> tuple[float, tuple[int, int] | None]:
+        """Probability of abusive language and the span of the strongest positive feature."""
+        seen: set[str] = set()
+        z = self.bias
+        best = 0.0
+        span: tuple[int, int] | None = None
+        for f, s, e in feats:
+            if f in seen:
+                continue
+            seen.add(f)
+            v = self.w.get(f)
+            if v is None:
+                continue
+            z += v
+            if v > best and not f.startswith("LEX:"):
+                best, span = v, (s, e)
+        return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0))), span
+
+
+@lru_cache(maxsize=1)
+def load_model() -> AbuseModel | None:
+    """The shipped model, or ``None`` when ``scripts/train_abuse.py`` has not been run."""
+    ref = resources.files("onrecord.detectors").joinpath("data/abuse_model.npz")
+    try:
+        with resources.as_file(ref) as path, np.load(path, allow_pickle=False) as z:
+            return AbuseModel([str(x) for x in z["vocab"]], z["weights"], float(z["bias"]), float(z["threshold"]))
+    except FileNotFoundError:
+        return None
+
+
+class AbuseDetector:
+    """Lexicon + linear model; see the module docstring."""
+
+    name = "abuse"
+    normalise = True
+
+    def __init__(self, model: bool = True) -> None:
+        lexicon()
+        _matcher()
+        _exact_matcher()
+        self.model = load_model() if model else None
+
+    def detect(self, text: str, field: str) -> list[Signal]:
+        hits = lexicon_hits(text)
+        out = [
+            Signal(kind="abuse", start=s, end=e, text=text[s:e], score=SUBTYPE_SCORE.get(sub, 0.5), field=field,
+                   detector=self.name, evidence=f"{sub}: lexicon")
+            for sub, s, e in hits
+        ]
+        if self.model is not None:
+            p, span = self.model.score(features(text, hits))
+            if p < self.model.threshold:
+                # The model (which sees the lexicon hits as features) is not convinced: only slurs, threats
+                # and harassment still count; insults and profanity stay as low-score evidence.
+                out = [
+                    x if x.evidence.startswith(STRONG) else msgspec.structs.replace(
+                        x, score=min(x.score, LOW), evidence=f"{x.evidence}; model p={p:.2f}")
+                    for x in out
+                ]
+            elif span is not None:
+                if not any(x.score >= FLAG_AT for x in out):
+                    s, e = span
+                    # model-only: scaled so the model threshold maps to FLAG_AT
+                    t = self.model.threshold
+                    score = FLAG_AT + (p - t) / max(1e-9, 1 - t) * (1 - FLAG_AT)
+                    out.append(Signal(kind="abuse", start=s, end=e, text=text[s:e], score=round(score, 3),
+                                      field=field, detector=self.name, evidence=f"insult: model p={p:.2f}"))
+        return out
+
+
+def is_abusive(signals: list[Signal]) -> bool:
+    """The decision AB01 uses: any ``abuse`` signal scoring at least :data:`FLAG_AT`."""
+    return any(s.kind == "abuse" and s.score >= FLAG_AT for s in signals)

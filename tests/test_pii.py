@@ -1,0 +1,106 @@
+"""Identifier checksums, the PII detector and the name tagger (synthetic strings)."""
+
+from __future__ import annotations
+
+import pytest
+
+from onrecord.detectors.pii import PiiDetector
+from onrecord.detectors.pii import checksums as ck
+
+
+@pytest.mark.parametrize(
+    ("fn", "value", "ok"),
+    [
+        (ck.luhn, "4111111111111111", True),
+        (ck.luhn, "4111111111111112", False),
+        (ck.iban, "GB82WEST12345698765432", True),
+        (ck.iban, "GB82WEST12345698765433", False),
+        (ck.us_ssn, "536220198", True),
+        (ck.us_ssn, "666123456", False),
+        (ck.us_ssn, "900123456", False),
+        (ck.uk_nino, "AB123456C", True),
+        (ck.uk_nino, "GB123456C", False),
+        (ck.uk_nhs, "4010232137", True),
+        (ck.uk_nhs, "4010232138", False),
+        (ck.nz_ird, "49091850", True),
+        (ck.nz_ird, "136410132", True),
+        (ck.nz_ird, "49091851", False),
+        (ck.au_tfn, "876543210", True),
+        (ck.au_tfn, "876543211", False),
+        (ck.ca_sin, "130692544", True),
+        (ck.ca_sin, "130692545", False),
+        (ck.ipv4, "203.0.113.57", True),
+        (ck.ipv4, "300.1.1.1", False),
+    ],
+)
+def test_checksums(fn, value: str, ok: bool) -> None:  # type: ignore[no-untyped-def]
+    assert fn(value) is ok
+
+
+@pytest.fixture(scope="module")
+def det() -> PiiDetector:
+    return PiiDetector()
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "span"),
+    [
+        ("mail me at jo.bloggs@example.co.nz tonight", "EMAIL_ADDRESS", "jo.bloggs@example.co.nz"),
+        ("call 021 555 0123 now", "PHONE_NUMBER", "021 555 0123"),
+        ("ring (04) 555 0123", "PHONE_NUMBER", "(04) 555 0123"),
+        ("phone +64 21 555 0123", "PHONE_NUMBER", "+64 21 555 0123"),
+        ("US office 415-555-0132 ext. 12", "PHONE_NUMBER", "415-555-0132 ext. 12"),
+        ("mobile 07700 900123", "PHONE_NUMBER", "07700 900123"),
+        ("AU mobile 0412 345 678", "PHONE_NUMBER", "0412 345 678"),
+        ("card 5555 5555 5555 4444 lost", "CREDIT_CARD", "5555 5555 5555 4444"),
+        ("SSN 536-22-0198", "US_SSN", "536-22-0198"),
+        ("NI number AB 12 34 56 C", "UK_NINO", "AB 12 34 56 C"),
+        ("NHS number 401 023 2137", "UK_NHS", "401 023 2137"),
+        ("IRD 49-091-850", "NZ_IRD", "49-091-850"),
+        ("tax file number 876 543 210", "AU_TFN", "876 543 210"),
+        ("SIN 130 692 544", "CA_SIN", "130 692 544"),
+        ("from 203.0.113.57 again", "IP_ADDRESS", "203.0.113.57"),
+        ("from 2001:db8::ff00:42:8329 again", "IP_ADDRESS", "2001:db8::ff00:42:8329"),
+        ("claim number ACC-2024-55123 approved", "CASE_REFERENCE", "ACC-2024-55123"),
+        ("DOB: 3 March 1990", "DATE_OF_BIRTH", "3 March 1990"),
+        ("she lives at 42 Rata Street, Lower Hutt", "STREET_ADDRESS", "42 Rata Street, Lower Hutt"),
+        ("sent to 1600 Pennsylvania Avenue NW", "STREET_ADDRESS", "1600 Pennsylvania Avenue NW"),
+        ("Thanks to Mrs Aroha Ngata for her letter", "PERSON", "Aroha Ngata"),
+        ("Resident Tama Wiremu complained", "PERSON", "Tama Wiremu"),
+    ],
+)
+def test_detects(det: PiiDetector, text: str, kind: str, span: str) -> None:
+    found = [(s.kind, s.text) for s in det.detect(text, "text")]
+    assert (kind, span) in found, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I voted for H.R. 3684 in 2021.",
+        "Order 4111 1111 1111 1112 shipped",
+        "Version 1.2.3 is out",
+        "The meeting is at 10:30 on 12/05/2024",
+        "We spent $1,250,000 on roads",
+    ],
+)
+def test_no_identifiers_in_ordinary_numbers(det: PiiDetector, text: str) -> None:
+    kinds = {s.kind for s in det.detect(text, "text")} - {"PERSON"}
+    assert not kinds, kinds
+
+
+def test_public_figures_are_marked(det: PiiDetector) -> None:
+    sigs = [s for s in det.detect("Minister Chris Bishop and Keir Starmer met Mrs Jane Doe", "text") if s.kind == "PERSON"]
+    ev = {s.text: s.evidence for s in sigs}
+    assert ev.get("Chris Bishop", "").startswith("public_figure")
+    assert ev.get("Keir Starmer", "").startswith("public_figure")
+    assert not ev.get("Jane Doe", "public_figure").startswith("public_figure")
+
+
+def test_name_tagger_is_shipped() -> None:
+    from onrecord.detectors.pii.names import NameTagger
+
+    tagger = NameTagger.load()
+    assert tagger is not None
+    spans = tagger.tag("Yesterday John Smith met the council about the park")
+    assert any(s.start == 10 and s.end == 20 for s in spans)
