@@ -25,11 +25,17 @@ CASES = yaml.safe_load((Path(__file__).parents[1] / "cases" / "store" / "tamper.
 
 def test_migrations_are_shipped_idempotent_and_match_the_tables(db: Engine, db_url: str) -> None:
     from alembic.autogenerate import compare_metadata
+    from alembic.config import Config
     from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
 
+    from onrecord.store.db import MIGRATIONS, SCHEMA_HEAD
     from onrecord.store.schema import metadata
 
-    assert current_revision(db) == "0001"
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == SCHEMA_HEAD
+    assert current_revision(db) == SCHEMA_HEAD
     open_engine(db_url).dispose()  # a second upgrade is a no-op
     with db.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
@@ -170,3 +176,28 @@ def test_account_hold_blocks_every_record_of_the_account(db: Engine) -> None:
     arc.place_hold(db, "counsel", "inquiry", account="@CityParks")
     plan = arc.dispose(db, "rm", NOW)
     assert plan.due == [] and len(plan.held) == 2
+
+
+def test_concurrent_appenders_keep_one_valid_chain(db: Engine, db_url: str) -> None:
+    """Writers in parallel (overlapping inputs) serialise on the chain head: no fork, no duplicate."""
+    import threading
+
+    errors: list[BaseException] = []
+
+    def worker(k: int) -> None:
+        try:
+            eng = open_engine(db_url)
+            arc.append(eng, pairs(40, start=k * 20), f"w{k}", batch=5)  # each overlaps the next by 20
+        except BaseException as e:  # pragma: no cover - reported below
+            errors.append(e)
+        finally:
+            eng.dispose()
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    rep = arc.verify(db)
+    assert rep.ok and rep.checked == 100  # posts 0..99, each once

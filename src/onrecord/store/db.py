@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,8 @@ from sqlalchemy.exc import ArgumentError
 DEFAULT_DB = "onrecord.db"
 ENV_VAR = "ONRECORD_DB"
 MIGRATIONS = Path(__file__).with_name("migrations")
+SCHEMA_HEAD = "0001"  # newest migration; a test checks it against migrations/versions
+_upgrade_lock = threading.Lock()  # Alembic's context is process-global
 
 
 class StoreError(Exception):
@@ -79,9 +82,11 @@ def upgrade(engine: Engine) -> None:
     from alembic import command
     from alembic.config import Config
 
+    if current_revision(engine) == SCHEMA_HEAD:
+        return  # the common case: skip loading Alembic
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
+    with _upgrade_lock, engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 
@@ -89,6 +94,7 @@ def upgrade(engine: Engine) -> None:
 def current_revision(engine: Engine) -> str | None:
     """The Alembic revision the database is at (None for an empty database)."""
     with engine.connect() as conn:
+        conn.execution_options(onrecord_read=True)
         if not inspect(conn).has_table("alembic_version"):
             return None
         return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()

@@ -18,7 +18,7 @@ from onrecord.model.finding import Result
 from onrecord.model.post import Post
 from onrecord.store import audit
 from onrecord.store.chain import iso, parse_time, post_hash, sha256_hex, utcnow
-from onrecord.store.db import StoreError, reading
+from onrecord.store.db import StoreError, reading, write_lock
 from onrecord.store.schema import review_decisions, review_items, review_steps, review_teams, reviewers, waivers
 
 TEAMS = ("privacy", "legal", "communications")
@@ -176,7 +176,8 @@ def submit(engine: Engine, post: Post, result: Result, submitter: str, now: date
     pj = _enc.encode(post)
     handle = post.account.handle.strip().lstrip("@").lower()
     key = sha256_hex("\x00".join((post.platform, handle, post.id or "", post_hash(pj))).encode())
-    with engine.begin() as conn:
+    # PostgreSQL: the audit head row lock serialises review decisions (SQLite: BEGIN IMMEDIATE does).
+    with engine.begin() as conn, write_lock(conn, name="audit"):
         existing = conn.execute(select(review_items.c.id).where(review_items.c.idem_key == key)).scalar()
         if existing is not None:
             return int(existing), False
@@ -222,7 +223,8 @@ def approve(engine: Engine, item_id: int, reviewer: str, note: str = "", now: da
     """Approve the item's current step; returns the item's status afterwards."""
     at_dt = now or utcnow()
     at = iso(at_dt)
-    with engine.begin() as conn:
+    # PostgreSQL: the audit head row lock serialises review decisions (SQLite: BEGIN IMMEDIATE does).
+    with engine.begin() as conn, write_lock(conn, name="audit"):
         item = _load(conn, item_id)
         if item.status != "pending":
             raise StoreError(f"item {item_id} is {item.status}, not pending")
@@ -267,7 +269,8 @@ def reject(engine: Engine, item_id: int, reviewer: str, note: str, now: datetime
     if not note.strip():
         raise StoreError("a rejection needs a note saying why (--note)")
     at = iso(now or utcnow())
-    with engine.begin() as conn:
+    # PostgreSQL: the audit head row lock serialises review decisions (SQLite: BEGIN IMMEDIATE does).
+    with engine.begin() as conn, write_lock(conn, name="audit"):
         item = _load(conn, item_id)
         if item.status != "pending":
             raise StoreError(f"item {item_id} is {item.status}, not pending")
