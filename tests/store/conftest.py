@@ -34,14 +34,14 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def pg_admin_url() -> Iterator[str]:
     """A PostgreSQL URL whose user may CREATE DATABASE; skips when no server can be had."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("PostgreSQL tests need psycopg: pip install -e '.[test]' (or '.[pg]')")
     url = os.environ.get("ONRECORD_TEST_PG_URL")
     if url:
         yield resolve_url(url)
         return
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        pytest.skip("PostgreSQL tests need psycopg: pip install -e '.[pg]'")
     port = _free_port()
     pgdir = tempfile.mkdtemp(prefix="onrecord-pgtest-")
     os.chmod(pgdir, 0o755)
