@@ -147,3 +147,9 @@ def test_archive_add_with_the_real_engine(db_url: str, tmp_path: Path) -> None:
     code, out, _ = run("archive", "add", "--input", str(src), "--db", db_url, "--by", "clerk", "--format", "json")
     assert json.loads(out)["duplicates"] == 3 and json.loads(out)["added"] == 0
     assert run("archive", "verify", "--db", db_url)[0] == 0
+    # The same drafts through the review queue: official ones are queued (exit 1), the private one is not.
+    code, out, _ = run("review", "submit", "--input", str(src), "--db", db_url, "--by", "sam", "--format", "jsonl")
+    assert code == 2  # the bad line again
+    queued = [json.loads(x) for x in out.splitlines()]
+    assert [q["item"] is not None for q in queued] == [True, True, True, False]
+    assert all("communications" in q["steps"] for q in queued[:3])

@@ -42,17 +42,18 @@ def test_any_and_all_steps_in_order(db: Engine) -> None:
     iid = _submit(db, 1, ("personal_data", "endorsement"))
     assert iid is not None
     item = rq.get(db, iid)
-    assert [s["team"] for s in item.steps] == ["privacy", "legal"]
+    assert [s["team"] for s in item.steps] == ["privacy", "legal", "communications"]
     with pytest.raises(StoreError, match="not a privacy reviewer"):
         rq.approve(db, iid, "lou", now=T0)  # legal must wait for privacy
     assert rq.approve(db, iid, "pia", now=T0) == "pending"  # any: one privacy approval completes the step
     assert rq.approve(db, iid, "lou", now=T0) == "pending"  # all: lena too (sam submitted, so is excluded)
     with pytest.raises(StoreError, match="already approved"):
         rq.approve(db, iid, "lou", now=T0)
-    assert rq.approve(db, iid, "lena", now=T0 + timedelta(hours=1)) == "approved"
+    assert rq.approve(db, iid, "lena", now=T0 + timedelta(hours=1)) == "pending"
+    assert rq.approve(db, iid, "cara", now=T0 + timedelta(hours=1)) == "approved"
     item = rq.get(db, iid, now=T0 + timedelta(hours=2))
     assert item.status == "approved" and item.expires_at is not None
-    assert [d["reviewer"] for d in item.decisions] == ["pia", "lou", "lena"]
+    assert [d["reviewer"] for d in item.decisions] == ["pia", "lou", "lena", "cara"]
 
 
 def test_no_self_approval(db: Engine) -> None:
@@ -66,7 +67,7 @@ def test_no_self_approval(db: Engine) -> None:
 
 def test_approval_expires(db: Engine) -> None:
     _setup(db)
-    iid = _submit(db, 1, ("personal_data",))
+    iid = _submit(db, 1, ("personal_data",), official=False)
     assert iid is not None
     rq.approve(db, iid, "pete", now=T0)  # privacy approvals are valid 24 h
     assert rq.is_approved(db, iid, now=T0 + timedelta(hours=23))

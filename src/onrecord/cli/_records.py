@@ -17,6 +17,8 @@ from rich.console import Console
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from onrecord.engine import Engine as Checker
+from onrecord.engine import UnknownCode
 from onrecord.importers import RejectedRecord, UnusableInput, open_input
 from onrecord.model.post import Post
 from onrecord.store.chain import parse_time
@@ -66,6 +68,17 @@ def handles_errors(fn: F) -> F:
             fail(f"{e.strerror or e}: {e.filename or ''}".rstrip(": "))
 
     return wrapper  # type: ignore[return-value]
+
+
+@functools.lru_cache(maxsize=4)
+def checker(code: str | None) -> Checker:
+    """The engine for ``--code``; built once per process (loading the detectors is the slow part)."""
+    try:
+        return Checker(default_code=code)
+    except UnknownCode as e:
+        raise StoreError(str(e)) from None
+    except (KeyError, ValueError) as e:
+        raise StoreError(f"cannot use code {code!r}: {e}") from None
 
 
 def engine(db: str | None) -> Engine:

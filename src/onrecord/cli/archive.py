@@ -14,6 +14,7 @@ from rich.table import Table
 from onrecord.cli._records import (
     actor,
     by_option,
+    checker,
     db_option,
     emit,
     engine,
@@ -23,7 +24,7 @@ from onrecord.cli._records import (
     read_posts,
     when,
 )
-from onrecord.engine import Engine, UnknownCode
+from onrecord.engine import UnknownCode
 from onrecord.importers import RejectedRecord
 from onrecord.model.finding import CAPACITIES, Result
 from onrecord.model.post import Post
@@ -31,21 +32,11 @@ from onrecord.store import archive as arc
 from onrecord.store import audit
 from onrecord.store import export as exp
 from onrecord.store.accounts import JURISDICTIONS, Registry
-from onrecord.store.db import StoreError
 
 
 @click.group("archive")
 def command() -> None:
     """Keep official-capacity posts as public records in a SHA-256 hash chain; export them for FOI/OIA."""
-
-
-def _engine_for(code: str | None) -> Engine:
-    try:
-        return Engine(default_code=code)
-    except UnknownCode as e:
-        raise StoreError(str(e)) from None
-    except (KeyError, ValueError) as e:
-        raise StoreError(f"cannot use code {code!r}: {e}") from None
 
 
 @command.command("add")
@@ -69,7 +60,7 @@ def add(input_: str, all_: bool, code: str | None, batch: int, progress: bool, d
     """
     eng = engine(db)
     who = actor(by)
-    checker = _engine_for(code)
+    check = checker(code)
     registry = Registry(eng)
     counts = {"read": 0, "not_record": 0, "rejected": 0}
 
@@ -82,7 +73,7 @@ def add(input_: str, all_: bool, code: str | None, batch: int, progress: bool, d
             counts["read"] += 1
             post = registry.apply(item)
             try:
-                result = checker.check(post)
+                result = check.check(post)
             except UnknownCode as e:
                 counts["rejected"] += 1
                 click.echo(f"{input_}: item {n}: {e}", err=True)

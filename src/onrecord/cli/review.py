@@ -8,8 +8,18 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from onrecord.cli._records import actor, by_option, db_option, emit, engine, format_option, handles_errors, read_posts
-from onrecord.engine import Engine, UnknownCode
+from onrecord.cli._records import (
+    actor,
+    by_option,
+    checker,
+    db_option,
+    emit,
+    engine,
+    format_option,
+    handles_errors,
+    read_posts,
+)
+from onrecord.engine import UnknownCode
 from onrecord.importers import RejectedRecord
 from onrecord.model.code import TOPICS
 from onrecord.store import review as rq
@@ -72,10 +82,7 @@ def submit(input_: str, code: str | None, db: str | None, by: str | None, fmt: s
     """
     eng = engine(db)
     who = actor(by)
-    try:
-        checker = Engine(default_code=code)
-    except UnknownCode as e:
-        raise StoreError(str(e)) from None
+    check = checker(code)
     registry = Registry(eng)
     out: list[dict[str, object]] = []
     rejected = 0
@@ -86,7 +93,7 @@ def submit(input_: str, code: str | None, db: str | None, by: str | None, fmt: s
             continue
         post = registry.apply(item)
         try:
-            result = checker.check(post)
+            result = check.check(post)
         except UnknownCode as e:
             rejected += 1
             click.echo(f"{input_}: item {n}: {e}", err=True)

@@ -1,7 +1,7 @@
 """The review queue: routed steps with any/all approvers, no self-approval, expiry, rejections, waivers.
 
 Routing by finding topic: personal data → privacy; non-public information, endorsement and misuse of
-position → legal; every other topic, and official-capacity drafts without findings → communications.
+position → legal; every other topic → communications; official-capacity drafts always → communications.
 Steps run in that order; each needs one approval (``any``) or every member but the submitter (``all``).
 """
 
@@ -39,8 +39,8 @@ def team_for(topic: str) -> str:
 def route(topics: list[str], capacity: str) -> list[str]:
     """Teams an item goes to, in step order."""
     wanted = {team_for(t) for t in topics}
-    if capacity == "official" and not wanted:
-        wanted.add("communications")
+    if capacity == "official":
+        wanted.add("communications")  # the organisation's voice: communications signs off every official post
     return [t for t in TEAMS if t in wanted]
 
 
