@@ -25,6 +25,9 @@ from onrecord.model.post import Post
 
 FLAG_PERSONAL_OFFICIAL = "personal account used in official capacity"
 FLAG_POLITICAL_ON_OFFICIAL = "campaign/political content on an official account"
+# Mean P(political | political or official) above which an account's posts read as a campaign account's
+# (chosen on the inner split of bench/capacity.py --tune; scripts/train_capacity.py ACCOUNT_THRESHOLD).
+ACCOUNT_THRESHOLD = 0.45
 
 
 @dataclass
@@ -36,6 +39,7 @@ class AccountSummary:
     posts: int
     mix: dict[str, float]
     confidence: dict[str, float]
+    reads_as: str = "official"
     flags: list[str] = field(default_factory=list)
     flagged_posts: dict[str, list[str]] = field(default_factory=dict)
 
@@ -79,7 +83,8 @@ def summarise(
         n = len(items)
         mix: dict[str, float] = {c: round(labels.get(c, 0) / n, 3) for c in CAPACITIES}
         conf: dict[str, float] = {c: round(sum(r.scores[c] for _, _, r in items) / n, 3) for c in CAPACITIES}
-        s = AccountSummary(name, kind, n, mix, conf)
+        pol = sum(r.scores["political"] / max(r.scores["political"] + r.scores["official"], 1e-9) for _, _, r in items)
+        s = AccountSummary(name, kind, n, mix, conf, "campaign" if pol / n > ACCOUNT_THRESHOLD else "official")
         mostly = max(CAPACITIES, key=lambda c: (mix[c], conf[c]))
 
         def ref(line: int, post: Post) -> str:
@@ -120,7 +125,7 @@ def _render_text(summaries: list[AccountSummary]) -> str:
     for s in summaries:
         mix = ", ".join(f"{c} {s.mix[c]:.0%}" for c in CAPACITIES if s.mix[c] > 0)
         conf = ", ".join(f"{c} {s.confidence[c]:.2f}" for c in CAPACITIES)
-        lines.append(f"{s.account} [{s.kind}] {s.posts} post(s): {mix}")
+        lines.append(f"{s.account} [{s.kind}] {s.posts} post(s): {mix}; office vs campaign reading: {s.reads_as}")
         lines.append(f"  mean probability: {conf}")
         for f in s.flags:
             refs = s.flagged_posts.get(f, [])
