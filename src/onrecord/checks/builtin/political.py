@@ -11,7 +11,9 @@ from onrecord.model.finding import Fix
 
 
 def _official_channel(ctx: CheckContext) -> bool:
-    return ctx.post.account.kind == "official" or ctx.capacity.label == "official"
+    """An official account, or (account kind unknown, as in an audit) a post judged official."""
+    kind = ctx.post.account.kind
+    return kind == "official" or (kind == "unknown" and ctx.capacity.label == "official")
 
 
 class PoliticalSolicitation(Check):
