@@ -30,6 +30,9 @@ OUT = ROOT / "src" / "onrecord" / "detectors" / "data" / "abuse_model.npz"
 SEED = 7
 C = 0.3
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+# Fixed, not tuned on davidson: a model-only flag needs one clearly offensive word (weight >= 1). Chosen by
+# looking at model-only flags on congress office posts (bench/checks.py --only alarms), so that number is not blind.
+MIN_WEIGHTS = (1.0,)
 MIN_DF = 2
 
 
@@ -82,19 +85,26 @@ def decide(model: A.AbuseModel, texts: list[str], hits: list[list[tuple[str, int
 
 def choose_threshold(
     texts: list[str], docs: list[list[str]], hits: list[list[tuple[str, int, int]]], y: np.ndarray
-) -> float:
-    """The model threshold with the best macro-F1 of the detector's decision, by 3-fold CV on these posts."""
+) -> tuple[float, float]:
+    """(threshold, min_weight) with the best macro-F1 of the detector's decision, by 3-fold CV on these
+    posts. Ties go to the larger min_weight (fewer model-only flags on ordinary text)."""
     from sklearn.model_selection import StratifiedKFold
 
     probs = np.zeros(len(y))
+    tops = np.zeros(len(y))
     for tr, te in StratifiedKFold(3, shuffle=True, random_state=SEED + 1).split(texts, y):
         vocab, w, b = fit([docs[i] for i in tr], y[tr])
         m = A.AbuseModel(vocab, w, b, 0.5)
         for i in te:
-            probs[i] = m.score(A.features(texts[i], hits[i]))[0]
+            probs[i], _, tops[i] = m.score(A.features(texts[i], hits[i]))
     strong = np.array([any(h[0] in A.STRONG for h in hs) for hs in hits])
-    best = max((macro_f1(y, ((probs >= t) | strong).astype(int)), t) for t in THRESHOLDS)
-    return best[1]
+    lex = np.array([any(h[0] in ("insult", "profanity") for h in hs) for hs in hits])
+    best = max(
+        (round(macro_f1(y, ((probs >= t) & (lex | (tops >= mw)) | strong).astype(int)), 3), mw, t)
+        for t in THRESHOLDS
+        for mw in MIN_WEIGHTS
+    )
+    return best[2], best[1]
 
 
 def main() -> int:
@@ -110,19 +120,21 @@ def main() -> int:
     lex_only = np.array([A.is_abusive(A.AbuseDetector(model=False).detect(t, "text")) for t in texts], dtype=int)
     chosen = []
     for k, (tr, te) in enumerate(StratifiedKFold(5, shuffle=True, random_state=SEED).split(texts, y)):
-        t = choose_threshold([texts[i] for i in tr], [docs[i] for i in tr], [hits[i] for i in tr], y[tr])
+        t, mw = choose_threshold([texts[i] for i in tr], [docs[i] for i in tr], [hits[i] for i in tr], y[tr])
         chosen.append(t)
         vocab, w, b = fit([docs[i] for i in tr], y[tr])
-        model = A.AbuseModel(vocab, w, b, t)
+        model = A.AbuseModel(vocab, w, b, t, mw)
         preds[te] = decide(model, [texts[i] for i in te], [hits[i] for i in te])
-        print(f"fold {k + 1}: threshold {t} (inner CV), macro-F1 {macro_f1(y[te], preds[te]):.4f}", flush=True)
+        print(f"fold {k + 1}: threshold {t}, min weight {mw} (inner CV), macro-F1 {macro_f1(y[te], preds[te]):.4f}", flush=True)
     print(f"5-fold CV macro-F1 (lexicon + model, detector decision): {macro_f1(y, preds):.4f}")
     print(f"lexicon alone (no training): macro-F1 {macro_f1(y, lex_only):.4f}")
-    threshold = choose_threshold(texts, docs, hits, y)
+    threshold, min_weight = choose_threshold(texts, docs, hits, y)
     vocab, w, b = fit(docs, y)
-    print(f"final threshold {threshold} (3-fold CV on all)")
+    print(f"final threshold {threshold}, min weight {min_weight} (3-fold CV on all)")
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(OUT, vocab=np.array(vocab), weights=w, bias=np.array(b), threshold=np.array(threshold))
+    np.savez_compressed(OUT, vocab=np.array(vocab), weights=w, bias=np.array(b), threshold=np.array(threshold),
+        min_weight=np.array(min_weight),
+    )
     print(f"wrote {OUT} ({OUT.stat().st_size / 1e6:.1f} MB, {len(vocab)} features)")
     return 0
 

@@ -145,6 +145,8 @@ def lexicon_hits(text: str) -> list[tuple[str, int, int]]:
     found = [(sub, *sq.span(s0, e0)) for sub, s0, e0 in _matcher().scan(sq.text)]
     found.extend(_exact_matcher().scan(text))
     for sub, s, e in found:
+        if _proper_noun(text, s, e):
+            continue  # "Senator Coons", "Katie Dykes", "Coon Valley", "Charles Dick Medal"
         if sub.endswith("_directed"):
             if not DIRECTED.search(text[max(0, s - 40) : s]):
                 continue
@@ -160,16 +162,27 @@ def lexicon_hits(text: str) -> list[tuple[str, int, int]]:
     return kept
 
 
+_CAP_BEFORE = re.compile(r"(?:[A-Z][a-z]+\.?|[A-Z]\.)[ \t]+$")
+_CAP_AFTER = re.compile(r"[ \t]+[A-Z][a-z]+")
+
+
+def _proper_noun(text: str, s: int, e: int) -> bool:
+    """A Capitalised hit next to another Capitalised word is a name or a place, not abuse."""
+    w = text[s:e]
+    if not (w[:1].isupper() and w[1:].islower()):
+        return False
+    return bool(_CAP_BEFORE.search(text, max(0, s - 30), s) or _CAP_AFTER.match(text, e))
+
+
 def features(text: str, hits: list[tuple[str, int, int]] | None = None) -> list[tuple[str, int, int]]:
     """Model features ``(name, start, end)`` of normalised ``text`` (shared by training and inference)."""
     low = text.lower()
     if len(low) != len(text):
         low = text.casefold()[: len(text)].ljust(len(text))
-    sq = Squeezed(low)
     toks: list[tuple[str, int, int]] = []
-    for m in TOKEN.finditer(sq.text):
+    for m in TOKEN.finditer(low):
         t = m.group()
-        a, b = sq.span(m.start(), m.end())
+        a, b = m.span()
         if t[0] == "@":
             t = "@user"
         elif t.startswith("http"):
@@ -192,13 +205,18 @@ def clean(text: str) -> str:
 class AbuseModel:
     """Logistic model over binary features; weights from ``data/abuse_model.npz``."""
 
-    def __init__(self, vocab: list[str], weights: np.ndarray, bias: float, threshold: float) -> None:
+    def __init__(
+        self, vocab: list[str], weights: np.ndarray, bias: float, threshold: float, min_weight: float = 0.0
+    ) -> None:
         self.w: dict[str, float] = {v: float(x) for v, x in zip(vocab, weights.astype(np.float64), strict=True)}
         self.bias = bias
         self.threshold = threshold
+        # A model-only flag also needs one strongly offensive word or phrase (weight >= min_weight):
+        # a pile of weakly "Twitter-ish" words is not abuse in an official post.
+        self.min_weight = min_weight
 
-    def score(self, feats: list[tuple[str, int, int]]) -> tuple[float, tuple[int, int] | None]:
-        """Probability of abusive language and the span of the strongest positive feature."""
+    def score(self, feats: list[tuple[str, int, int]]) -> tuple[float, tuple[int, int] | None, float]:
+        """Probability of abusive language, the span of the strongest positive word feature, its weight."""
         seen: set[str] = set()
         z = self.bias
         best = 0.0
@@ -213,7 +231,7 @@ class AbuseModel:
             z += v
             if v > best and not f.startswith("LEX:"):
                 best, span = v, (s, e)
-        return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0))), span
+        return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0))), span, best
 
 
 @lru_cache(maxsize=1)
@@ -222,7 +240,10 @@ def load_model() -> AbuseModel | None:
     ref = resources.files("onrecord.detectors").joinpath("data/abuse_model.npz")
     try:
         with resources.as_file(ref) as path, np.load(path, allow_pickle=False) as z:
-            return AbuseModel([str(x) for x in z["vocab"]], z["weights"], float(z["bias"]), float(z["threshold"]))
+            return AbuseModel(
+                [str(x) for x in z["vocab"]], z["weights"], float(z["bias"]), float(z["threshold"]),
+                float(z["min_weight"]) if "min_weight" in z.files else 0.0,
+            )
     except FileNotFoundError:
         return None
 
@@ -247,7 +268,7 @@ class AbuseDetector:
             for sub, s, e in hits
         ]
         if self.model is not None:
-            p, span = self.model.score(features(text, hits))
+            p, span, top = self.model.score(features(text, hits))
             if p < self.model.threshold:
                 # The model (which sees the lexicon hits as features) is not convinced: only slurs, threats
                 # and harassment still count; insults and profanity stay as low-score evidence.
@@ -256,7 +277,7 @@ class AbuseDetector:
                         x, score=min(x.score, LOW), evidence=f"{x.evidence}; model p={p:.2f}")
                     for x in out
                 ]
-            elif span is not None:
+            elif span is not None and top >= self.model.min_weight:
                 if not any(x.score >= FLAG_AT for x in out):
                     s, e = span
                     # model-only: scaled so the model threshold maps to FLAG_AT

@@ -54,6 +54,7 @@ _SUSPECT = re.compile(
 _WORD = re.compile(rf"[A-Za-z0-9{_LEET_CLASS}]+")
 # Three or more single letters separated by one kind of light separator: "i d i o t", "i.d.i.o.t".
 _SPACED = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z](?P<sep>[ .\-_*]{1,2})){2,}[A-Za-z](?![A-Za-z0-9])")
+_PROTECT = re.compile(r"https?://\S+|www\.\S+|@\w+|\b[\w.-]+\.(?:com|org|net|gov|co|io|ly)/\S*")
 _UNIT = re.compile(r"\d+[A-Za-z]{1,3}")
 _REPEAT = re.compile(r"([A-Za-z])\1{2,}")
 
@@ -118,10 +119,14 @@ def normalise(text: str) -> Normalised:
             chars.append((f, i, i + 1))
     cur, starts, ends = _rebuild(chars)
 
-    # 2. leetspeak inside words that also contain a letter.
+    # 2. leetspeak inside words that also contain a letter (never inside links and @handles).
+    protected = [m.span() for m in _PROTECT.finditer(cur)]
+
     def leet_pieces() -> Iterable[tuple[str, int, int]]:
         pos = 0
         for m in _WORD.finditer(cur):
+            if protected and any(a <= m.start() < b for a, b in protected):
+                continue
             for j in range(pos, m.start()):
                 yield cur[j], starts[j], ends[j]
             w = m.group()

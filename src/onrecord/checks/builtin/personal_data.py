@@ -50,13 +50,17 @@ ORG_EMAIL = re.compile(
     r"^(?:info|contact|press|media|enquiries|inquiries|help|hello|office|admin|team|support|comms|news|events|"
     r"feedback|casework|constituent\w*|scheduling|service\w*)@"
 )
-# Words that tie a name (or an address) to a private person's affairs.
+# Phrases that tie a name (or an address, a phone) to a private person's affairs.
 PRIVATE_CONTEXT = re.compile(
-    r"(?i)\b(?:complain(?:t|ts|ed|ing)|claimant|casework|diagnos\w*|patient|arrested|charged with|custody|"
-    r"debts?|evict\w*|immigration status|visa status|disabilit\w*|medical|illness|lives (?:at|on|in)|"
-    r"home address|date of birth|dob|owes|overdue|fined|tenant|benefit fraud|on benefits|"
-    r"(?:his|her|their|your)\s+(?:case|file|claim|benefits?|address|phone|number|diagnosis|condition|debt|"
-    r"application|complaint|account|records?|details))\b"
+    r"(?i)\b(?:complain(?:t|ts|ed|ing)\b|claimant|patient|tenant|lives (?:at|on|in)|home address|"
+    r"date of birth|dob|"
+    r"(?:his|her|their)\s+(?:case|file|claim|benefits?|address|phone|mobile|cell|number|diagnosis|condition|debts?|"
+    r"application|complaint|account|records?|details|email|medical|health|arrest))\b"
+)
+PUBLIC_IN_NAME = re.compile(
+    r"(?i)^(?:president|vice president|vp|senator|sen\.?|rep\.?|representative|speaker|governor|gov\.?|mayor|"
+    r"secretary|leader|minister|premier|former|chairman|chairwoman|chair|commissioner|judge|justice|general|"
+    r"potus|flotus|scotus)\b"
 )
 
 
@@ -108,12 +112,21 @@ class PersonalDataThirdParty(Check):
         if not sigs:
             return
         texts = {"text": post.text, "comment": post.comment}
+        people = [
+            p for p in sigs
+            if p.kind == "PERSON" and not p.evidence.startswith("public_figure") and not PUBLIC_IN_NAME.match(p.text)
+            and not _words(p.text) & own
+        ]
+
+        def person_near(x: Signal) -> bool:
+            return any(p.field == x.field and 0 <= x.start - p.end <= 40 for p in people)
+
         kept: list[Signal] = []
         for s in sigs:
             text = texts.get(s.field, "")
             before = text[max(0, s.start - 60) : s.start]
             if s.kind == "PERSON":
-                if s.evidence.startswith("public_figure"):
+                if s.evidence.startswith("public_figure") or PUBLIC_IN_NAME.match(s.text):
                     continue
                 if _words(s.text) & own:
                     continue
@@ -124,9 +137,13 @@ class PersonalDataThirdParty(Check):
                 if ORG_CONTEXT.search(before):
                     continue
             elif s.kind == "PHONE_NUMBER":
-                if PUBLIC_LINE.match(s.text.strip()) or ORG_CONTEXT.search(before):
+                if PUBLIC_LINE.match(s.text.strip()):
                     continue
-            elif s.kind == "STREET_ADDRESS" and (ORG_CONTEXT.search(before) or not PRIVATE_CONTEXT.search(text)):
+                # "call Mrs Jones on ..." is a person's number; "call 555-0100 to book" is a service line
+                if not (person_near(s) or PRIVATE_CONTEXT.search(before)):
+                    continue
+            elif s.kind == "STREET_ADDRESS" and (ORG_CONTEXT.search(before) or not (
+                    PRIVATE_CONTEXT.search(text) or person_near(s))):
                 continue
             kept.append(s)
         # A name is personal data here only when tied to private matters or to other personal data.
@@ -135,7 +152,7 @@ class PersonalDataThirdParty(Check):
         for s in kept:
             if s.kind == "PERSON":
                 text = texts.get(s.field, "")
-                window = text[max(0, s.start - 80) : s.end + 80]
+                window = text[max(0, s.start - 60) : s.end + 60]
                 if not others and not PRIVATE_CONTEXT.search(window.replace(s.text, " ")):
                     continue
             out.append(s)

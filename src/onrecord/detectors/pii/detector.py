@@ -57,10 +57,12 @@ PUBLIC_TITLE = re.compile(
 NAME_STOP = frozenset(
     "inc inc. ltd ltd. llc corp corp. corporation company co co. group orchestra band university college school "
     "hospital council ministry department agency street st st. road rd avenue ave apt apt. suite union pass bridge "
-    "foundation trust bank club church party committee act bill fc".split()
+    "foundation trust bank club church party committee act bill fc shelter center centre police bureau services "
+    "administration admin pharmaceuticals patrol harbor harbour lake river county city state house senate "
+    "congress court".split()
 )
 NAME_DROP_FIRST = frozenset("mr mr. mrs mrs. ms ms. dr dr. prof prof. miss mx sir dame madam dear hi hello hey "
-                            "thanks thank congratulations congrats happy welcome".split())
+                            "thanks thank congratulations congrats happy welcome call dear".split())
 
 
 @lru_cache(maxsize=1)
@@ -243,6 +245,8 @@ class PiiDetector:
                     addr.append((a, b))
             for a, b in addr:
                 seg = text[a:b]
+                if P.MONTH_START.match(seg):
+                    continue  # a date ("September 11, 2001"), not an address
                 t = P.ADDRESS_STOP.search(seg)
                 if t:
                     b = a + t.start()

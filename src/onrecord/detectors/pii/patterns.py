@@ -67,10 +67,14 @@ ADDRESS_RE = re.compile(
 )
 # "<Street Name> <number>" (European order) needs an address cue before it.
 ADDRESS_EU_RE = re.compile(
-    rf"(?:lives? (?:at|on|in)|address(?: is)?:?|located at|moved to|sent to|send (?:it|a new one) to|"
+    rf"(?:(?<!their )(?<!our )(?<!your )(?<!his )(?<!her )lives? (?:at|on|in)|address(?: is)?:?|located at|moved to|sent to|send (?:it|a new one) to|"
     rf"drops you off at|shows on|refers to|meeting at|live in|lived in|\n)\s*"
-    rf"(?P<a>(?:{CAPW}\s+){{1,3}}{HOUSE}\b\.?{TAIL}|(?:{CAPW}\s+){{1,3}}{SUFFIX}{TAIL})",
+    rf"(?P<a>(?:{CAPW}[ \t]+){{1,3}}{HOUSE}\b\.?{TAIL}|(?:{CAPW}[ \t]+){{1,3}}{SUFFIX}{TAIL})",
     re.UNICODE,
+)
+MONTH_START = re.compile(
+    r"(?i)^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|^\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|"
+    r"aug|sep|oct|nov|dec)[a-z]*\b"
 )
 ADDRESS_STOP = re.compile(
     r"(?:\s+(?:street|St\.|st\.))$|[\s,]+(?:I|We|It|He|She|They|The|My|Our|Please|Thanks|This|That|On|In|At)$"
