@@ -145,8 +145,8 @@ def lexicon_hits(text: str) -> list[tuple[str, int, int]]:
     found = [(sub, *sq.span(s0, e0)) for sub, s0, e0 in _matcher().scan(sq.text)]
     found.extend(_exact_matcher().scan(text))
     for sub, s, e in found:
-        if _proper_noun(text, s, e):
-            continue  # "Senator Coons", "Katie Dykes", "Coon Valley", "Charles Dick Medal"
+        if sub != "insult" and _proper_noun(text, s, e):
+            continue  # "Senator Coons", "Katie Dykes", "Coon Valley", "Charles Dick Medal", "Ed Lynch"
         if sub.endswith("_directed"):
             if not DIRECTED.search(text[max(0, s - 40) : s]):
                 continue

@@ -173,6 +173,8 @@ def normalise(text: str) -> Normalised:
                 continue
             keep.append((c, starts[j], ends[j]))
         cur, starts, ends = _rebuild(keep)
+    if cur == text:
+        return Normalised(text, text)
     return Normalised(cur, text, starts, ends)
 
 
