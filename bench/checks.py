@@ -272,10 +272,12 @@ FULLWIDTH_DIGIT = {str(d): chr(0xFF10 + d) for d in range(10)}
 
 
 def _sub(word: str, table: dict[str, str], rng: random.Random, k: int = 2) -> str:
+    """Replace up to ``k`` characters by their look-alikes, keeping upper/lower case."""
     idx = [i for i, c in enumerate(word) if c.lower() in table]
     for i in rng.sample(idx, min(k, len(idx))):
         c = word[i]
-        word = word[:i] + table[c.lower()] + word[i + 1 :]
+        r = table[c.lower()]
+        word = word[:i] + (r.upper() if c.isupper() else r) + word[i + 1 :]
     return word
 
 

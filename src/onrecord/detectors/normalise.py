@@ -53,7 +53,7 @@ _SUSPECT = re.compile(
 # A "word" for leet purposes: a run of letters, digits and leet symbols.
 _WORD = re.compile(rf"[A-Za-z0-9{_LEET_CLASS}]+")
 # Three or more single letters separated by one kind of light separator: "i d i o t", "i.d.i.o.t".
-_SPACED = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z](?P<sep>[ .\-_*]{1,2})){2,}[A-Za-z](?![A-Za-z0-9])")
+_SPACED = re.compile(r"(?<![A-Za-z0-9'’])(?:[A-Za-z](?P<sep>[ .\-_*]{1,2})){2,}[A-Za-z](?![A-Za-z0-9])")
 _PROTECT = re.compile(r"https?://\S+|www\.\S+|@\w+|\b[\w.-]+\.(?:com|org|net|gov|co|io|ly)/\S*")
 _UNIT = re.compile(r"\d+[A-Za-z]{1,3}")
 _REPEAT = re.compile(r"([A-Za-z])\1{2,}")
@@ -153,11 +153,16 @@ def normalise(text: str) -> Normalised:
     def squeeze_pieces() -> Iterable[tuple[str, int, int]]:
         pos = 0
         for m in _SPACED.finditer(cur):
-            for j in range(pos, m.start()):
+            a = m.start()
+            letters = [j for j in range(m.start(), m.end()) if cur[j].isalpha()]
+            if len(letters) >= 4 and cur[a] in "aAI":
+                # "a b i t c h": the article stays a word of its own
+                letters = letters[1:]
+                a = letters[0]
+            for j in range(pos, a):
                 yield cur[j], starts[j], ends[j]
-            for j in range(m.start(), m.end()):
-                if cur[j].isalpha():
-                    yield cur[j], starts[j], ends[j]
+            for j in letters:
+                yield cur[j], starts[j], ends[j]
             pos = m.end()
         for j in range(pos, len(cur)):
             yield cur[j], starts[j], ends[j]
@@ -203,10 +208,10 @@ def fold_light(text: str) -> Normalised:
         if ch in CONFUSABLES:
             # a look-alike next to an ASCII letter/digit (skipping invisibles) is a disguised Latin letter
             j = i - 1
-            while j >= 0 and text[j] in ZERO_WIDTH:
+            while j >= 0 and (text[j] in ZERO_WIDTH or text[j] in CONFUSABLES):
                 j -= 1
             k = i + 1
-            while k < n and text[k] in ZERO_WIDTH:
+            while k < n and (text[k] in ZERO_WIDTH or text[k] in CONFUSABLES):
                 k += 1
             near = (j >= 0 and text[j].isascii() and text[j].isalnum()) or (
                 k < n and text[k].isascii() and text[k].isalnum()
