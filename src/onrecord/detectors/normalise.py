@@ -45,9 +45,12 @@ LEET: dict[str, str] = {
 }
 
 _LEET_CLASS = re.escape("".join(LEET))
-# Anything that might need work: non-ASCII, a leet char touching a letter, spaced letters, a repeat.
+# Anything that might need work: invisible, look-alike, full-width/styled or accented characters, a
+# leet run between letters ("1d10t", "sh!t"), "$hit", spaced single letters, a letter three times.
 _SUSPECT = re.compile(
-    rf"[^\x00-\x7f]|[A-Za-z][{_LEET_CLASS}]|[{_LEET_CLASS}][A-Za-z]"
+    "[\u200b-\u200d\u2060\ufeff\u00ad\u034f\u180e\u2061-\u2064\uff01-\uff5e\u00c0-\u024f\U0001d400-\U0001d7ff"
+    + "".join(CONFUSABLES)
+    + rf"]|[A-Za-z][{_LEET_CLASS}]+[A-Za-z]|\b[0-9$@!|]+[A-Za-z]+[0-9$@!|]|\$[A-Za-z]"
     r"|(?<![A-Za-z])[A-Za-z][ .\-_*]{1,2}[A-Za-z][ .\-_*]{1,2}[A-Za-z](?![A-Za-z])|([A-Za-z])\1\1"
 )
 # A "word" for leet purposes: a run of letters, digits and leet symbols.
@@ -55,6 +58,7 @@ _WORD = re.compile(rf"[A-Za-z0-9{_LEET_CLASS}]+")
 # Three or more single letters separated by one kind of light separator: "i d i o t", "i.d.i.o.t".
 _SPACED = re.compile(r"(?<![A-Za-z0-9'’])(?:[A-Za-z](?P<sep>[ .\-_*]{1,2})){2,}[A-Za-z](?![A-Za-z0-9])")
 _PROTECT = re.compile(r"https?://\S+|www\.\S+|@\w+|\b[\w.-]+\.(?:com|org|net|gov|co|io|ly)/\S*")
+_LEET_NEAR = re.compile(rf"[A-Za-z][{_LEET_CLASS}]|[{_LEET_CLASS}][A-Za-z]")
 _UNIT = re.compile(r"\d+[A-Za-z]{1,3}")
 _REPEAT = re.compile(r"([A-Za-z])\1{2,}")
 
@@ -111,13 +115,17 @@ def normalise(text: str) -> Normalised:
     """Undo evasion tricks in ``text``; see the module docstring."""
     if not _SUSPECT.search(text):
         return Normalised(text, text)
-    # 1. per character: invisible characters out, look-alikes folded.
-    chars: list[tuple[str, int, int]] = []
-    for i, ch in enumerate(text):
-        f = _fold_char(ch)
-        if f:
-            chars.append((f, i, i + 1))
-    cur, starts, ends = _rebuild(chars)
+    # 1. per character: invisible characters out, look-alikes folded (only where non-ASCII is present).
+    cur = text
+    starts = list(range(len(text)))
+    ends = list(range(1, len(text) + 1))
+    if not text.isascii():
+        chars: list[tuple[str, int, int]] = []
+        for i, ch in enumerate(text):
+            f = _fold_char(ch)
+            if f:
+                chars.append((f, i, i + 1))
+        cur, starts, ends = _rebuild(chars)
 
     # 2. leetspeak inside words that also contain a letter (never inside links and @handles).
     protected = [m.span() for m in _PROTECT.finditer(cur)]
@@ -147,7 +155,8 @@ def normalise(text: str) -> Normalised:
         for j in range(pos, len(cur)):
             yield cur[j], starts[j], ends[j]
 
-    cur, starts, ends = _rebuild(leet_pieces())
+    if _LEET_NEAR.search(cur):
+        cur, starts, ends = _rebuild(leet_pieces())
 
     # 3. spaced-out letters joined; 4. runs of 3+ of a letter cut to 2.
     def squeeze_pieces() -> Iterable[tuple[str, int, int]]:
@@ -167,7 +176,8 @@ def normalise(text: str) -> Normalised:
         for j in range(pos, len(cur)):
             yield cur[j], starts[j], ends[j]
 
-    cur, starts, ends = _rebuild(squeeze_pieces())
+    if _SPACED.search(cur):
+        cur, starts, ends = _rebuild(squeeze_pieces())
     if _REPEAT.search(cur):
         keep: list[tuple[str, int, int]] = []
         for j, c in enumerate(cur):

@@ -25,6 +25,7 @@ TITLES = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """Lower case without accents (features only)."""
     w = word.lower()
@@ -33,6 +34,7 @@ def fold(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=65536)
 def shape(word: str) -> str:
     """Compressed word shape: ``Xx``, ``x``, ``X``, ``d``, mixed ``Xxd``..."""
     out: list[str] = []
