@@ -47,8 +47,8 @@ sys.path.insert(0, str(REPO / "scripts"))
 sys.path.insert(0, str(REPO / "bench"))
 
 import msgspec  # noqa: E402
-from _shared import shared_dir  # noqa: E402
 
+from _shared import shared_dir  # noqa: E402
 from onrecord.detectors.abuse import AbuseDetector, is_abusive  # noqa: E402
 from onrecord.detectors.base import run_detectors  # noqa: E402
 from onrecord.detectors.pii import PiiDetector  # noqa: E402
@@ -157,13 +157,19 @@ def bench_pii() -> None:
     for name, rs in splits.items():
         n_posts = len(rs)
         m = score_spans(rs, ours)
-        row(f"onrecord PII, {name}, {n_posts} posts: token F1", f"{m['tok_f1']:.3f} (P {m['tok_p']:.2f} R {m['tok_r']:.2f})",
-            f"{CMD} pii")
+        row(
+            f"onrecord PII, {name}, {n_posts} posts: token F1",
+            f"{m['tok_f1']:.3f} (P {m['tok_p']:.2f} R {m['tok_r']:.2f})",
+            f"{CMD} pii",
+        )
         row("   same, exact-span F1", f"{m['span_f1']:.3f} (P {m['span_p']:.2f} R {m['span_r']:.2f})", f"{CMD} pii")
         if analyzer is not None:
             m = score_spans(rs, presidio)
-            row(f"Presidio pattern recognizers (no_op), {name}: token F1",
-                f"{m['tok_f1']:.3f} (P {m['tok_p']:.2f} R {m['tok_r']:.2f})", f"{CMD} pii")
+            row(
+                f"Presidio pattern recognizers (no_op), {name}: token F1",
+                f"{m['tok_f1']:.3f} (P {m['tok_p']:.2f} R {m['tok_r']:.2f})",
+                f"{CMD} pii",
+            )
             row("   same, exact-span F1", f"{m['span_f1']:.3f} (P {m['span_p']:.2f} R {m['span_r']:.2f})", f"{CMD} pii")
 
 
@@ -183,12 +189,16 @@ def bench_abuse(cv: bool = True) -> None:
     det = AbuseDetector()
     lex = AbuseDetector(model=False)
     post_sigs = [run_detectors(Post(text=r["text"]), [lex]).all for r in rows]
-    row(f"onrecord lexicon only (no training), {len(rows)} posts", f"{f1_score(y, [is_abusive(s) for s in post_sigs], average='macro'):.4f}",
-        f"{CMD} abuse")
+    row(
+        f"onrecord lexicon only (no training), {len(rows)} posts",
+        f"{f1_score(y, [is_abusive(s) for s in post_sigs], average='macro'):.4f}",
+        f"{CMD} abuse",
+    )
     if cv:
         import numpy as np
-        import train_abuse as ta
         from sklearn.model_selection import StratifiedKFold
+
+        import train_abuse as ta
 
         texts, yy = ta.load()
         docs, hits = ta.featurise(texts)
@@ -201,16 +211,22 @@ def bench_abuse(cv: bool = True) -> None:
             preds[te] = ta.decide(AbuseModel(vocab, w, b, t), [texts[i] for i in te], [hits[i] for i in te])
         row("onrecord lexicon + model, 5-fold CV (nested threshold)", f"{ta.macro_f1(yy, preds):.4f}", f"{CMD} abuse")
     shipped = [is_abusive(run_detectors(Post(text=r["text"]), [det]).all) for r in rows]
-    row("onrecord shipped model on its own training posts (optimistic)", f"{f1_score(y, shipped, average='macro'):.4f}",
-        f"{CMD} abuse")
+    row(
+        "onrecord shipped model on its own training posts (optimistic)",
+        f"{f1_score(y, shipped, average='macro'):.4f}",
+        f"{CMD} abuse",
+    )
     try:
         from profanity_check import predict
     except ImportError:
         print("  alt-profanity-check not installed: pip install -e '.[bench]'")
         return
     pp = predict([r["text"] for r in rows])
-    row("alt-profanity-check predict() (trained partly on this source)", f"{f1_score(y, list(pp), average='macro'):.4f}",
-        f"{CMD} abuse")
+    row(
+        "alt-profanity-check predict() (trained partly on this source)",
+        f"{f1_score(y, list(pp), average='macro'):.4f}",
+        f"{CMD} abuse",
+    )
 
 
 # ---------------------------------------------------------------------------------------------------- false alarms
@@ -224,9 +240,14 @@ def office_posts(limit: int | None = None) -> list[dict[str, Any]] | None:
 
 def as_post(r: dict[str, Any]) -> Post:
     return msgspec.convert(
-        {"text": r["text"], "id": str(r["id"]), "account": {"kind": "official", "handle": r.get("screen_name", "")},
-         "author": {"role": "elected_official", "name": r.get("member_name", "")}, "jurisdiction": "US",
-         "platform": "x"},
+        {
+            "text": r["text"],
+            "id": str(r["id"]),
+            "account": {"kind": "official", "handle": r.get("screen_name", "")},
+            "author": {"role": "elected_official", "name": r.get("member_name", "")},
+            "jurisdiction": "US",
+            "platform": "x",
+        },
         Post,
     )
 
@@ -322,8 +343,11 @@ def bench_evasion(n: int = 600) -> None:
                 total += 1
                 per[name] += ok
                 per_n[name] += 1
-        row(f"abuse: {used} flagged davidson posts x obfuscations", f"{kept / max(1, total):.1%} ({kept}/{total})",
-            f"{CMD} evasion")
+        row(
+            f"abuse: {used} flagged davidson posts x obfuscations",
+            f"{kept / max(1, total):.1%} ({kept}/{total})",
+            f"{CMD} evasion",
+        )
         for name in obf:
             row(f"   {name}", f"{per[name] / max(1, per_n[name]):.1%}", f"{CMD} evasion")
         ab_total, ab_kept = total, kept
@@ -353,8 +377,11 @@ def bench_evasion(n: int = 600) -> None:
             ok = any(x.start <= s.start + 1 and x.end >= s.start + 1 and x.kind in PII8 for x in found)
             kept += ok
             total += 1
-    row(f"PII: {used} flagged presidio posts (report split) x obfuscations", f"{kept / max(1, total):.1%} ({kept}/{total})",
-        f"{CMD} evasion")
+    row(
+        f"PII: {used} flagged presidio posts (report split) x obfuscations",
+        f"{kept / max(1, total):.1%} ({kept}/{total})",
+        f"{CMD} evasion",
+    )
     row("abuse + PII together", f"{(kept + ab_kept) / max(1, total + ab_total):.1%}", f"{CMD} evasion")
 
 
@@ -370,8 +397,12 @@ def bench_speed(n: int = 2000) -> None:
     rng = random.Random(SEED)
     texts = [r["text"] for r in rng.sample(rows, min(n // 2, len(rows)))]
     texts += [r["text"] for r in jsonl(p)][: n - len(texts)]
-    posts = [msgspec.convert({"text": t, "account": {"kind": "official"}, "author": {"role": "elected_official"},
-                              "jurisdiction": "US"}, Post) for t in texts]
+    posts = [
+        msgspec.convert(
+            {"text": t, "account": {"kind": "official"}, "author": {"role": "elected_official"}, "jurisdiction": "US"}, Post
+        )
+        for t in texts
+    ]
     eng = engine_or_none()
     results: dict[str, float] = {}
     if eng is not None:
@@ -381,8 +412,11 @@ def bench_speed(n: int = 2000) -> None:
         for q in posts:
             eng.check(q)
         results["engine"] = len(posts) / (time.perf_counter() - t0)
-        row(f"Engine.check, all default detectors + checks, {len(posts)} posts", f"{results['engine']:,.0f} posts/s",
-            f"taskset -c 0 {CMD} speed")
+        row(
+            f"Engine.check, all default detectors + checks, {len(posts)} posts",
+            f"{results['engine']:,.0f} posts/s",
+            f"taskset -c 0 {CMD} speed",
+        )
     dets = [PiiDetector(), AbuseDetector()]
     t0 = time.perf_counter()
     for q in posts:
@@ -398,18 +432,27 @@ def bench_speed(n: int = 2000) -> None:
     for q in posts:
         analyzer.analyze(text=q.text, language="en")
     results["presidio_all"] = len(posts) / (time.perf_counter() - t0)
-    row("Presidio no_op, all pattern recognizers (no names)", f"{results['presidio_all']:,.0f} posts/s",
-        f"taskset -c 0 {CMD} speed")
+    row(
+        "Presidio no_op, all pattern recognizers (no names)",
+        f"{results['presidio_all']:,.0f} posts/s",
+        f"taskset -c 0 {CMD} speed",
+    )
     t0 = time.perf_counter()
     for q in posts:
         analyzer.analyze(text=q.text, language="en", entities=list(PII8))
     results["presidio_8"] = len(posts) / (time.perf_counter() - t0)
     row("Presidio no_op, entities= the 8 PII types", f"{results['presidio_8']:,.0f} posts/s", f"taskset -c 0 {CMD} speed")
     if "engine" in results:
-        row("ratio engine / Presidio (all recognizers)", f"{results['engine'] / results['presidio_all']:.2f}x",
-            f"taskset -c 0 {CMD} speed")
-    row("ratio PII+abuse detectors / Presidio (all recognizers)", f"{results['ours'] / results['presidio_all']:.2f}x",
-        f"taskset -c 0 {CMD} speed")
+        row(
+            "ratio engine / Presidio (all recognizers)",
+            f"{results['engine'] / results['presidio_all']:.2f}x",
+            f"taskset -c 0 {CMD} speed",
+        )
+    row(
+        "ratio PII+abuse detectors / Presidio (all recognizers)",
+        f"{results['ours'] / results['presidio_all']:.2f}x",
+        f"taskset -c 0 {CMD} speed",
+    )
 
 
 def main() -> int:

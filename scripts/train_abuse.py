@@ -132,7 +132,12 @@ def main() -> int:
     vocab, w, b = fit(docs, y)
     print(f"final threshold {threshold}, min weight {min_weight} (3-fold CV on all)")
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(OUT, vocab=np.array(vocab), weights=w, bias=np.array(b), threshold=np.array(threshold),
+    np.savez_compressed(
+        OUT,
+        vocab=np.array(vocab),
+        weights=w,
+        bias=np.array(b),
+        threshold=np.array(threshold),
         min_weight=np.array(min_weight),
     )
     print(f"wrote {OUT} ({OUT.stat().st_size / 1e6:.1f} MB, {len(vocab)} features)")

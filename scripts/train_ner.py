@@ -44,10 +44,7 @@ def read_conll(path: Path) -> list[tuple[list[str], list[str]]]:
         if len(parts) < 2:
             continue
         w, t = parts[0], parts[-1]
-        if t.endswith("-PER") or t.endswith("-person"):
-            t = t[:2] + "PER"
-        else:
-            t = "O"
+        t = t[:2] + "PER" if t.endswith("-PER") or t.endswith("-person") else "O"
         words.append(w)
         tags.append(t)
     if words:
@@ -78,8 +75,10 @@ def gazetteers(posts: list[tuple[list[str], list[str]]]) -> tuple[frozenset[str]
                 last[toks[-1]] += 1
             elif len(toks) == 1:
                 first[toks[0]] += 1
-    return (frozenset(w for w, c in first.items() if c >= 2 and len(w) > 1),
-            frozenset(w for w, c in last.items() if c >= 2 and len(w) > 1))
+    return (
+        frozenset(w for w, c in first.items() if c >= 2 and len(w) > 1),
+        frozenset(w for w, c in last.items() if c >= 2 and len(w) > 1),
+    )
 
 
 def common_words(posts: list[tuple[list[str], list[str]]]) -> frozenset[str]:
@@ -182,7 +181,11 @@ def main() -> int:
     mat = np.array([avg[f] for f in feats], dtype=np.float32)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
-        OUT, features=np.array(feats), weights=mat, gaz_first=np.array(sorted(gf)), gaz_last=np.array(sorted(gl)),
+        OUT,
+        features=np.array(feats),
+        weights=mat,
+        gaz_first=np.array(sorted(gf)),
+        gaz_last=np.array(sorted(gl)),
         common=np.array(sorted(common)),
         offset=np.array(offset),
     )
@@ -193,8 +196,13 @@ def main() -> int:
     offset = best[1]
     print(f"decoding offset {offset} (dev F1 {best[0]:.3f})")
     np.savez_compressed(
-        OUT, features=np.array(feats), weights=mat, gaz_first=np.array(sorted(gf)), gaz_last=np.array(sorted(gl)),
-        common=np.array(sorted(common)), offset=np.array(offset),
+        OUT,
+        features=np.array(feats),
+        weights=mat,
+        gaz_first=np.array(sorted(gf)),
+        gaz_last=np.array(sorted(gl)),
+        common=np.array(sorted(common)),
+        offset=np.array(offset),
     )
     for name in ("btc.dev.conll", "wnut17.dev.conll"):
         p, r, f = evaluate(read_conll(DATA / name))

@@ -20,6 +20,7 @@ signal scores at least :data:`FLAG_AT`.
 from __future__ import annotations
 
 import html
+import itertools
 import math
 import re
 from bisect import bisect_right
@@ -79,8 +80,11 @@ class Squeezed:
         if not self._starts:
             return s, e
         i = bisect_right(self._starts, s) - 1
-        a = s + (self._removed[i] + (self._ends[i] - (self._starts[i] + self._removed[i]) - 1 if s > self._starts[i]
-                                     else 0) if i >= 0 else 0)
+        a = s + (
+            self._removed[i] + (self._ends[i] - (self._starts[i] + self._removed[i]) - 1 if s > self._starts[i] else 0)
+            if i >= 0
+            else 0
+        )
         q = e - 1
         j = bisect_right(self._starts, q) - 1
         if j >= 0 and self._starts[j] == q:
@@ -191,7 +195,7 @@ def features(text: str, hits: list[tuple[str, int, int]] | None = None) -> list[
             t = "0"
         toks.append((t, a, b))
     feats = list(toks)
-    feats.extend((f"{a[0]} {b[0]}", a[1], b[2]) for a, b in zip(toks, toks[1:], strict=False))
+    feats.extend((f"{a[0]} {b[0]}", a[1], b[2]) for a, b in itertools.pairwise(toks))
     for sub, s, e in hits if hits is not None else lexicon_hits(text):
         feats.append(("LEX:" + sub, s, e))
     return feats
@@ -205,9 +209,7 @@ def clean(text: str) -> str:
 class AbuseModel:
     """Logistic model over binary features; weights from ``data/abuse_model.npz``."""
 
-    def __init__(
-        self, vocab: list[str], weights: np.ndarray, bias: float, threshold: float, min_weight: float = 0.0
-    ) -> None:
+    def __init__(self, vocab: list[str], weights: np.ndarray, bias: float, threshold: float, min_weight: float = 0.0) -> None:
         self.w: dict[str, float] = {v: float(x) for v, x in zip(vocab, weights.astype(np.float64), strict=True)}
         self.bias = bias
         self.threshold = threshold
@@ -241,7 +243,10 @@ def load_model() -> AbuseModel | None:
     try:
         with resources.as_file(ref) as path, np.load(path, allow_pickle=False) as z:
             return AbuseModel(
-                [str(x) for x in z["vocab"]], z["weights"], float(z["bias"]), float(z["threshold"]),
+                [str(x) for x in z["vocab"]],
+                z["weights"],
+                float(z["bias"]),
+                float(z["threshold"]),
                 float(z["min_weight"]) if "min_weight" in z.files else 0.0,
             )
     except FileNotFoundError:
@@ -263,8 +268,16 @@ class AbuseDetector:
     def detect(self, text: str, field: str) -> list[Signal]:
         hits = lexicon_hits(text)
         out = [
-            Signal(kind="abuse", start=s, end=e, text=text[s:e], score=SUBTYPE_SCORE.get(sub, 0.5), field=field,
-                   detector=self.name, evidence=f"{sub}: lexicon")
+            Signal(
+                kind="abuse",
+                start=s,
+                end=e,
+                text=text[s:e],
+                score=SUBTYPE_SCORE.get(sub, 0.5),
+                field=field,
+                detector=self.name,
+                evidence=f"{sub}: lexicon",
+            )
             for sub, s, e in hits
         ]
         if self.model is not None:
@@ -273,18 +286,28 @@ class AbuseDetector:
                 # The model (which sees the lexicon hits as features) is not convinced: only slurs, threats
                 # and harassment still count; insults and profanity stay as low-score evidence.
                 out = [
-                    x if x.evidence.startswith(STRONG) else msgspec.structs.replace(
-                        x, score=min(x.score, LOW), evidence=f"{x.evidence}; model p={p:.2f}")
+                    x
+                    if x.evidence.startswith(STRONG)
+                    else msgspec.structs.replace(x, score=min(x.score, LOW), evidence=f"{x.evidence}; model p={p:.2f}")
                     for x in out
                 ]
-            elif span is not None and top >= self.model.min_weight:
-                if not any(x.score >= FLAG_AT for x in out):
-                    s, e = span
-                    # model-only: scaled so the model threshold maps to FLAG_AT
-                    t = self.model.threshold
-                    score = FLAG_AT + (p - t) / max(1e-9, 1 - t) * (1 - FLAG_AT)
-                    out.append(Signal(kind="abuse", start=s, end=e, text=text[s:e], score=round(score, 3),
-                                      field=field, detector=self.name, evidence=f"insult: model p={p:.2f}"))
+            elif span is not None and top >= self.model.min_weight and not any(x.score >= FLAG_AT for x in out):
+                s, e = span
+                # model-only: scaled so the model threshold maps to FLAG_AT
+                t = self.model.threshold
+                score = FLAG_AT + (p - t) / max(1e-9, 1 - t) * (1 - FLAG_AT)
+                out.append(
+                    Signal(
+                        kind="abuse",
+                        start=s,
+                        end=e,
+                        text=text[s:e],
+                        score=round(score, 3),
+                        field=field,
+                        detector=self.name,
+                        evidence=f"insult: model p={p:.2f}",
+                    )
+                )
         return out
 
 

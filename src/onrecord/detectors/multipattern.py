@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 try:  # optional accelerator; the pure-Python path gives the same answers
     import hyperscan as _hs
 except ImportError:  # pragma: no cover - depends on the platform
-    _hs = None
+    _hs = None  # type: ignore[assignment]
 
 HAVE_HYPERSCAN: bool = _hs is not None
 

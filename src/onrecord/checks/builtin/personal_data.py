@@ -27,11 +27,21 @@ PLACEHOLDER: dict[str, str] = {
     "DATE_OF_BIRTH": "[date of birth removed]",
 }
 LABEL: dict[str, str] = {
-    "PERSON": "a person's name", "EMAIL_ADDRESS": "an email address", "PHONE_NUMBER": "a phone number",
-    "STREET_ADDRESS": "a street address", "CREDIT_CARD": "a payment card number", "IBAN_CODE": "a bank account (IBAN)",
-    "US_SSN": "a Social Security number", "UK_NINO": "a National Insurance number", "UK_NHS": "an NHS number",
-    "NZ_IRD": "an IRD number", "AU_TFN": "a tax file number", "CA_SIN": "a Social Insurance Number",
-    "IP_ADDRESS": "an IP address", "CASE_REFERENCE": "a case or reference number", "DATE_OF_BIRTH": "a date of birth",
+    "PERSON": "a person's name",
+    "EMAIL_ADDRESS": "an email address",
+    "PHONE_NUMBER": "a phone number",
+    "STREET_ADDRESS": "a street address",
+    "CREDIT_CARD": "a payment card number",
+    "IBAN_CODE": "a bank account (IBAN)",
+    "US_SSN": "a Social Security number",
+    "UK_NINO": "a National Insurance number",
+    "UK_NHS": "an NHS number",
+    "NZ_IRD": "an IRD number",
+    "AU_TFN": "a tax file number",
+    "CA_SIN": "a Social Insurance Number",
+    "IP_ADDRESS": "an IP address",
+    "CASE_REFERENCE": "a case or reference number",
+    "DATE_OF_BIRTH": "a date of birth",
 }
 MIN_SCORE = 0.6
 
@@ -106,15 +116,17 @@ class PersonalDataThirdParty(Check):
         post = ctx.post
         if post.action in ("like", "profile"):
             return
-        own = _words(post.author.name, post.account.display_name, post.account.handle.lstrip("@"),
-                     post.author.organisation)
+        own = _words(post.author.name, post.account.display_name, post.account.handle.lstrip("@"), post.author.organisation)
         sigs = [s for s in ctx.signals.of(*PLACEHOLDER, fields=("text", "comment")) if s.score >= MIN_SCORE]
         if not sigs:
             return
         texts = {"text": post.text, "comment": post.comment}
         people = [
-            p for p in sigs
-            if p.kind == "PERSON" and not p.evidence.startswith("public_figure") and not PUBLIC_IN_NAME.match(p.text)
+            p
+            for p in sigs
+            if p.kind == "PERSON"
+            and not p.evidence.startswith("public_figure")
+            and not PUBLIC_IN_NAME.match(p.text)
             and not _words(p.text) & own
         ]
 
@@ -142,8 +154,9 @@ class PersonalDataThirdParty(Check):
                 # "call Mrs Jones on ..." is a person's number; "call 555-0100 to book" is a service line
                 if not (person_near(s) or PRIVATE_CONTEXT.search(before)):
                     continue
-            elif s.kind == "STREET_ADDRESS" and (ORG_CONTEXT.search(before) or not (
-                    PRIVATE_CONTEXT.search(text) or person_near(s))):
+            elif s.kind == "STREET_ADDRESS" and (
+                ORG_CONTEXT.search(before) or not (PRIVATE_CONTEXT.search(text) or person_near(s))
+            ):
                 continue
             kept.append(s)
         # A name is personal data here only when tied to private matters or to other personal data.
@@ -162,8 +175,7 @@ class PersonalDataThirdParty(Check):
                 message=f"Contains {LABEL[s.kind]} of someone other than the author ('{s.text}').",
                 span=Span(start=s.start, end=s.end, text=s.text, field=s.field),
                 entity=s.kind,
-                fix=Fix(applicability="safe", title=f"Replace with {PLACEHOLDER[s.kind]}",
-                        replacement=PLACEHOLDER[s.kind]),
+                fix=Fix(applicability="safe", title=f"Replace with {PLACEHOLDER[s.kind]}", replacement=PLACEHOLDER[s.kind]),
             )
 
 

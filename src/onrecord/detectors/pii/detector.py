@@ -22,8 +22,21 @@ from onrecord.detectors.pii.names import NameTagger
 from onrecord.model.signal import Signal
 
 ENTITIES: tuple[str, ...] = (
-    "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "UK_NINO",
-    "UK_NHS", "NZ_IRD", "AU_TFN", "CA_SIN", "IP_ADDRESS", "CASE_REFERENCE", "DATE_OF_BIRTH",
+    "PERSON",
+    "EMAIL_ADDRESS",
+    "PHONE_NUMBER",
+    "STREET_ADDRESS",
+    "CREDIT_CARD",
+    "IBAN_CODE",
+    "US_SSN",
+    "UK_NINO",
+    "UK_NHS",
+    "NZ_IRD",
+    "AU_TFN",
+    "CA_SIN",
+    "IP_ADDRESS",
+    "CASE_REFERENCE",
+    "DATE_OF_BIRTH",
 )
 
 # Identifier context: the words that must (or may) sit before a bare number for it to count as that id.
@@ -36,7 +49,11 @@ ID_CONTEXT: list[tuple[str, re.Pattern[str]]] = [
 ]
 ID_CHECK = {"US_SSN": (9,), "UK_NHS": (10,), "NZ_IRD": (8, 9), "AU_TFN": (8, 9), "CA_SIN": (9,)}
 ID_VALID = {
-    "US_SSN": ck.us_ssn, "UK_NHS": ck.uk_nhs, "NZ_IRD": ck.nz_ird, "AU_TFN": ck.au_tfn, "CA_SIN": ck.ca_sin,
+    "US_SSN": ck.us_ssn,
+    "UK_NHS": ck.uk_nhs,
+    "NZ_IRD": ck.nz_ird,
+    "AU_TFN": ck.au_tfn,
+    "CA_SIN": ck.ca_sin,
 }
 IBAN_CS = re.compile(r"[A-Z]{2}\d{2}(?: ?[A-Z0-9])+")
 SSN_SHAPE = re.compile(r"^\d{3}-\d{2}-\d{4}$")
@@ -55,14 +72,106 @@ PUBLIC_TITLE = re.compile(
     r"sheriff|superintendent|chief|director|deputy|colleague|colleagues|leader)\s+$"
 )
 NAME_STOP = frozenset(
-    "inc inc. ltd ltd. llc corp corp. corporation company co co. group orchestra band university college school "
-    "hospital council ministry department agency street st st. road rd avenue ave apt apt. suite union pass bridge "
-    "foundation trust bank club church party committee act bill fc shelter center centre police bureau services "
-    "administration admin pharmaceuticals patrol harbor harbour lake river county city state house senate "
-    "congress court".split()
+    [
+        "inc",
+        "inc.",
+        "ltd",
+        "ltd.",
+        "llc",
+        "corp",
+        "corp.",
+        "corporation",
+        "company",
+        "co",
+        "co.",
+        "group",
+        "orchestra",
+        "band",
+        "university",
+        "college",
+        "school",
+        "hospital",
+        "council",
+        "ministry",
+        "department",
+        "agency",
+        "street",
+        "st",
+        "st.",
+        "road",
+        "rd",
+        "avenue",
+        "ave",
+        "apt",
+        "apt.",
+        "suite",
+        "union",
+        "pass",
+        "bridge",
+        "foundation",
+        "trust",
+        "bank",
+        "club",
+        "church",
+        "party",
+        "committee",
+        "act",
+        "bill",
+        "fc",
+        "shelter",
+        "center",
+        "centre",
+        "police",
+        "bureau",
+        "services",
+        "administration",
+        "admin",
+        "pharmaceuticals",
+        "patrol",
+        "harbor",
+        "harbour",
+        "lake",
+        "river",
+        "county",
+        "city",
+        "state",
+        "house",
+        "senate",
+        "congress",
+        "court",
+    ]
 )
-NAME_DROP_FIRST = frozenset("mr mr. mrs mrs. ms ms. dr dr. prof prof. miss mx sir dame madam dear hi hello hey "
-                            "thanks thank congratulations congrats happy welcome call dear".split())
+NAME_DROP_FIRST = frozenset(
+    [
+        "mr",
+        "mr.",
+        "mrs",
+        "mrs.",
+        "ms",
+        "ms.",
+        "dr",
+        "dr.",
+        "prof",
+        "prof.",
+        "miss",
+        "mx",
+        "sir",
+        "dame",
+        "madam",
+        "dear",
+        "hi",
+        "hello",
+        "hey",
+        "thanks",
+        "thank",
+        "congratulations",
+        "congrats",
+        "happy",
+        "welcome",
+        "call",
+        "dear",
+    ]
+)
 
 
 @lru_cache(maxsize=1)
@@ -116,12 +225,12 @@ class PiiDetector:
             return "CREDIT_CARD", s, e, 0.9 if len(d) >= 15 else 0.7, "Luhn"
         neg = bool(P.NEG_NUMBER_CONTEXT.search(before))
         if 7 <= len(d) <= 15 and P.PHONE_SHAPES.match(raw):
-            ctx = bool(P.PHONE_CONTEXT.search(before))
-            if neg and not ctx:
+            has_ctx = bool(P.PHONE_CONTEXT.search(before))
+            if neg and not has_ctx:
                 return None
             if re.fullmatch(r"(?:19|20)\d\d[\s\-/]+(?:19|20)\d\d", raw):
                 return None  # a range of years
-            return "PHONE_NUMBER", s, e, 0.95 if ctx or raw.startswith("+") else 0.75, "phone format"
+            return "PHONE_NUMBER", s, e, 0.95 if has_ctx or raw.startswith("+") else 0.75, "phone format"
         if 7 <= len(d) <= 10 and P.LOCAL_PHONE.match(raw) and P.PHONE_CONTEXT.search(before):
             return "PHONE_NUMBER", s, e, 0.8, "phone context"
         return None
@@ -150,8 +259,7 @@ class PiiDetector:
                     ev = "public_figure: listed"
                 elif PUBLIC_TITLE.search(before):
                     ev = "public_figure: title"
-                yield Signal(kind="PERSON", start=a, end=b, text=name, score=round(score, 3), detector=self.name,
-                             evidence=ev)
+                yield Signal(kind="PERSON", start=a, end=b, text=name, score=round(score, 3), detector=self.name, evidence=ev)
 
     @staticmethod
     def _clean_name(text: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -181,7 +289,7 @@ class PiiDetector:
                     b -= 2
             while b > a and text[b - 1] in ",:;!?)\"'":
                 b -= 1
-            if b > a and text[b - 1] == "." and not (b - a >= 2 and text[b - 3] in " \t" ):
+            if b > a and text[b - 1] == "." and not (b - a >= 2 and text[b - 3] in " \t"):
                 b -= 1  # full stop, unless the name ends in an initial ("Barbara M.")
             if b - a >= 2 and text[a].isalpha():
                 out.append((a, b))
@@ -202,8 +310,9 @@ class PiiDetector:
         kinds = {k for k, _, _ in hits}
 
         def add(kind: str, s: int, e: int, score: float, ev: str) -> None:
-            out.append(Signal(kind=kind, start=s, end=e, text=text[s:e], score=score, field=field,
-                              detector=self.name, evidence=ev))
+            out.append(
+                Signal(kind=kind, start=s, end=e, text=text[s:e], score=score, field=field, detector=self.name, evidence=ev)
+            )
 
         for kind, s, e in hits:
             if kind == "EMAIL_ADDRESS":
@@ -227,7 +336,7 @@ class PiiDetector:
                     add(kind, s, e, 0.85, "NINO format")
             elif kind == "IP_ADDRESS":
                 ip = text[s:e]
-                if ck.ipv4(ip) or ("::" in ip or ip.count(":") == 7) and any(c.isalpha() for c in ip):
+                if ck.ipv4(ip) or (("::" in ip or ip.count(":") == 7) and any(c.isalpha() for c in ip)):
                     add(kind, s, e, 0.9, "IP address")
         if "CASE_REFERENCE" in kinds:
             for m in P.CASE_RE.finditer(text):
@@ -261,15 +370,43 @@ class PiiDetector:
         taken = [(x.start, x.end) for x in out]
         out.extend(self._names(text, taken))
         if field != "text":
-            out = [Signal(kind=x.kind, start=x.start, end=x.end, text=x.text, score=x.score, field=field,
-                          detector=x.detector, evidence=x.evidence) for x in out]
+            out = [
+                Signal(
+                    kind=x.kind,
+                    start=x.start,
+                    end=x.end,
+                    text=x.text,
+                    score=x.score,
+                    field=field,
+                    detector=x.detector,
+                    evidence=x.evidence,
+                )
+                for x in out
+            ]
         return out
 
 
-_PRIORITY = {k: i for i, k in enumerate((
-    "EMAIL_ADDRESS", "IBAN_CODE", "US_SSN", "UK_NHS", "NZ_IRD", "AU_TFN", "CA_SIN", "UK_NINO", "CREDIT_CARD",
-    "IP_ADDRESS", "DATE_OF_BIRTH", "CASE_REFERENCE", "PHONE_NUMBER", "STREET_ADDRESS",
-))}
+_PRIORITY = {
+    k: i
+    for i, k in enumerate(
+        (
+            "EMAIL_ADDRESS",
+            "IBAN_CODE",
+            "US_SSN",
+            "UK_NHS",
+            "NZ_IRD",
+            "AU_TFN",
+            "CA_SIN",
+            "UK_NINO",
+            "CREDIT_CARD",
+            "IP_ADDRESS",
+            "DATE_OF_BIRTH",
+            "CASE_REFERENCE",
+            "PHONE_NUMBER",
+            "STREET_ADDRESS",
+        )
+    )
+}
 
 
 def _dedupe(sigs: list[Signal]) -> list[Signal]:
@@ -280,10 +417,9 @@ def _dedupe(sigs: list[Signal]) -> list[Signal]:
         clash = [k for k in kept if k.start < x.end and x.start < k.end]
         if not clash:
             kept.append(x)
-        elif x.kind == "STREET_ADDRESS" and all(k.kind not in ("STREET_ADDRESS",) for k in clash):
+        elif x.kind == "STREET_ADDRESS" and all(k.kind == "PHONE_NUMBER" for k in clash):
             # an address that contains a postcode-like number is still an address
-            if all(k.kind == "PHONE_NUMBER" for k in clash):
-                kept = [k for k in kept if k not in clash]
-                kept.append(x)
+            kept = [k for k in kept if k not in clash]
+            kept.append(x)
     kept.sort(key=lambda x: x.start)
     return kept

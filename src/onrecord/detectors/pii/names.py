@@ -21,7 +21,30 @@ import numpy as np
 TAGS: tuple[str, ...] = ("O", "B-PER", "I-PER")
 TOKEN_RE = re.compile(r"@\w+|#\w+|\w+(?:['’.\-]\w+)*\.?|\S", re.UNICODE)
 TITLES = frozenset(
-    "mr mrs ms miss mx dr prof sir dame lady lord madam mister mrs. mr. ms. dr. prof. aunty uncle nana koro".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "dr",
+        "prof",
+        "sir",
+        "dame",
+        "lady",
+        "lord",
+        "madam",
+        "mister",
+        "mrs.",
+        "mr.",
+        "ms.",
+        "dr.",
+        "prof.",
+        "aunty",
+        "uncle",
+        "nana",
+        "koro",
+    ]
 )
 
 
@@ -46,8 +69,14 @@ def shape(word: str) -> str:
 
 
 def token_features(
-    words: list[str], folded: list[str], shapes: list[str], i: int, prev: str, gaz_first: frozenset[str],
-    gaz_last: frozenset[str], common: frozenset[str] = frozenset(),
+    words: list[str],
+    folded: list[str],
+    shapes: list[str],
+    i: int,
+    prev: str,
+    gaz_first: frozenset[str],
+    gaz_last: frozenset[str],
+    common: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Features of token ``i`` given the previous tag (shared by training and inference)."""
     w = folded[i]
@@ -150,7 +179,7 @@ class NameTagger:
         gf, gl = self.gaz_first, self.gaz_last
         for i, word in enumerate(words):
             c0 = word[:1]
-            if prev == "O" and not (c0.isupper() or folded[i] in gf) or not c0.isalpha():
+            if (prev == "O" and not (c0.isupper() or folded[i] in gf)) or not c0.isalpha():
                 out.append(("O", 0.0))
                 prev = "O"
                 continue

@@ -80,19 +80,27 @@ ADDRESS_STOP = re.compile(
     r"(?:\s+(?:street|St\.|st\.))$|[\s,]+(?:I|We|It|He|She|They|The|My|Our|Please|Thanks|This|That|On|In|At)$"
 )
 
-PHONE_CONTEXT = re.compile(r"(?i)\b(?:ph|phone|tel|telephone|call|mobile|mob|cell|text|fax|whatsapp|desk|office|ring|"
-                           r"contact|number|no\.?|#)\W{0,3}$")
-NEG_NUMBER_CONTEXT = re.compile(r"(?i)\b(?:isbn|invoice|order|bill|hr|h\.r\.|s\.|act|section|vote|votes|roll call|"
-                                r"\$|usd|eur|gbp|nzd|aud|cad)\W{0,3}$")
+PHONE_CONTEXT = re.compile(
+    r"(?i)\b(?:ph|phone|tel|telephone|call|mobile|mob|cell|text|fax|whatsapp|desk|office|ring|"
+    r"contact|number|no\.?|#)\W{0,3}$"
+)
+NEG_NUMBER_CONTEXT = re.compile(
+    r"(?i)\b(?:isbn|invoice|order|bill|hr|h\.r\.|s\.|act|section|vote|votes|roll call|"
+    r"\$|usd|eur|gbp|nzd|aud|cad)\W{0,3}$"
+)
 CASE_RE = re.compile(
     r"(?i)\b(?:case|claim|ref|reference|file|ticket|complaint|application|policy|account|acct|customer|client|"
     r"patient|booking|incident|matter|docket|tracking)(?:\s+(?:no|number|num|id|ref|reference))?\.?\s*(?:is\s+)?[:#]?\s*"
     r"(?P<id>(?=[A-Z0-9\-/]*\d)[A-Z]{0,5}[-/]?\d[A-Z0-9\-/]{3,20})\b"
 )
-MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
-          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
-DATE = (rf"(?:\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:\d{{4}}|\d{{2}})|\d{{4}}-\d{{2}}-\d{{2}}|"
-        rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTHS}\.?,?\s+\d{{4}}|{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})")
+MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+DATE = (
+    rf"(?:\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:\d{{4}}|\d{{2}})|\d{{4}}-\d{{2}}-\d{{2}}|"
+    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTHS}\.?,?\s+\d{{4}}|{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
+)
 DOB_RE = re.compile(
     rf"(?i)\b(?:born(?:\s+on)?|date\s+of\s+birth|d\.?o\.?b\.?|birth\s*date|birthday|b\.)\s*(?:is|was)?\s*[:\-]?\s*"
     rf"(?P<d>{DATE})"
