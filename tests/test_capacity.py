@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,8 @@ import yaml
 from onrecord.capacity import assess, assess_many
 from onrecord.capacity.features import hashed_ngrams, normalise
 from onrecord.capacity.model import ARTEFACT, CapacityModel, default_model
-from onrecord.detectors.base import Signals
+from onrecord.detectors import default_detectors
+from onrecord.detectors.base import Signals, run_detectors
 from onrecord.model.finding import CAPACITIES
 from onrecord.model.post import Post
 from onrecord.model.signal import Signal
@@ -30,10 +32,17 @@ def _cases() -> list[Any]:
     return out
 
 
+@functools.cache
+def _detectors() -> list[Any]:
+    return list(default_detectors())
+
+
 @pytest.mark.parametrize("case", _cases())
 def test_case(case: dict[str, Any]) -> None:
+    """Each case runs the real detectors (as the engine does) plus any extra ``signals`` it lists."""
     post = msgspec.convert(case["post"], Post)
-    signals = Signals([msgspec.convert(s, Signal) for s in case.get("signals", [])])
+    found = run_detectors(post, _detectors()).all
+    signals = Signals(found + [msgspec.convert(s, Signal) for s in case.get("signals", [])])
     res = assess(post, signals)
     exp = case["expect"]
     assert res.label == exp["label"], (res.label, res.scores, res.evidence)

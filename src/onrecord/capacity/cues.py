@@ -42,9 +42,16 @@ _OFFICIAL_BIO = re.compile(
     r"\bofficial\s+(account|twitter|page|feed)\b|\baccount\s+of\s+the\s+(office|department|ministry)\b", re.I
 )
 _CAMPAIGN_BIO = re.compile(r"\b(candidate\s+for|campaign\s+(account|page)|running\s+for|re-?elect)\b", re.I)
+# Office business named in the post (UK/NZ/AU council and agency words the US training data lacks).
+_OFFICE_BUSINESS = re.compile(
+    r"\bcllr\b|\bward\s+(surgery|surgeries|meeting|forum)\b|\bcasework\b|\bconstituen(ts?|cy)\b"
+    r"|\bcouncil\s+(meeting|business|chamber|committee|resolution)\b|\bmy\s+(electorate|district)\s+office\b"
+    r"|\bon\s+behalf\s+of\s+the\s+(council|department|ministry|agency|government)\b",
+    re.I,
+)
 # Professional: first-person talk about one's own work, in the voice of a practitioner, not an agency.
 _PROFESSIONAL = re.compile(
-    r"\bas\s+an?\s+[a-z][a-z -]{2,40}?\s+(at|in|with|for)\b"
+    r"\bas\s+an?\s+[a-z][a-z -]{2,40}?\s+(at|in|with|for)\b|^\s*as\s+an?\s+[a-z][a-z -]{2,40}?,"
     r"|\bin\s+my\s+(role|work|job|career|practice|field)\b"
     r"|\bmy\s+(research|paper|talk|presentation|panel|article|thesis|colleagues|team|new\s+role|field)\b"
     r"|\bI(?:'m|\s+am|\s+was|\s+will\s+be)\s+(speaking|presenting|moderating|delighted\s+to\s+join|joining)\b"
@@ -68,7 +75,7 @@ SIGNAL_CUES: dict[str, Cue] = {
     "agency_claim": Cue("official", 0.7, "claims the agency's backing"),
     "disclaimer": Cue("private", 1.0, "disclaimer ('views my own')"),
     "professional_cue": Cue("professional", 1.5, "first-person talk about own work"),
-    "title_invocation": Cue("professional", 1.0, "invokes own job or title ('As a park ranger')"),
+    "title_invocation": Cue("professional", 1.5, "invokes own job or title ('As a park ranger')"),
 }
 SIGNAL_FIELDS = ("text", "comment", "links")
 
@@ -118,6 +125,9 @@ def context_cues(post: Post, signals: Signals | None) -> list[Cue]:
     m = _PAID_FOR.search(words)
     if m and re.search(r"committee|campaign|for\s+(congress|senate|mayor|council|governor|president)|party", m.group(0), re.I):
         add("paid_for_by", Cue("political", 3.0, f"campaign disclaimer: '{m.group(0).strip()[:60]}'"))
+    m = _OFFICE_BUSINESS.search(words)
+    if m:
+        add("office_business", Cue("official", 1.5, f"office business named: '{m.group(0)}'"))
     m = _DISCLAIMER.search(words)
     if m:
         add("disclaimer", Cue("private", 1.0, f"disclaimer: '{m.group(0)}'"))
