@@ -195,20 +195,11 @@ def bench_abuse(cv: bool = True) -> None:
         f"{CMD} abuse",
     )
     if cv:
-        import numpy as np
-        from sklearn.model_selection import StratifiedKFold
-
         import train_abuse as ta
 
         texts, yy = ta.load()
         docs, hits = ta.featurise(texts)
-        preds = np.zeros_like(yy)
-        for tr, te in StratifiedKFold(5, shuffle=True, random_state=ta.SEED).split(texts, yy):
-            t = ta.choose_threshold([texts[i] for i in tr], [docs[i] for i in tr], [hits[i] for i in tr], yy[tr])
-            vocab, w, b = ta.fit([docs[i] for i in tr], yy[tr])
-            from onrecord.detectors.abuse import AbuseModel
-
-            preds[te] = ta.decide(AbuseModel(vocab, w, b, t), [texts[i] for i in te], [hits[i] for i in te])
+        preds = ta.cross_validate(texts, yy, docs, hits)
         row("onrecord lexicon + model, 5-fold CV (nested threshold)", f"{ta.macro_f1(yy, preds):.4f}", f"{CMD} abuse")
     shipped = [is_abusive(run_detectors(Post(text=r["text"]), [det]).all) for r in rows]
     row(

@@ -107,25 +107,39 @@ def choose_threshold(
     return best[2], best[1]
 
 
+def cross_validate(
+    texts: list[str],
+    y: np.ndarray,
+    docs: list[list[str]],
+    hits: list[list[tuple[str, int, int]]],
+    verbose: bool = False,
+) -> np.ndarray:
+    """Out-of-fold decisions of the detector (5 folds; threshold chosen by inner CV in each)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    preds = np.zeros_like(y)
+    for k, (tr, te) in enumerate(StratifiedKFold(5, shuffle=True, random_state=SEED).split(texts, y)):
+        t, mw = choose_threshold([texts[i] for i in tr], [docs[i] for i in tr], [hits[i] for i in tr], y[tr])
+        vocab, w, b = fit([docs[i] for i in tr], y[tr])
+        model = A.AbuseModel(vocab, w, b, t, mw)
+        preds[te] = decide(model, [texts[i] for i in te], [hits[i] for i in te])
+        if verbose:
+            print(
+                f"fold {k + 1}: threshold {t}, min weight {mw} (inner CV), macro-F1 {macro_f1(y[te], preds[te]):.4f}", flush=True
+            )
+    return preds
+
+
 def main() -> int:
     if not DATA.is_file():
         print(f"skip: {DATA} not found (set ONRECORD_SHARED)")
         return 0
-    from sklearn.model_selection import StratifiedKFold
 
     texts, y = load()
     docs, hits = featurise(texts)
     print(f"{len(texts)} posts, {y.mean():.1%} abusive")
-    preds = np.zeros_like(y)
     lex_only = np.array([A.is_abusive(A.AbuseDetector(model=False).detect(t, "text")) for t in texts], dtype=int)
-    chosen = []
-    for k, (tr, te) in enumerate(StratifiedKFold(5, shuffle=True, random_state=SEED).split(texts, y)):
-        t, mw = choose_threshold([texts[i] for i in tr], [docs[i] for i in tr], [hits[i] for i in tr], y[tr])
-        chosen.append(t)
-        vocab, w, b = fit([docs[i] for i in tr], y[tr])
-        model = A.AbuseModel(vocab, w, b, t, mw)
-        preds[te] = decide(model, [texts[i] for i in te], [hits[i] for i in te])
-        print(f"fold {k + 1}: threshold {t}, min weight {mw} (inner CV), macro-F1 {macro_f1(y[te], preds[te]):.4f}", flush=True)
+    preds = cross_validate(texts, y, docs, hits, verbose=True)
     print(f"5-fold CV macro-F1 (lexicon + model, detector decision): {macro_f1(y, preds):.4f}")
     print(f"lexicon alone (no training): macro-F1 {macro_f1(y, lex_only):.4f}")
     threshold, min_weight = choose_threshold(texts, docs, hits, y)
