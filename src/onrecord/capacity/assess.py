@@ -51,19 +51,20 @@ def model_text(post: Post) -> str:
     return f"{post.comment}\n{post.text}" if post.comment else post.text
 
 
-def _combine(z: np.ndarray, cues: list[Cue], personal: bool) -> np.ndarray:
-    """Add cue log-odds to the calibrated text log-probabilities; professional from its base rate."""
+def _combine(z: np.ndarray, cues: list[list[Cue]], personal: np.ndarray) -> np.ndarray:
+    """Add cue log-odds to calibrated text log-probabilities (rows); professional from its base rate."""
     z = z.copy()
-    if personal:
-        z[_IDX["private"]] += PERSONAL_PRIVATE_PRIOR
+    z[:, _IDX["private"]] += PERSONAL_PRIVATE_PRIOR * personal
     others = [_IDX[c] for c in CLASSES if c != "professional"]
-    m = z[others].max()
-    z[_IDX["professional"]] = m + math.log(np.exp(z[others] - m).sum()) + _PROF_BASE_LOGIT
-    for cue in cues:
-        z[_IDX[cue.label]] += cue.weight
-    z -= z.max()
+    zo = z[:, others]
+    m = zo.max(axis=1, keepdims=True)
+    z[:, _IDX["professional"]] = (m + np.log(np.exp(zo - m).sum(axis=1, keepdims=True)))[:, 0] + _PROF_BASE_LOGIT
+    for row, cs in enumerate(cues):
+        for cue in cs:
+            z[row, _IDX[cue.label]] += cue.weight
+    z -= z.max(axis=1, keepdims=True)
     e = np.exp(z)
-    return np.asarray(e / e.sum())
+    return np.asarray(e / e.sum(axis=1, keepdims=True))
 
 
 def assess_many(
@@ -95,25 +96,27 @@ def assess_many(
         else:
             z_all = np.zeros((len(todo), len(CLASSES)))
             z_all[:, _IDX["private"]] = 0.5  # no model shipped: lean private unless cues say otherwise
+        all_cues = [context_cues(posts[i], signals_list[i]) for i in todo]
+        personal = np.array([use_context and posts[i].account.kind == "personal" for i in todo], dtype=np.float64)
+        probs = _combine(z_all, all_cues, personal)
+        labels = probs.argmax(axis=1)
+        text_p = np.exp(z_all)
         for row, i in enumerate(todo):
-            post = posts[i]
-            cues = context_cues(post, signals_list[i])
-            personal = use_context and post.account.kind == "personal"
-            p = _combine(z_all[row], cues, personal)
-            label = CLASSES[int(p.argmax())]
+            p = probs[row]
+            label = CLASSES[int(labels[row])]
             evidence: list[str] = []
             if model is not None:
-                pulled = model.token_pull(texts[row], label) if explain and label != "professional" else []
-                words = f" (words: {', '.join(repr(w) for w in pulled)})" if pulled else ""
-                text_p = np.exp(z_all[row])
-                evidence.append(
-                    f"text model: {label} {text_p[_IDX[label]]:.2f}{words}"
-                    if label != "professional"
-                    else "text model: " + ", ".join(f"{c} {text_p[_IDX[c]]:.2f}" for c in CLASSES if c != "professional")
-                )
-            if personal:
+                if label == "professional":
+                    evidence.append(
+                        "text model: " + ", ".join(f"{c} {text_p[row, _IDX[c]]:.2f}" for c in CLASSES if c != "professional")
+                    )
+                else:
+                    pulled = model.token_pull(texts[row], label) if explain else []
+                    words = f" (words: {', '.join(repr(w) for w in pulled)})" if pulled else ""
+                    evidence.append(f"text model: {label} {text_p[row, _IDX[label]]:.2f}{words}")
+            if personal[row]:
                 evidence.append("account kind: personal (leans private)")
-            evidence += [c.evidence for c in sorted(cues, key=lambda c: -c.weight)]
+            evidence += [c.evidence for c in sorted(all_cues[row], key=lambda c: -c.weight)]
             scores: dict[str, float] = {c: round(float(p[_IDX[c]]), 4) for c in CAPACITIES}
             out[i] = CapacityResult(
                 label=label,  # type: ignore[arg-type]

@@ -49,6 +49,30 @@ _OFFICE_BUSINESS = re.compile(
     r"|\bon\s+behalf\s+of\s+the\s+(council|department|ministry|agency|government)\b",
     re.I,
 )
+_OFFICE_KEYS = ("cllr", "ward", "casework", "constituen", "council", "office", "behalf")
+_DISCLAIMER_KEYS = ("own", "mine", "personal", "behalf", "employer", "endorse")
+_PROFESSIONAL_KEYS = (
+    "as a",
+    "as an",
+    "in my ",
+    "my ",
+    "i'm",
+    "i am",
+    "i was",
+    "i will",
+    "conference",
+    "webinar",
+    "keynote",
+    "workshop",
+    "panel",
+    "hiring",
+    "job ",
+    "open to work",
+    "opentowork",
+    "excited",
+    "i've",
+    "i have",
+)
 # Professional: first-person talk about one's own work, in the voice of a practitioner, not an agency.
 _PROFESSIONAL = re.compile(
     r"\bas\s+an?\s+[a-z][a-z -]{2,40}?\s+(at|in|with|for)\b|^\s*as\s+an?\s+[a-z][a-z -]{2,40}?,"
@@ -94,11 +118,18 @@ def _host_matches(host: str, suffixes: tuple[str, ...]) -> bool:
     return any(host == s.lstrip(".") or host.endswith(s if s.startswith(".") else "." + s) for s in suffixes)
 
 
+_URL_HOST = re.compile(r"(?:https?://|\bwww\.)([^/\s:?#]+)", re.I)
+_SHORTENERS = frozenset({"t.co", "bit.ly", "ow.ly", "buff.ly", "tinyurl.com", "goo.gl"})
+
+
 def link_hosts(post: Post) -> list[str]:
-    """Hosts of the post's links, shared URL and URLs written in its text or comment."""
+    """Hosts of the post's links, shared URL and URLs written in its text or comment (short links dropped)."""
     urls = [*post.links, *([post.shared_url] if post.shared_url else [])]
-    urls += re.findall(r"https?://\S+|www\.\S+", post.text + " " + post.comment)
-    return [h for h in (host_of(u) for u in urls) if h]
+    hosts = [host_of(u) for u in urls]
+    for part in (post.text, post.comment):
+        if "http" in part or "www." in part:
+            hosts += [h.lower() for h in _URL_HOST.findall(part)]
+    return [h for h in hosts if h and h not in _SHORTENERS]
 
 
 def context_cues(post: Post, signals: Signals | None) -> list[Cue]:
@@ -122,20 +153,23 @@ def context_cues(post: Post, signals: Signals | None) -> list[Cue]:
             add("work_link", Cue("professional", 1.0, f"link to a work profile: {h}"))
         elif _CAMPAIGN_SITE.search(h):
             add("campaign_site", Cue("political", 1.5, f"link to a campaign site: {h}"))
-    m = _PAID_FOR.search(words)
+    low = words.lower()
+    # Cheap substring checks first: most posts carry none of these cues.
+    m = _PAID_FOR.search(words) if " by " in low else None
     if m and re.search(r"committee|campaign|for\s+(congress|senate|mayor|council|governor|president)|party", m.group(0), re.I):
         add("paid_for_by", Cue("political", 3.0, f"campaign disclaimer: '{m.group(0).strip()[:60]}'"))
-    m = _OFFICE_BUSINESS.search(words)
-    if m:
-        add("office_business", Cue("official", 1.5, f"office business named: '{m.group(0)}'"))
-    m = _DISCLAIMER.search(words)
-    if m:
-        add("disclaimer", Cue("private", 1.0, f"disclaimer: '{m.group(0)}'"))
-    prof = _PROFESSIONAL.findall(words)
-    if prof:
-        first = _PROFESSIONAL.search(words)
-        assert first is not None
-        w = 1.5 if len(prof) == 1 else 2.5
+    if any(k in low for k in _OFFICE_KEYS):
+        m = _OFFICE_BUSINESS.search(words)
+        if m:
+            add("office_business", Cue("official", 1.5, f"office business named: '{m.group(0)}'"))
+    if any(k in low for k in _DISCLAIMER_KEYS):
+        m = _DISCLAIMER.search(words)
+        if m:
+            add("disclaimer", Cue("private", 1.0, f"disclaimer: '{m.group(0)}'"))
+    first = _PROFESSIONAL.search(words) if any(k in low for k in _PROFESSIONAL_KEYS) else None
+    if first:
+        more = _PROFESSIONAL.search(words, first.end()) is not None
+        w = 2.5 if more else 1.5
         add("professional_cue", Cue("professional", w, f"first-person talk about own work: '{first.group(0)}'"))
     if post.platform == "linkedin":
         add("work_platform", Cue("professional", 2.0, "work-profile platform: linkedin"))
