@@ -19,7 +19,7 @@ def det() -> AbuseDetector:
     ("text", "subtype", "span"),
     [
         ("you stupid moron", "insult", "moron"),
-        ("I will kill you", "threat", "I will kill"),
+        ("I will kill you", "threat", "kill you"),
         ("shut up already", "harassment", "shut up"),
         ("you are a pig", "insult", "pig"),
         ("f*ck off", "harassment", "f*ck off"),

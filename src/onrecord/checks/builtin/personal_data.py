@@ -62,10 +62,10 @@ ORG_EMAIL = re.compile(
 )
 # Phrases that tie a name (or an address, a phone) to a private person's affairs.
 PRIVATE_CONTEXT = re.compile(
-    r"(?i)\b(?:complain(?:t|ts|ed|ing)\b|claimant|patient|tenant|lives (?:at|on|in)|home address|"
+    r"(?i)\b(?:complain(?:t|ts|ed|ing)\b|claimant|patient|tenant|(?<!their )(?<!our )(?<!your )lives (?:at|on|in)|home address|"
     r"date of birth|dob|"
     r"(?:his|her|their)\s+(?:case|file|claim|benefits?|address|phone|mobile|cell|number|diagnosis|condition|debts?|"
-    r"application|complaint|account|records?|details|email|medical|health|arrest))\b"
+    r"application|complaint|records?|details|email|medical|health|arrest))\b"
 )
 PUBLIC_IN_NAME = re.compile(
     r"(?i)^(?:president|vice president|vp|senator|sen\.?|rep\.?|representative|speaker|governor|gov\.?|mayor|"

@@ -51,6 +51,8 @@ HOUSE = r"\d{1,5}[A-Za-z]?(?:[\-/]\d{1,5})?"
 # The tail: units, towns (capitalised or upper-case words), state codes, postcodes, countries.
 TAIL_ITEM = rf"(?:{UNIT}|\d{{4,6}}(?:-\d{{4}})?|[{UP}]{{2,3}}\b(?:\s\d{{3,5}})?|{CAPW}(?:\s{CAPW}){{0,3}}|\(\w+\)|nan)"
 TAIL = rf"(?:(?:[ \t]*,?[ \t]*\n?[ \t]*,?[ \t]*|[ \t]*,[ \t]*){TAIL_ITEM})*"
+# At least one tail item: "Number Words Number" alone is too often "Top 40 Under 40".
+TAIL_REQ = rf"(?:(?:[ \t]*,?[ \t]*\n?[ \t]*,?[ \t]*|[ \t]*,[ \t]*){TAIL_ITEM})+"
 ADDRESS_RE = re.compile(
     "|".join(
         [
@@ -58,9 +60,9 @@ ADDRESS_RE = re.compile(
             r"PSC \d{3,5}, Box \d{3,5}\s+APO [A-Z]{2} \d{5}",
             rf"(?:P\.?\s?O\.?\s?Box|Post ?box|Postbox) \d{{1,6}}{TAIL}",
             rf"{HOUSE}(?:\s+{HOUSE})?\s+(?:{CAPW}\s+){{0,3}}{SUFFIX}(?:\s+\d{{1,5}}\b)?{TAIL}",
-            rf"{HOUSE}(?:\s+{HOUSE})?\s+(?:{CAPW}\s+){{1,3}}{HOUSE}\b{TAIL}",
+            rf"{HOUSE}(?:\s+{HOUSE})?\s+(?:{CAPW}\s+){{1,3}}{HOUSE}\b{TAIL_REQ}",
             rf"{HOUSE}\s+(?:{CAPW}\s+){{0,2}}{CAPW}(?=(?:[ \t]*,?[ \t]*\n?[ \t]*,?[ \t]*){UNIT}){TAIL}",
-            rf"{HOUSE}\s+{CAPW}(?:\s+{CAPW}){{1,4}}(?=\s*[,\n]){TAIL}",
+            rf"{HOUSE}\s+{CAPW}(?:\s+{CAPW}){{1,4}}(?=\s*[,\n]){TAIL_REQ}",
         ]
     ),
     re.UNICODE,
