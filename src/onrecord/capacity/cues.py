@@ -96,7 +96,9 @@ SIGNAL_CUES: dict[str, Cue] = {
     "campaign_handle": Cue("political", 1.0, "campaign handle or hashtag"),
     "campaign_activity": Cue("political", 1.0, "campaign activity (canvassing, party meeting)"),
     "agency_voice": Cue("official", 1.0, "speaks as the agency ('we', 'on behalf of')"),
-    "agency_claim": Cue("official", 0.7, "claims the agency's backing"),
+    # Claiming the agency's backing is what a personal post does, not what the agency's own voice does
+    # (OGE LA-15-03 "appearance of sanction"): it leans away from official, and the position checks judge it.
+    "agency_claim": Cue("private", 2.0, "claims the agency's backing from a non-agency voice"),
     "disclaimer": Cue("private", 1.0, "disclaimer ('views my own')"),
     "professional_cue": Cue("professional", 1.5, "first-person talk about own work"),
     "title_invocation": Cue("professional", 1.5, "invokes own job or title ('As a park ranger')"),
