@@ -73,7 +73,7 @@ def test_review_flow_and_exit_codes(db: Engine, db_url: str) -> None:
     from .synth import make_result
 
     p = make_post(1)
-    iid, _ = rq.submit(db, p, make_result(p, ("personal_data",)), "sam")
+    iid, _ = rq.submit(db, p, make_result(p, ("personal_data",), official=False), "sam")
     base = ("--db", db_url)
     assert run("review", "team", "privacy", "--members", "pia,sam", "--mode", "all", *base, "--by", "admin")[0] == 0
     assert run("review", "show", str(iid), *base)[0] == 1  # pending
