@@ -16,7 +16,7 @@ from onrecord.model.post import Post
 
 # Log-odds toward private for a post from a registered personal account. Small enough that clearly
 # official text still comes out official (the "personal account used in official capacity" case).
-PERSONAL_PRIVATE_PRIOR = 1.2
+PERSONAL_PRIVATE_PRIOR = 2.5
 # Professional has no labelled data: a small base rate, raised only by cues (docs/capacity.md).
 PROFESSIONAL_BASE = 0.05
 _PROF_BASE_LOGIT = math.log(PROFESSIONAL_BASE / (1 - PROFESSIONAL_BASE))
@@ -99,6 +99,23 @@ def assess_many(
         all_cues = [context_cues(posts[i], signals_list[i]) for i in todo]
         personal = np.array([use_context and posts[i].account.kind == "personal" for i in todo], dtype=np.float64)
         probs = _combine(z_all, all_cues, personal)
+        campaigning: list[bool] = []
+        for row, i in enumerate(todo):
+            sig, post = signals_list[i], posts[i]
+            own = ("comment",) if post.action in ("share", "like") else ("text", "comment", "bio")
+            acts = sig is not None and sig.has("campaign_activity", fields=own)
+            campaigning.append(acts)
+            if personal[row] and post.author.role not in ("elected_official", "candidate"):
+                # Political capacity is acting as a politician or campaigner. A public servant voicing
+                # political views on a personal account speaks as a private citizen (OSC, PSC, APSC
+                # guidance): the text model's political mass goes to private, unless the author acts in a
+                # campaign role in their own words (canvassing, leafleting, party meetings).
+                if acts:
+                    probs[row, _IDX["political"]] += 0.8 * probs[row, _IDX["private"]]
+                    probs[row, _IDX["private"]] *= 0.2
+                else:
+                    probs[row, _IDX["private"]] += probs[row, _IDX["political"]]
+                    probs[row, _IDX["political"]] = 0.0
         labels = probs.argmax(axis=1)
         text_p = np.exp(z_all)
         for row, i in enumerate(todo):
@@ -116,6 +133,8 @@ def assess_many(
                     evidence.append(f"text model: {label} {text_p[row, _IDX[label]]:.2f}{words}")
             if personal[row]:
                 evidence.append("account kind: personal (leans private)")
+            if campaigning[row]:
+                evidence.append("acts in a campaign role (canvassing, leafleting, party meetings)")
             evidence += [c.evidence for c in sorted(all_cues[row], key=lambda c: -c.weight)]
             scores: dict[str, float] = {c: round(float(p[_IDX[c]]), 4) for c in CAPACITIES}
             out[i] = CapacityResult(
