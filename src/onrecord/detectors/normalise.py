@@ -121,11 +121,11 @@ LEET: dict[str, str] = {
 
 _LEET_CLASS = re.escape("".join(LEET))
 # Anything that might need work: invisible, look-alike, full-width/styled or accented characters, a
-# leet run between letters ("1d10t", "sh!t"), "$hit", spaced single letters, a letter three times.
+# digit or symbol touching a letter ("1d10t", "sh!t", "$hit"), spaced single letters, a letter three times.
 _SUSPECT = re.compile(
     "[\u200b-\u200d\u2060\ufeff\u00ad\u034f\u180e\u2061-\u2064\uff01-\uff5e\u00c0-\u024f\U0001d400-\U0001d7ff"
     + "".join(CONFUSABLES)
-    + rf"]|[A-Za-z][{_LEET_CLASS}]+[A-Za-z]|\b[0-9$@!|]+[A-Za-z]+[0-9$@!|]|\$[A-Za-z]"
+    + r"]|[A-Za-z][0-9$|+€£]|[A-Za-z]![A-Za-z]|[0-9$!|+€£][A-Za-z]|[A-Za-z]@"
     r"|(?<![A-Za-z])[A-Za-z][ .\-_*]{1,2}[A-Za-z][ .\-_*]{1,2}[A-Za-z](?![A-Za-z])|([A-Za-z])\1\1"
 )
 # A "word" for leet purposes: a run of letters, digits and leet symbols.
@@ -215,7 +215,9 @@ def normalise(text: str) -> Normalised:
             w = m.group()
             letters = sum(c.isalpha() for c in w)
             # "10am", "4th", "90s", "5km" are numbers with units, not leetspeak
-            convert = letters >= 2 and letters < len(w) and not w.isdigit() and not _UNIT.fullmatch(w)
+            # one letter is enough in a short lower-case word ("h03"); codes such as "B12", "A55" stay
+            enough = letters >= 2 or (letters == 1 and len(w) >= 3 and w[0].islower())
+            convert = enough and letters < len(w) and not w.isdigit() and not _UNIT.fullmatch(w)
             for j in range(m.start(), m.end()):
                 c = cur[j]
                 if convert and c in LEET and not (c == "@" and j == m.start()):
