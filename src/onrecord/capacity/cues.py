@@ -95,13 +95,15 @@ SIGNAL_CUES: dict[str, Cue] = {
     "campaign_link": Cue("political", 1.5, "link to a candidate or party site"),
     "campaign_handle": Cue("political", 1.0, "campaign handle or hashtag"),
     "campaign_activity": Cue("political", 1.0, "campaign activity (canvassing, party meeting)"),
-    "agency_voice": Cue("official", 1.0, "speaks as the agency ('we', 'on behalf of')"),
+    # Speaking as the agency is the mark of official capacity (NZ SSC: "the agency's representative making
+    # official comment"); strong enough to outweigh the personal-account prior when the text agrees.
+    "agency_voice": Cue("official", 2.0, "speaks as the agency"),
     # Claiming the agency's backing is what a personal post does, not what the agency's own voice does
     # (OGE LA-15-03 "appearance of sanction"): it leans away from official, and the position checks judge it.
     "agency_claim": Cue("private", 2.0, "claims the agency's backing from a non-agency voice"),
     "disclaimer": Cue("private", 1.0, "disclaimer ('views my own')"),
     "professional_cue": Cue("professional", 1.5, "first-person talk about own work"),
-    "title_invocation": Cue("professional", 1.5, "invokes own job or title ('As a park ranger')"),
+    "title_invocation": Cue("professional", 1.5, "invokes own job or title"),
 }
 SIGNAL_FIELDS = ("text", "comment", "links")
 
@@ -185,11 +187,13 @@ def context_cues(post: Post, signals: Signals | None) -> list[Cue]:
         if _DISCLAIMER.search(bio):
             add("bio_disclaimer", Cue("private", 0.7, "bio disclaimer ('views my own')"))
     title = post.author.title.strip()
-    if title and len(title) > 3 and title.lower() in words.lower():
+    # A title in a profile is ordinarily fine (OGE LA-15-03 §2); only a title used in a post counts.
+    if post.action != "profile" and title and len(title) > 3 and title.lower() in low:
         add("title_in_text", Cue("official", 0.5, f"official title used in the post: '{title}'"))
     if signals is not None:
         for kind in sorted(signals.kinds()):
             cue = SIGNAL_CUES.get(kind)
-            if cue is not None and signals.has(kind, fields=SIGNAL_FIELDS):
-                add(kind, cue)
+            found = signals.of(kind, fields=SIGNAL_FIELDS) if cue is not None else []
+            if cue is not None and found:
+                add(kind, Cue(cue.label, cue.weight, f"{cue.evidence}: '{found[0].text[:60]}'"))
     return out
