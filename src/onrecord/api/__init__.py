@@ -24,7 +24,7 @@ def check_post(post: Post | str, engine: Engine | None = None, **context: object
 def check_lines(lines: Iterable[bytes | str], engine: Engine, fix: bool = False, first_line: int = 1) -> Iterator[Record]:
     """Check JSON lines one by one, in order; a bad line becomes an InputError and the rest go on."""
     for n, raw in enumerate(lines, start=first_line):
-        if not (raw.strip() if isinstance(raw, str) else raw.strip()):
+        if not raw.strip():
             continue
         try:
             post, warnings = decode_post(raw)

@@ -19,9 +19,9 @@ import hashlib
 import os
 import re
 from collections.abc import Iterable
-from pathlib import Path
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -278,12 +278,12 @@ class _Prefilter:
                 self.db = hs.loadb(path.read_bytes(), hs.HS_MODE_BLOCK)
                 self.db.scratch = hs.Scratch(self.db)
                 return
-            except Exception:  # noqa: BLE001 - a stale or foreign cache file: rebuild it
+            except Exception:
                 self.db = None
         db = hs.Database(mode=hs.HS_MODE_BLOCK)
         try:
             db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
-        except Exception:  # noqa: BLE001 - an uncompilable set just means no prefilter
+        except Exception:
             return
         self.db = db
         if path is not None:
