@@ -110,6 +110,7 @@ class PeakRSS:
         self.proc = psutil.Process()
         self.self_peak = 0
         self.tree_peak = 0
+        self.tree_pss_peak = 0  # proportional set size: shared (copy-on-write) pages counted once
         self._stop = threading.Event()
         self._t = threading.Thread(target=self._run, daemon=True)
 
@@ -124,7 +125,13 @@ class PeakRSS:
                 continue
             self.self_peak = max(self.self_peak, own)
             self.tree_peak = max(self.tree_peak, own + kids)
-            self._stop.wait(0.05)
+            try:
+                procs = [self.proc, *(c for c in self.proc.children(recursive=True) if c.name() != "java")]
+                pss = sum(p.memory_full_info().pss for p in procs)
+                self.tree_pss_peak = max(self.tree_pss_peak, pss)
+            except (psutil.Error, AttributeError):
+                pass
+            self._stop.wait(0.1)
 
     def __enter__(self) -> PeakRSS:
         self._t.start()
@@ -209,11 +216,14 @@ def main() -> None:
     ap.add_argument("--presidio-sample", type=int, default=20_000, help="posts Presidio really analyses")
     ap.add_argument("--skip-spark", action="store_true")
     ap.add_argument("--skip-presidio", action="store_true")
+    ap.add_argument("--skip-local", action="store_true", help="skip the local-runner runs (e.g. to time Spark alone)")
     ap.add_argument("--skip-one-core", action="store_true", help="skip the one-worker (per-core) run")
     args = ap.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     sys.setrecursionlimit(10_000)
+    flags = [f for f in ("skip_local", "skip_one_core", "skip_spark", "skip_presidio") if getattr(args, f)]
     cmd = f"{CMD} --n {args.n}" + (f" --spark-n {args.spark_n}" if args.spark_n else "")
+    cmd += "".join(f" --{f.replace('_', '-')}" for f in flags)
     print(f"# bench/audit.py  (rerun: {cmd})")
     print(
         f"machine: {os.cpu_count()} cores, shared with other engineers' jobs (numbers are noisy); python {sys.version.split()[0]}"
@@ -231,7 +241,7 @@ def main() -> None:
         tmp = Path(d)
         rows: list[tuple[str, int, float, str]] = []
         mem_rows: list[tuple[str, int, PeakRSS]] = []
-        for n in sorted({min(args.small, args.n), args.n}):
+        for n in [] if args.skip_local else sorted({min(args.small, args.n), args.n}):
             src = tmp / f"posts-{n}.jsonl"
             t = time.perf_counter()
             write_jsonl(src, n)
@@ -308,7 +318,10 @@ def main() -> None:
         print(f"{name:58} {n:>10,} {dt:>9.1f} {n / dt:>9,.0f}  {note}")
     print("\n## Peak RSS (target: flat in the number of posts, < 500 MB)")
     for name, n, mem in mem_rows:
-        print(f"{name:58} {n:>10,} posts: main {mb(mem.self_peak)}, main+workers {mb(mem.tree_peak)}")
+        print(
+            f"{name:58} {n:>10,} posts: main RSS {mb(mem.self_peak)}, main+workers RSS {mb(mem.tree_peak)} "
+            f"(PSS {mb(mem.tree_pss_peak)})"
+        )
 
 
 if __name__ == "__main__":

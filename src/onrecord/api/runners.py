@@ -185,6 +185,7 @@ def spark_session(workers: int, app: str = "onrecord-audit") -> Any:
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.driver.bindAddress", "127.0.0.1")
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+            .config("spark.sql.execution.arrow.maxRecordsPerBatch", "2000")  # small batches: flat worker memory
             .config("spark.sql.files.maxPartitionBytes", str(8 << 20))
             .config("spark.python.worker.reuse", "true")
             .getOrCreate()
