@@ -65,17 +65,17 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     name = rf"(?!(?:{months})\b)[A-Z][\w'’-]+(?:\s[A-Z][\w'’.-]+){{0,2}}"
     pats: list[tuple[str, str, int]] = [
         ("party", rf"(?<![\w-])(?:{parties})(?![\w-])", 0),
-        ("electoral", r"\bvot(?:e|ing) (?:for|against) \w+", I),
+        ("electoral", rf"\b[Vv]ot(?:e|ing) (?:for|against) (?:{name}|{parties})\b", 0),
         ("electoral", rf"\b[Vv]ote (?:{parties}|{name})\b(?! (?:on|in|at|by|early|today|now|tomorrow|this)\b)", 0),
         ("electoral", r"\b(?:has|got|have|gets?) my vote\b|\bmy vote (?:is|goes)\b|\bnot one vote\b", I),
-        ("electoral", rf"\b(?:[Rr]e-?)?[Ee]lect(?:ing)? (?:{name}|{parties})\b", 0),
+        ("electoral", rf"(?<![-\w])(?:[Rr]e-?)?[Ee]lect(?:ing)? (?:{name}|{parties})\b", 0),
         ("electoral", rf"\b(?:[Kk]eep|[Ss]end|[Gg]et|[Pp]ut) {name} (?:back )?(?:to|into|in) (?:the )?(?:{offices})\b", 0),
         (
             "electoral",
             r"\b(?:the )?(?:only|right|best|clear|obvious|real|only real) (?:choice|candidate|option|pick) (?:for|in)\b|\bonly \w+ will\b",
             I,
         ),
-        ("electoral", r"\b(?:proud(?:ly)?|honou?red|glad) to (?:support|endorse)\b|\bproudly endorses?\b", I),
+        ("electoral", r"\b(?:proud(?:ly)?|honou?red|glad) to endorse\b|\bproudly endorses?\b", I),
         ("electoral", rf"\b(?:support|endorse)s? {name} for\b", 0),
         ("electoral", rf"{name} for (?:U\.S\. |US |State |County |City )?(?:{offices})\b", 0),
         (
@@ -91,18 +91,17 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("electoral", r"\b(?:\d+(?:st|nd|rd|th) (?:District|Congressional District)|District \d+) race\b", I),
         (
             "electoral",
-            r"\b(?:re-?election|second term|superdelegates|the nomination|partisan primary|his campaign|her campaign|their campaign|our campaign)\b",
+            r"\b(?:re-?election|second term|superdelegates|(?:presidential|party|party's) nomination|hand (?:him|her|them) the nomination|partisan primary|his campaign|her campaign|their campaign|our campaign)\b",
             I,
         ),
-        ("electoral", r"\brall(?:y|ies) for\b|\bcampaign (?:rally|event|kick-?off|office|trail|launch)\b|\bkick-?off\b", I),
+        ("electoral", r"\brall(?:y|ies) for\b|\bcampaign (?:rally|event|kick-?off|office|trail|launch)\b", I),
         (
             "electoral",
             rf"\b(?:[Dd]on'?t let|[Ss]top|[Dd]efeat|[Bb]eat) {name}\b(?=.{{0,40}}\b(?:nominat|elect|win|office|Oval|vote))",
             0,
         ),
-        ("electoral", r"#(?:Vote|Elect|ReElect|Stop|Dump|Never|Defeat|Fire)[A-Z]\w+", 0),
+        ("electoral", r"#(?:Vote|Elect|ReElect|Dump|Defeat)(?!20\d\d)[A-Z][a-z]+\b", 0),
         ("campaign_handle", rf"[@#]\w+?(?:For|4|for)(?:{offices})\w*", 0),
-        ("campaign_handle", r"#[A-Z][a-z]+(?:20[2-3]\d)\b", 0),
         (
             "campaign_activity",
             r"\b(?:knock(?:ing|ed)? (?:on )?(?:\d[\d,]* )?doors|door-?knock\w*|canvass\w*|phone-?bank\w*|"
@@ -171,7 +170,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             r"(?:^|\s)#(?:ad|sponsored|spon|partner|paidpartnership|affiliate)\b|\bpaid partnership\b|\bsponsored by\b|"
             r"\buse (?:my )?code\b|\bdiscount code\b|\baffiliate link\b|\bbuy (?:it|now|one|yours|my|the)\b|\bthe one I use\b|"
             r"\bshop (?:now|at)\b|\bpre-?order\b|\bmy (?:new )?(?:book|business|shop|store|course|podcast|consultancy)\b|"
-            r"\b(?:available|on sale) (?:now|at|on)\b|\bI (?:recommend|swear by|endorse) (?:the |this |my )?[A-Z]\w+",
+            r"\bI (?:recommend|swear by|endorse) (?:the |this |my )?[A-Z]\w+",
             I,
         ),
         (

@@ -75,7 +75,9 @@ class PartisanOnDuty(Check):
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
         c = ctx.post.circumstances
         facts = Facts(ctx.post)
-        gov_device = facts.government_device or ctx.post.account.kind == "official"
+        # An official account alone does not make it "on duty": PO03 judges official channels; this
+        # check is about the person's time, place and equipment, as the facts give them.
+        gov_device = facts.government_device
         if not (c.on_duty or c.in_workplace or gov_device):
             return
         found = partisan_content(ctx)
@@ -166,7 +168,8 @@ class TitleInPolitics(Check):
         found = partisan_content(ctx, fields)
         if found is None:
             return
-        title = title_in_text(ctx, fields)
+        # On an official account the title is expected; what matters there is electoral advocacy.
+        title = title_in_text(ctx, fields) if ctx.post.account.kind != "official" else None
         if title is not None:
             yield Hit(
                 topic="use_of_official_title_for_politics",
