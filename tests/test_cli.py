@@ -131,3 +131,16 @@ def test_main_command_on_examples_as_a_subprocess() -> None:
     assert "line 12: input error at $.account.kind" in p.stderr
     assert "Traceback" not in p.stderr
     assert len(p.stdout.splitlines()) == 11
+
+
+def test_check_takes_context_from_the_accounts_registry(tmp_path: Path) -> None:
+    db = str(tmp_path / "reg.db")
+    code, _, err = run("accounts", "add", "x", "@AgencyNews", "--kind", "official", "--jurisdiction", "US", "--db", db, "--by", "admin")
+    assert code == 0, err
+    post = {"id": "r1", "text": "Let's send Jo Mills back to Congress!", "platform": "x", "account": {"handle": "@AgencyNews"}}
+    line = json.dumps(post) + "\n"
+    without = json.loads(run("check", "--input", "-", "--format", "jsonl", "--db", str(tmp_path / "none.db"), input=line)[1])
+    code, out, _ = run("check", "--input", "-", "--format", "jsonl", "--db", db, input=line)
+    withreg = json.loads(out)
+    assert without["capacity"]["label"] != "official" or without["allowed"]  # nothing says it is an official account
+    assert code == 1 and withreg["capacity"]["label"] == "official" and not withreg["allowed"]

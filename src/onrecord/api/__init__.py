@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from onrecord.engine import Engine, UnknownCode
 from onrecord.formatters import Checked, Record, apply_safe_fixes
@@ -21,13 +21,24 @@ def check_post(post: Post | str, engine: Engine | None = None, **context: object
     return eng.check(post)
 
 
-def check_lines(lines: Iterable[bytes | str], engine: Engine, fix: bool = False, first_line: int = 1) -> Iterator[Record]:
-    """Check JSON lines one by one, in order; a bad line becomes an InputError and the rest go on."""
+def check_lines(
+    lines: Iterable[bytes | str],
+    engine: Engine,
+    fix: bool = False,
+    first_line: int = 1,
+    prepare: Callable[[Post], Post] | None = None,
+) -> Iterator[Record]:
+    """Check JSON lines one by one, in order; a bad line becomes an InputError and the rest go on.
+
+    ``prepare`` may fill in context before the check (e.g. the accounts registry's ``apply``).
+    """
     for n, raw in enumerate(lines, start=first_line):
         if not raw.strip():
             continue
         try:
             post, warnings = decode_post(raw)
+            if prepare is not None:
+                post = prepare(post)
             result = engine.check(post)
         except PostDecodeError as e:
             yield InputError(line=n, error=e.message, field=e.field)

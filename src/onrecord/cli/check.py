@@ -19,6 +19,7 @@ from onrecord.formatters import FORMATS, Checked, Record
 from onrecord.formatters.human import render
 from onrecord.formatters.machine import write_json, write_jsonl, write_sarif
 from onrecord.model.finding import InputError
+from onrecord.store import open_registry
 
 TRI = click.Choice(["yes", "no"])
 
@@ -69,6 +70,12 @@ def _single_post(text: str, opts: dict[str, Any]) -> bytes:
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report here instead of stdout.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes (redactions) and print the fixed text.")
+@click.option(
+    "--db",
+    default=None,
+    metavar="URL|FILE",
+    help="Accounts registry to take context from (default: $ONRECORD_DB, else ./onrecord.db if it exists).",
+)
 @pack_options
 @selection_options
 @click.option("--action", type=click.Choice(["post", "reply", "share", "like", "profile"]), default="post", show_default=True)
@@ -111,6 +118,7 @@ def command(
     fmt: str | None,
     output: str | None,
     fix: bool,
+    db: str | None,
     code: str | None,
     code_paths: tuple[str, ...],
     select: tuple[str, ...],
@@ -147,7 +155,11 @@ def command(
             uri = p.as_posix()
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115 - closed below
     try:
-        records = check_lines(lines, engine, fix=fix)
+        try:
+            registry = open_registry(db)
+        except Exception as e:  # a bad URL or an unreadable database is the user's input error
+            fail(f"cannot open the accounts registry {db or ''}: {e}")
+        records = check_lines(lines, engine, fix=fix, prepare=registry.apply if registry is not None else None)
         breach, errors = _emit(records, fmt, out, uri)
     finally:
         if output:
