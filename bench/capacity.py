@@ -186,6 +186,15 @@ def throughput(n: int = 20000, batch: int = 5000) -> None:
     print(f"throughput, shipped model, batch {batch}, one core: {n / best:,.0f} posts/s wall clock,"
           f" {n / cpu:,.0f} posts/s of CPU time (avg {avg:.0f} chars; best of 3; the 2-core machine was shared"
           f" with other engineers' jobs, so wall clock is pessimistic)  [taskset -c 0 {CMD} --throughput]")
+    from onrecord.capacity import assess_many
+    from onrecord.model.post import Post
+
+    posts = [Post(text=t) for t in texts[:batch]]
+    assess_many(posts[:100], explain=False)
+    c0 = time.process_time()
+    assess_many(posts, explain=False)
+    print(f"assess_many (text model + cues + result objects, explain=False), one core:"
+          f" {batch / (time.process_time() - c0):,.0f} posts/s of CPU time  [taskset -c 0 {CMD} --throughput]")
     t0 = time.perf_counter()
     default_model.cache_clear()
     default_model()
