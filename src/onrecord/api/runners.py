@@ -201,13 +201,16 @@ def run_spark(
 ) -> Iterator[tuple[bytes, Outcome]]:
     """Check posts with Spark ``mapInArrow`` on ``local[workers]``; yields (post JSON, outcome) in order.
 
-    Posts are spooled to a JSONL file that Spark reads in file order; results come back partition by
-    partition with ``toLocalIterator`` and are zipped with a second read of the same file, so the
-    driver holds neither all posts nor all results. On a cluster (Databricks, EMR, Synapse,
-    Dataproc) the same function runs where the data lives:
+    Posts are spooled to a JSONL file that Spark reads in file order; Spark writes the results as
+    Parquet part files (partition order = file order), which are streamed back in batches and zipped
+    with a second read of the same JSONL, so neither the driver JVM nor this process holds all posts
+    or all results (``toLocalIterator`` ran the driver JVM out of heap at 1M posts). On a cluster
+    (Databricks, EMR, Synapse, Dataproc) the same function runs where the data lives:
     ``df.select(post_json_column).mapInArrow(partial(_arrow_batches, spec), "ok boolean, payload binary")``.
     """
     from functools import partial
+
+    import pyarrow.parquet as pq
 
     engine_for(spec)  # fail early on a bad spec
     session = spark or spark_session(workers)
@@ -221,11 +224,14 @@ def run_spark(
                 n += 1
         if n == 0:
             return
+        out_dir = os.path.join(d, "results")
         df = session.read.text(path)
-        out = df.mapInArrow(partial(_arrow_batches, spec), "ok boolean, payload binary")
+        df.mapInArrow(partial(_arrow_batches, spec), "ok boolean, payload binary").write.parquet(out_dir)
+        parts = sorted(x for x in os.listdir(out_dir) if x.startswith("part-") and x.endswith(".parquet"))
         with open(path, "rb") as f:
-            for row in out.toLocalIterator(prefetchPartitions=True):
-                line = f.readline().rstrip(b"\n")
-                yield line, (bool(row[0]), bytes(row[1]))
+            for part in parts:
+                for batch in pq.ParquetFile(os.path.join(out_dir, part)).iter_batches(batch_size=2000):
+                    for ok, payload in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(), strict=True):
+                        yield f.readline().rstrip(b"\n"), (bool(ok), bytes(payload))
             if f.readline():
                 raise RuntimeError("Spark returned fewer results than posts")
