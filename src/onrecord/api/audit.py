@@ -12,18 +12,26 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import msgspec
 
 from onrecord.api.runners import EngineSpec, Outcome, default_workers, run_local, run_spark
 from onrecord.formatters.report_html import AuditReport
 from onrecord.importers import ImportJob, RejectedRecord, open_input
-from onrecord.importers.accounts import AccountsFile, load_accounts
+from onrecord.importers.accounts import load_accounts
 from onrecord.model.finding import Result
 from onrecord.model.post import Post
 
 Progress = Callable[["AuditCounts"], None]
+
+
+class ContextSource(Protocol):
+    """Anything that fills in who is behind a post's account: the ``--accounts`` file
+    (:class:`~onrecord.importers.accounts.AccountsFile`) or the accounts registry in ``onrecord.store``
+    (``store.accounts.open_registry(...)`` returns an object with the same ``apply``)."""
+
+    def apply(self, post: Post) -> Post: ...
 
 
 @dataclass
@@ -90,7 +98,7 @@ def run_audit(
     opts: AuditOptions,
     jobs: list[ImportJob] | None = None,
     progress: Progress | None = None,
-    accounts: AccountsFile | None = None,
+    accounts: ContextSource | None = None,
     spark: Any = None,
 ) -> AuditOutcome:
     """Run the whole audit and write ``results.jsonl``, ``rejects.jsonl``, ``summary.csv``, ``report.html``.
@@ -212,4 +220,4 @@ def _write_summary(path: str, report: AuditReport) -> None:
             w.writerow(row)
 
 
-__all__ = ["AuditCounts", "AuditOptions", "AuditOutcome", "Outcome", "open_inputs", "run_audit"]
+__all__ = ["AuditCounts", "AuditOptions", "AuditOutcome", "ContextSource", "Outcome", "open_inputs", "run_audit"]
