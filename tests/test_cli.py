@@ -144,3 +144,13 @@ def test_check_takes_context_from_the_accounts_registry(tmp_path: Path) -> None:
     withreg = json.loads(out)
     assert without["capacity"]["label"] != "official" or without["allowed"]  # nothing says it is an official account
     assert code == 1 and withreg["capacity"]["label"] == "official" and not withreg["allowed"]
+
+
+def test_audit_takes_context_from_the_accounts_registry(tmp_path: Path) -> None:
+    db = str(tmp_path / "reg.db")
+    assert run("accounts", "add", "x", "@AgencyNews", "--kind", "official", "--jurisdiction", "US", "--db", db, "--by", "admin")[0] == 0
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text(json.dumps({"id": "1", "text": "Send Jo Mills back to Congress!", "platform": "x", "account": {"handle": "@AgencyNews"}}) + "\n")
+    code, _, _ = run("audit", str(posts), "--out", str(tmp_path / "out"), "--db", db)
+    r = json.loads((tmp_path / "out" / "results.jsonl").read_text().splitlines()[0])
+    assert code == 1 and r["capacity"]["label"] == "official" and r["allowed"] is False

@@ -6,11 +6,12 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from onrecord.api.audit import AuditCounts, AuditOptions, open_inputs, run_audit
+from onrecord.api.audit import AuditCounts, AuditOptions, ContextSource, open_inputs, run_audit
 from onrecord.api.runners import EngineSpec, RunnerUnavailable, engine_for
 from onrecord.cli.common import check_selectors, fail, load_packs, pack_options, selection_options, split_csv
 from onrecord.importers import UnusableInput
 from onrecord.importers.accounts import AccountsError, load_accounts
+from onrecord.store import open_registry
 
 
 def _mapping(values: tuple[str, ...]) -> dict[str, str] | None:
@@ -32,6 +33,12 @@ def _mapping(values: tuple[str, ...]) -> dict[str, str] | None:
     "accounts_path",
     type=click.Path(dir_okay=False),
     help="CSV or JSON: handle → kind, role, restriction, title, organisation, jurisdiction, code.",
+)
+@click.option(
+    "--db",
+    default=None,
+    metavar="URL|FILE",
+    help="Accounts registry to take context from when --accounts is not given (default: $ONRECORD_DB, else ./onrecord.db if it exists).",
 )
 @selection_options
 @click.option(
@@ -57,6 +64,7 @@ def command(
     code: str | None,
     code_paths: tuple[str, ...],
     accounts_path: str | None,
+    db: str | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     engine: str,
@@ -78,12 +86,17 @@ def command(
         jobs = open_inputs(list(paths), _mapping(mapping))
     except UnusableInput as e:
         fail(str(e))
-    accounts = None
+    accounts: ContextSource | None = None
     if accounts_path:
         try:
             accounts = load_accounts(accounts_path)
         except AccountsError as e:
             fail(str(e))
+    else:
+        try:
+            accounts = open_registry(db)
+        except Exception as e:  # a bad URL or unreadable database is the user's input error
+            fail(f"cannot open the accounts registry {db or ''}: {e}")
     spec = EngineSpec(code_paths=code_paths, select=tuple(sel), ignore=tuple(ign), default_code=code)
     err = Console(stderr=True)
     try:
