@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from onrecord.detectors.base import Signals
@@ -36,6 +36,8 @@ class CheckContext:
     capacity: CapacityResult
     signals: Signals
     pack: Pack
+    # Judgements several checks share (partisan content, parsed facts), computed once per post.
+    memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
 
 class Check:

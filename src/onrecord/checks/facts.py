@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from onrecord.checks.base import CheckContext
 from onrecord.model.post import Post
 
 _CANDIDATE = re.compile(
@@ -112,3 +113,11 @@ class Facts:
                 if len(p) > 2 and re.search(rf"\b{re.escape(p)}\b", text):
                     return p
         return None
+
+
+def facts_of(ctx: CheckContext) -> Facts:
+    """The post's facts, parsed once per post and shared by every check."""
+    f = ctx.memo.get("facts")
+    if not isinstance(f, Facts):
+        f = ctx.memo["facts"] = Facts(ctx.post)
+    return f

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from onrecord.checks.base import CheckContext
-from onrecord.checks.facts import Facts
+from onrecord.checks.facts import facts_of
 from onrecord.model.finding import Span
 from onrecord.model.signal import Signal
 
@@ -49,10 +49,18 @@ def partisan_content(ctx: CheckContext, fields: tuple[str, ...] | None = None) -
 
     Policy and issue talk is not partisan; neither is a comment on an election already decided
     (political activity is aimed at the success or failure of a party, candidate or partisan group).
+    Computed once per post and field set; several checks ask.
     """
     fs = fields or content_fields(ctx)
+    key = ("partisan", fs)
+    if key not in ctx.memo:
+        ctx.memo[key] = _partisan_content(ctx, fs)
+    return ctx.memo[key]  # type: ignore[return-value]
+
+
+def _partisan_content(ctx: CheckContext, fs: tuple[str, ...]) -> PartisanContent | None:
     sig = ctx.signals
-    facts = Facts(ctx.post)
+    facts = facts_of(ctx)
     decided = ctx.post.circumstances.election_period is False and sig.has("election_result", fields=fs)
     if decided and not sig.has("donation_ask", "donation_link", fields=fs):
         return None
@@ -83,7 +91,7 @@ def political_fundraising(ctx: CheckContext) -> Span | None:
     asks = sig.of("donation_link", fields=fs) + sig.of("donation_ask", "fundraising_link", fields=fs)
     if not asks:
         return None
-    facts = Facts(ctx.post)
+    facts = facts_of(ctx)
     political = (
         sig.has("donation_link", "campaign_link", fields=fs)
         or partisan_content(ctx, fs) is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from onrecord.checks.base import Check, CheckContext, Hit
-from onrecord.checks.facts import Facts
+from onrecord.checks.facts import facts_of
 from onrecord.checks.partisan import own_fields, partisan_content, span_of, title_in_text
 from onrecord.model.finding import Fix
 
@@ -29,7 +29,7 @@ class NonpublicInformation(Check):
     topics = ("nonpublic_information",)
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
-        facts = Facts(ctx.post)
+        facts = facts_of(ctx)
         if facts.already_public:
             return
         hits = ctx.signals.of("nonpublic", fields=("text", "comment", "bio"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from onrecord.checks.base import Check, CheckContext, Hit
-from onrecord.checks.facts import Facts
+from onrecord.checks.facts import facts_of
 from onrecord.checks.partisan import own_fields, partisan_content, political_fundraising, span_of, title_in_text
 from onrecord.model.finding import Fix
 
@@ -74,7 +74,7 @@ class PartisanOnDuty(Check):
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
         c = ctx.post.circumstances
-        facts = Facts(ctx.post)
+        facts = facts_of(ctx)
         # An official account alone does not make it "on duty": PO03 judges official channels; this
         # check is about the person's time, place and equipment, as the facts give them.
         gov_device = facts.government_device
@@ -204,7 +204,7 @@ class PoliticsAtSubordinates(Check):
     topics = ("misuse_of_position",)
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
-        facts = Facts(ctx.post)
+        facts = facts_of(ctx)
         if not facts.subordinates:
             return
         found = partisan_content(ctx)
@@ -354,7 +354,7 @@ class HarshCriticismOfGovernment(Check):
         area = ctx.post.author.policy_area.lower()
         words = {w.strip("()'’s,.") for w in area.split() if len(w) > 3}
         sentence = s.text.lower()
-        if Facts(ctx.post).own_area or any(w and w in sentence for w in words):
+        if facts_of(ctx).own_area or any(w and w in sentence for w in words):
             yield Hit(
                 topic="criticism_of_own_area",
                 message="The criticism concerns the author's own area of work.",

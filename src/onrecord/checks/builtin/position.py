@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from onrecord.checks.base import Check, CheckContext, Hit
-from onrecord.checks.facts import Facts
+from onrecord.checks.facts import facts_of
 from onrecord.checks.partisan import own_fields, partisan_content, political_fundraising, span_of, title_in_text
 from onrecord.model.finding import Fix
 
@@ -139,7 +139,7 @@ class PersonalTasksForSubordinates(Check):
         task = ctx.signals.of("personal_task", fields=own_fields(ctx))
         if not task:
             return
-        facts = Facts(ctx.post)
+        facts = facts_of(ctx)
         official = ctx.post.account.kind == "official" or facts.government_device
         if not (facts.subordinates or official):
             return
@@ -179,7 +179,7 @@ class PersonalFundraising(Check):
         asks = ctx.signals.of("donation_ask", "fundraising_link", fields=fields)
         if not asks or political_fundraising(ctx) is not None or partisan_content(ctx) is not None:
             return
-        facts = Facts(ctx.post)
+        facts = facts_of(ctx)
         title = title_in_text(ctx, fields)
         targeted = facts.subordinates and ctx.post.circumstances.audience in ("direct", "selected_group")
         if title is None and not (targeted and not facts.family_or_friend):
