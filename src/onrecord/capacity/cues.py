@@ -191,9 +191,9 @@ def context_cues(post: Post, signals: Signals | None) -> list[Cue]:
     if post.action != "profile" and title and len(title) > 3 and title.lower() in low:
         add("title_in_text", Cue("official", 0.5, f"official title used in the post: '{title}'"))
     if signals is not None:
-        for kind in sorted(signals.kinds()):
-            cue = SIGNAL_CUES.get(kind)
-            found = signals.of(kind, fields=SIGNAL_FIELDS) if cue is not None else []
-            if cue is not None and found:
+        for kind in sorted(SIGNAL_CUES):
+            cue = SIGNAL_CUES[kind]
+            found = signals.of(kind, fields=SIGNAL_FIELDS)
+            if found:
                 add(kind, Cue(cue.label, cue.weight, f"{cue.evidence}: '{found[0].text[:60]}'"))
     return out

@@ -8,10 +8,11 @@ from onrecord.detectors.base import Detector, Signals, run_detectors
 def default_detectors() -> list[Detector]:
     """The detectors every run uses, built once per process (they compile patterns)."""
     from onrecord.detectors.abuse import AbuseDetector
-    from onrecord.detectors.pii import PiiDetector
+    from onrecord.detectors.pii import PersonNameDetector, PiiDetector
     from onrecord.detectors.political import PoliticalDetector
 
-    return [PoliticalDetector(), PiiDetector(), AbuseDetector()]
+    # person names are found on demand (PersonNameDetector.lazy_kinds): see detectors/base.py
+    return [PoliticalDetector(), PiiDetector(names=False), AbuseDetector(), PersonNameDetector()]
 
 
 __all__ = ["Detector", "Signals", "default_detectors", "run_detectors"]

@@ -26,7 +26,11 @@ def field_text(post: Post, field: str) -> str:
 
 
 class Detector(Protocol):
-    """Finds signals in one piece of text. Pure: no I/O after construction."""
+    """Finds signals in one piece of text. Pure: no I/O after construction.
+
+    A detector with a ``lazy_kinds`` attribute (a tuple of signal kinds) is run on demand: only when
+    a check asks :class:`Signals` for one of those kinds. Costly detectors whose output few posts
+    need (the person-name tagger) are declared that way."""
 
     name: str
 
@@ -34,40 +38,78 @@ class Detector(Protocol):
 
 
 class Signals:
-    """Signals found in a post, indexed by kind."""
+    """Signals found in a post, indexed by kind. Lazy detectors run on the first request for their kinds."""
 
-    __slots__ = ("_by_kind", "all")
+    __slots__ = ("_all", "_by_kind", "_pending")
 
-    def __init__(self, signals: Sequence[Signal]) -> None:
-        self.all: list[Signal] = list(signals)
+    def __init__(
+        self, signals: Sequence[Signal], pending: Sequence[tuple[Detector, list[tuple[str, str]]]] = ()
+    ) -> None:
+        self._all: list[Signal] = list(signals)
         self._by_kind: dict[str, list[Signal]] = defaultdict(list)
-        for s in self.all:
+        for s in self._all:
             self._by_kind[s.kind].append(s)
+        # (lazy detector, [(field, text), ...]) not run yet
+        self._pending: list[tuple[Detector, list[tuple[str, str]]]] = list(pending)
+
+    def _resolve(self, kinds: Iterable[str] | None = None) -> None:
+        wanted = None if kinds is None else set(kinds)
+        keep: list[tuple[Detector, list[tuple[str, str]]]] = []
+        for det, texts in self._pending:
+            if wanted is not None and not wanted.intersection(getattr(det, "lazy_kinds", ())):
+                keep.append((det, texts))
+                continue
+            found: list[Signal] = []
+            for field, text in texts:
+                _detect_all((det,), text, field, found)
+            self._all.extend(found)
+            for x in found:
+                self._by_kind[x.kind].append(x)
+        self._pending = keep
+
+    @property
+    def all(self) -> list[Signal]:
+        """Every signal (runs any lazy detector still pending)."""
+        if self._pending:
+            self._resolve()
+        return self._all
 
     def of(self, *kinds: str, fields: Iterable[str] | None = None) -> list[Signal]:
         """Signals of any of ``kinds``, optionally only in ``fields``."""
-        wanted = set(fields) if fields is not None else None
+        if self._pending:
+            self._resolve(kinds)
         out = [s for k in kinds for s in self._by_kind.get(k, ())]
-        return [s for s in out if wanted is None or s.field in wanted]
+        if fields is None:
+            return out
+        wanted = set(fields)
+        return [s for s in out if s.field in wanted]
 
     def has(self, *kinds: str, fields: Iterable[str] | None = None) -> bool:
         return bool(self.of(*kinds, fields=fields))
 
     def kinds(self) -> set[str]:
+        """Kinds present (runs any lazy detector still pending)."""
+        if self._pending:
+            self._resolve()
         return {k for k, v in self._by_kind.items() if v}
 
 
 def run_detectors(post: Post, detectors: Sequence[Detector], fields: Sequence[str] = TEXT_FIELDS) -> Signals:
-    """Run every detector over every non-empty text field of ``post`` (and its links)."""
+    """Run every eager detector over every non-empty text field of ``post`` (and its links); lazy
+    detectors (``lazy_kinds``) are handed to :class:`Signals` and run when asked for."""
     found: list[Signal] = []
+    eager = [d for d in detectors if not getattr(d, "lazy_kinds", None)]
+    lazy = [d for d in detectors if getattr(d, "lazy_kinds", None)]
+    texts: list[tuple[str, str]] = []
     for field in fields:
         text = field_text(post, field)
-        if not text:
-            continue
-        _detect_all(detectors, text, field, found)
+        if text:
+            texts.append((field, text))
     if post.links:
-        _detect_all(detectors, field_text(post, "links"), "links", found)
-    return Signals(found)
+        texts.append(("links", field_text(post, "links")))
+    for field, text in texts:
+        _detect_all(eager, text, field, found)
+    return Signals(found, [(d, texts) for d in lazy])
 
 
 def _detect_all(detectors: Sequence[Detector], text: str, field: str, found: list[Signal]) -> None:

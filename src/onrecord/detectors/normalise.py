@@ -7,8 +7,8 @@ letter (``stuuuupid`` → ``stuupid``: runs of three or more become two, so real
 lexicons match ``c+`` per letter).
 
 ``normalise(text)`` returns a :class:`Normalised` with the new text and, per character of it, the
-start and end offsets in the original. Plain text (the common case) is detected by one regex and
-returned unchanged with no map, so the cost on ordinary posts is one ``search``.
+start and end offsets in the original. Plain text (the common case) is detected by one Hyperscan pass
+and returned unchanged with no map; leetspeak (one character for one) needs no map either.
 """
 
 from __future__ import annotations
@@ -17,7 +17,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
+import msgspec
+
+from onrecord.detectors.multipattern import MultiPattern
 from onrecord.model.signal import Signal
 
 ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2061\u2062\u2063\u2064\u034f")
@@ -120,22 +124,36 @@ LEET: dict[str, str] = {
 }
 
 _LEET_CLASS = re.escape("".join(LEET))
-# Anything that might need work: invisible, look-alike, full-width/styled or accented characters, a
-# digit or symbol touching a letter ("1d10t", "sh!t", "$hit"), spaced single letters, a letter three times.
-_SUSPECT = re.compile(
-    "[\u200b-\u200d\u2060\ufeff\u00ad\u034f\u180e\u2061-\u2064\uff01-\uff5e\u00c0-\u024f\U0001d400-\U0001d7ff"
-    + "".join(CONFUSABLES)
-    + r"]|[A-Za-z][0-9$|+€£]|[A-Za-z]![A-Za-z]|[0-9$!|+€£][A-Za-z]|[A-Za-z]@"
-    r"|(?<![A-Za-z])[A-Za-z][ .\-_*]{1,2}[A-Za-z][ .\-_*]{1,2}[A-Za-z](?![A-Za-z])|([A-Za-z])\1\1"
-)
 # A "word" for leet purposes: a run of letters, digits and leet symbols.
 _WORD = re.compile(rf"[A-Za-z0-9{_LEET_CLASS}]+")
 # Three or more single letters separated by one kind of light separator: "i d i o t", "i.d.i.o.t".
 _SPACED = re.compile(r"(?<![A-Za-z0-9'’])(?:[A-Za-z](?P<sep>[ .\-_*]{1,2})){2,}[A-Za-z](?![A-Za-z0-9])")
 _PROTECT = re.compile(r"https?://\S+|www\.\S+|@\w+|\b[\w.-]+\.(?:com|org|net|gov|co|io|ly)/\S*")
-_LEET_NEAR = re.compile(rf"[A-Za-z][{_LEET_CLASS}]|[{_LEET_CLASS}][A-Za-z]")
+# A letter next to a digit or leet symbol; '!' only between letters or before one ("sh!t", "!diot"), so
+# "great!!!" stays punctuation; '@' only after a letter ("@handle" is not leet).
+_LEET_PAIR = r"[A-Za-z][0-9$|+€£]|[A-Za-z]![A-Za-z]|[0-9$!|+€£][A-Za-z]|[A-Za-z]@"
+_LEET_NEAR = re.compile(_LEET_PAIR)
 _UNIT = re.compile(r"\d+[A-Za-z]{1,3}")
 _REPEAT = re.compile(r"([A-Za-z])\1{2,}")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NOT_SPACE = re.compile(r"[^ \n\t]*")
+_MAY_PROTECT = re.compile(r"[/@]|www\.")
+
+
+@lru_cache(maxsize=1)
+def _gate() -> MultiPattern:
+    """One Hyperscan pass over ASCII text: which steps might apply (0 leetspeak, 1 repeats, 2 spacing).
+
+    Supersets of the exact patterns below (no look-around), confirmed with ``re`` when they fire."""
+    return MultiPattern.cached(
+        [
+            (_LEET_PAIR, "leet"),
+            ("|".join(c * 3 + "|" + c.upper() * 3 for c in "abcdefghijklmnopqrstuvwxyz"), "repeat"),
+            (r"[A-Za-z][ .\-_*]{1,2}[A-Za-z][ .\-_*]{1,2}[A-Za-z]", "spaced"),
+        ],
+        caseless=False,
+    )
+_WORD_CHAR = re.compile(rf"[A-Za-z0-9{_LEET_CLASS}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +192,9 @@ def _fold_char(ch: str) -> str:
     return base or ch
 
 
+_fold_char_cached = lru_cache(maxsize=8192)(_fold_char)
+
+
 def _rebuild(pieces: Iterable[tuple[str, int, int]]) -> tuple[str, list[int], list[int]]:
     out: list[str] = []
     starts: list[int] = []
@@ -186,56 +207,106 @@ def _rebuild(pieces: Iterable[tuple[str, int, int]]) -> tuple[str, list[int], li
     return "".join(out), starts, ends
 
 
-def normalise(text: str) -> Normalised:
-    """Undo evasion tricks in ``text``; see the module docstring."""
-    if not _SUSPECT.search(text):
-        return Normalised(text, text)
-    # 1. per character: invisible characters out, look-alikes folded (only where non-ASCII is present).
-    cur = text
-    starts = list(range(len(text)))
-    ends = list(range(1, len(text) + 1))
-    if not text.isascii():
-        chars: list[tuple[str, int, int]] = []
-        for i, ch in enumerate(text):
-            f = _fold_char(ch)
-            if f:
-                chars.append((f, i, i + 1))
-        cur, starts, ends = _rebuild(chars)
+def _fold_chars(text: str) -> tuple[str, list[int], list[int]] | None:
+    """Step 1: invisible characters out, look-alikes folded. ``None`` when nothing changes."""
+    changed = [(m.start(), _fold_char_cached(m.group())) for m in _NON_ASCII.finditer(text)]
+    changed = [(i, f) for i, f in changed if f != text[i]]
+    if not changed:
+        return None
+    pieces: list[tuple[str, int, int]] = []
+    pos = 0
+    for i, f in changed:
+        pieces.extend((text[j], j, j + 1) for j in range(pos, i))
+        if f:
+            pieces.append((f, i, i + 1))
+        pos = i + 1
+    pieces.extend((text[j], j, j + 1) for j in range(pos, len(text)))
+    return _rebuild(pieces)
 
-    # 2. leetspeak inside words that also contain a letter (never inside links and @handles).
-    protected = [m.span() for m in _PROTECT.finditer(cur)]
 
-    def leet_pieces() -> Iterable[tuple[str, int, int]]:
-        pos = 0
-        for m in _WORD.finditer(cur):
-            if protected and any(a <= m.start() < b for a, b in protected):
+def _token_bounds(text: str, pos: int) -> tuple[int, int]:
+    """The whitespace-delimited token around ``pos`` (links, handles and paths never hold whitespace)."""
+    a = max(text.rfind(" ", 0, pos), text.rfind("\n", 0, pos), text.rfind("\t", 0, pos)) + 1
+    m = _NOT_SPACE.match(text, pos)
+    return a, (m.end() if m else pos)
+
+
+def _unleet(cur: str) -> str:
+    """Step 2: leetspeak inside words that also contain a letter (never inside links and @handles).
+
+    Only words holding a letter next to a leet character are looked at. Every replacement is one
+    character for one, so offsets are unchanged."""
+    chars: list[str] | None = None
+    skip_to = -1
+    for near in _LEET_NEAR.finditer(cur):
+        if near.start() < skip_to:
+            continue
+        # protected spans are computed on the token holding the match: none of them crosses whitespace
+        ta, tb = _token_bounds(cur, near.start())
+        if _MAY_PROTECT.search(cur, ta, tb):
+            inside = [pb for pa, pb in (p.span() for p in _PROTECT.finditer(cur, ta, tb)) if pa <= near.start() < pb]
+            if inside:
+                skip_to = inside[0]
                 continue
-            for j in range(pos, m.start()):
-                yield cur[j], starts[j], ends[j]
-            w = m.group()
-            letters = sum(c.isalpha() for c in w)
-            # "10am", "4th", "90s", "5km" are numbers with units, not leetspeak
-            # one letter is enough in a short lower-case word ("h03"); codes such as "B12", "A55" stay
-            enough = letters >= 2 or (letters == 1 and len(w) >= 3 and w[0].islower())
-            convert = enough and letters < len(w) and not w.isdigit() and not _UNIT.fullmatch(w)
-            for j in range(m.start(), m.end()):
-                c = cur[j]
-                if convert and c in LEET and not (c == "@" and j == m.start()):
-                    # keep a trailing '!' as punctuation ("idiot!")
-                    if c == "!" and (j == m.end() - 1):
-                        yield c, starts[j], ends[j]
-                        continue
-                    yield LEET[c], starts[j], ends[j]
-                else:
-                    yield c, starts[j], ends[j]
-            pos = m.end()
-        for j in range(pos, len(cur)):
-            yield cur[j], starts[j], ends[j]
+        # the word holding this letter/symbol pair
+        a = near.start()
+        while a > ta and _WORD_CHAR.match(cur[a - 1]):
+            a -= 1
+        m = _WORD.match(cur, a)
+        if m is None:  # pragma: no cover - the pair itself is word characters
+            continue
+        skip_to = m.end()
+        if _MAY_PROTECT.search(cur, ta, tb) and any(pa <= m.start() < pb for pa, pb in (p.span() for p in _PROTECT.finditer(cur, ta, tb))):
+            continue
+        w = m.group()
+        letters = sum(c.isalpha() for c in w)
+        # "10am", "4th", "90s", "5km" are numbers with units, not leetspeak
+        # one letter is enough in a short lower-case word ("h03"); codes such as "B12", "A55" stay
+        enough = letters >= 2 or (letters == 1 and len(w) >= 3 and w[0].islower())
+        if not (enough and letters < len(w) and not w.isdigit() and not _UNIT.fullmatch(w)):
+            continue
+        for j in range(m.start(), m.end()):
+            c = cur[j]
+            if c in LEET and not (c == "@" and j == m.start()) and not (c == "!" and j == m.end() - 1):
+                # a trailing '!' stays punctuation ("idiot!")
+                if chars is None:
+                    chars = list(cur)
+                chars[j] = LEET[c]
+    return cur if chars is None else "".join(chars)
 
-    if _LEET_NEAR.search(cur):
-        cur, starts, ends = _rebuild(leet_pieces())
 
-    # 3. spaced-out letters joined; 4. runs of 3+ of a letter cut to 2.
+def normalise(text: str) -> Normalised:
+    """Undo evasion tricks in ``text``; see the module docstring.
+
+    Each step has its own cheap test and builds an offset map only when it changes the length of the
+    text, so an ordinary post (a t.co link, an emoji, curly quotes) costs a few regex searches."""
+    cur = text
+    starts: list[int] | None = None
+    ends: list[int] | None = None
+    if not text.isascii():
+        folded = _fold_chars(text)
+        if folded is not None:
+            cur, starts, ends = folded
+    gate = _gate().candidates(cur)
+    if not gate and cur is text:
+        return Normalised(text, text)
+    if 0 in gate:
+        unleet = _unleet(cur)
+        if unleet != cur:
+            cur, gate = unleet, [0, 1, 2]  # "s000" is a repeat only once it reads "sooo"
+    if (1 in gate and _REPEAT.search(cur)) or (2 in gate and _SPACED.search(cur)):
+        if starts is None or ends is None:
+            starts = list(range(len(cur)))
+            ends = list(range(1, len(cur) + 1))
+        cur, starts, ends = _squeeze(cur, starts, ends)
+    if cur == text:
+        return Normalised(text, text)
+    return Normalised(cur, text, starts, ends)
+
+
+def _squeeze(cur: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int]]:
+    """Steps 3 and 4: spaced-out letters joined; runs of 3+ of a letter cut to 2."""
+
     def squeeze_pieces() -> Iterable[tuple[str, int, int]]:
         pos = 0
         for m in _SPACED.finditer(cur):
@@ -265,9 +336,7 @@ def normalise(text: str) -> Normalised:
                 continue
             keep.append((c, starts[j], ends[j]))
         cur, starts, ends = _rebuild(keep)
-    if cur == text:
-        return Normalised(text, text)
-    return Normalised(cur, text, starts, ends)
+    return cur, starts, ends
 
 
 _INVISIBLE_OR_WIDE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad\u180e\u2061-\u2064\u034f\uff01-\uff5e\U0001d400-\U0001d7ff]")
@@ -313,9 +382,7 @@ def fold_light(text: str) -> Normalised:
 
 def map_signal(sig: Signal, norm: Normalised) -> Signal:
     """``sig`` found on ``norm.text``, with offsets and text moved back to the original."""
-    if norm.starts is None:
+    if norm.text is norm.original:
         return sig
     s, e = norm.span(sig.start, sig.end)
-    import msgspec
-
     return msgspec.structs.replace(sig, start=s, end=e, text=norm.original[s:e])

@@ -61,12 +61,22 @@ ORG_EMAIL = re.compile(
     r"feedback|casework|constituent\w*|scheduling|service\w*)@"
 )
 # Phrases that tie a name (or an address, a phone) to a private person's affairs.
+_PRIVATE_NOUNS = (
+    r"(?:case|file|claim|benefits?|address|phone|mobile|cell|number|diagnosis|condition|debts?|"
+    r"application|complaint|records?|details|email|medical|health|arrest)"
+)
 PRIVATE_CONTEXT = re.compile(
     r"(?i)\b(?:complain(?:t|ts|ed|ing)\b|claimant|patient|tenant|(?<!their )(?<!our )(?<!your )lives (?:at|on|in)|home address|"
     r"date of birth|dob|"
-    r"(?:his|her|their)\s+(?:case|file|claim|benefits?|address|phone|mobile|cell|number|diagnosis|condition|debts?|"
-    r"application|complaint|records?|details|email|medical|health|arrest))\b"
+    r"(?:his|her|their)\s+" + _PRIVATE_NOUNS + r")\b"
 )
+# A superset of what PRIVATE_CONTEXT can match in a window once a name is blanked out of it
+# ("their Smith case" -> "their   case"): when it does not match, names cannot make a finding.
+PRIVATE_GATE = re.compile(
+    r"(?i)\b(?:complain(?:t|ts|ed|ing)\b|claimant|patient|tenant|lives (?:at|on|in)|home address|date of birth|dob|"
+    r"(?:his|her|their)\s+(?:\S+\s+){0,4}" + _PRIVATE_NOUNS + r")\b"
+)
+NOT_NAMES = tuple(k for k in PLACEHOLDER if k != "PERSON")
 PUBLIC_IN_NAME = re.compile(
     r"(?i)^(?:president|vice president|vp|senator|sen\.?|rep\.?|representative|speaker|governor|gov\.?|mayor|"
     r"secretary|leader|minister|premier|former|chairman|chairwoman|chair|commissioner|judge|justice|general|"
@@ -116,11 +126,16 @@ class PersonalDataThirdParty(Check):
         post = ctx.post
         if post.action in ("like", "profile"):
             return
-        own = _words(post.author.name, post.account.display_name, post.account.handle.lstrip("@"), post.author.organisation)
-        sigs = [s for s in ctx.signals.of(*PLACEHOLDER, fields=("text", "comment")) if s.score >= MIN_SCORE]
+        fields = ("text", "comment")
+        sigs = [s for s in ctx.signals.of(*NOT_NAMES, fields=fields) if s.score >= MIN_SCORE]
+        texts = {"text": post.text, "comment": post.comment}
+        # Names are asked for (and the name tagger run) only when they can change the answer: with other
+        # personal data in the post, or words that tie a name to private matters.
+        if sigs or any(PRIVATE_GATE.search(t) for t in texts.values() if t):
+            sigs.extend(s for s in ctx.signals.of("PERSON", fields=fields) if s.score >= MIN_SCORE)
         if not sigs:
             return
-        texts = {"text": post.text, "comment": post.comment}
+        own = _words(post.author.name, post.account.display_name, post.account.handle.lstrip("@"), post.author.organisation)
         people = [
             p
             for p in sigs

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from onrecord.detectors.pii.detector import ENTITIES, PiiDetector
+from onrecord.detectors.pii.detector import ENTITIES, PersonNameDetector, PiiDetector
 
-__all__ = ["ENTITIES", "PiiDetector"]
+__all__ = ["ENTITIES", "PersonNameDetector", "PiiDetector"]

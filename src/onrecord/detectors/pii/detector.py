@@ -193,6 +193,8 @@ class PiiDetector:
 
     def __init__(self, names: bool = True) -> None:
         self.mp = MultiPattern.cached(P.TRIGGERS, caseless=True)
+        # names=False: no PERSON signals at all (the engine runs names on demand: PersonNameDetector)
+        self.names = names
         self.tagger: NameTagger | None = NameTagger.load() if names else None
         self.public = public_figures()
 
@@ -367,8 +369,9 @@ class PiiDetector:
                     add("STREET_ADDRESS", a, b, 0.8, "address pattern")
         # identifiers win over phone numbers/addresses on the same characters
         out = _dedupe(out)
-        taken = [(x.start, x.end) for x in out]
-        out.extend(self._names(text, taken))
+        if self.tagger is not None or self.names:
+            taken = [(x.start, x.end) for x in out]
+            out.extend(self._names(text, taken))
         if field != "text":
             out = [
                 Signal(
@@ -423,3 +426,21 @@ def _dedupe(sigs: list[Signal]) -> list[Signal]:
             kept.append(x)
     kept.sort(key=lambda x: x.start)
     return kept
+
+
+class PersonNameDetector:
+    """PERSON signals only, run on demand (``lazy_kinds``).
+
+    The name tagger is the costliest detector, and a name alone is not third-party personal data:
+    PD01 asks for names only when a post also holds other personal data or private-matter words.
+    The spans are those :class:`PiiDetector` gives (identifiers win over names on the same characters)."""
+
+    name = "pii"
+    normalise = False
+    lazy_kinds = ("PERSON",)
+
+    def __init__(self) -> None:
+        self._pii = PiiDetector(names=True)
+
+    def detect(self, text: str, field: str) -> list[Signal]:
+        return [s for s in self._pii.detect(text, field) if s.kind == "PERSON"]
