@@ -27,11 +27,14 @@ def check_lines(
     fix: bool = False,
     first_line: int = 1,
     prepare: Callable[[Post], Post] | None = None,
+    batch: int = 256,
 ) -> Iterator[Record]:
-    """Check JSON lines one by one, in order; a bad line becomes an InputError and the rest go on.
+    """Check JSON lines, in order; a bad line becomes an InputError and the rest go on.
 
-    ``prepare`` may fill in context before the check (e.g. the accounts registry's ``apply``).
+    Lines are judged ``batch`` at a time (:meth:`Engine.check_many`). ``prepare`` may fill in context
+    before the check (e.g. the accounts registry's ``apply``).
     """
+    pending: list[tuple[int, Post | None, list[str] | InputError]] = []
     for n, raw in enumerate(lines, start=first_line):
         if not raw.strip():
             continue
@@ -39,14 +42,29 @@ def check_lines(
             post, warnings = decode_post(raw)
             if prepare is not None:
                 post = prepare(post)
-            result = engine.check(post)
+            pending.append((n, post, warnings))
         except PostDecodeError as e:
-            yield InputError(line=n, error=e.message, field=e.field)
+            pending.append((n, None, InputError(line=n, error=e.message, field=e.field)))
+        if len(pending) >= batch:
+            yield from _judge(pending, engine, fix)
+            pending = []
+    yield from _judge(pending, engine, fix)
+
+
+def _judge(pending: list[tuple[int, Post | None, list[str] | InputError]], engine: Engine, fix: bool) -> Iterator[Record]:
+    posts = [p for _, p, _ in pending if p is not None]
+    results = iter(engine.check_many(posts))
+    for n, post, extra in pending:
+        if post is None:
+            assert isinstance(extra, InputError)
+            yield extra
             continue
-        except UnknownCode as e:
-            yield InputError(line=n, error=str(e), field="$.code")
+        result = next(results)
+        if isinstance(result, UnknownCode):
+            yield InputError(line=n, error=str(result), field="$.code")
             continue
-        result.warnings.extend(warnings)
+        assert isinstance(extra, list)
+        result.warnings.extend(extra)
         yield Checked(line=n, post=post, result=result, fixed=apply_safe_fixes(post, result) if fix else None)
 
 

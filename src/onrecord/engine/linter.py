@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from onrecord.capacity import assess
+from onrecord.capacity.assess import assess_many
 from onrecord.checks.base import Check, CheckContext, Hit
 from onrecord.checks.registry import select_checks
 from onrecord.codes.loader import PackRegistry
-from onrecord.detectors import Detector, default_detectors, run_detectors
-from onrecord.engine.choose_pack import choose_pack
+from onrecord.detectors import Detector, Signals, default_detectors, run_detectors
+from onrecord.engine.choose_pack import UnknownCode, choose_pack
 from onrecord.model.code import Pack
-from onrecord.model.finding import SEVERITY_RANK, Finding, Result
+from onrecord.model.finding import SEVERITY_RANK, CapacityResult, Finding, Result
 from onrecord.model.post import Post
 
 
@@ -32,12 +32,51 @@ class Engine:
         self.default_code = default_code
         self.checks: list[Check] = select_checks(select, ignore)
         self.detectors = list(detectors) if detectors is not None else default_detectors()
+        self._pack_cache: dict[tuple[str | None, ...], tuple[Pack, str]] = {}
 
     def check(self, post: Post) -> Result:
         """Judge one post. Raises ``UnknownCode`` when the post names a code no pack declares."""
-        pack, why = choose_pack(post, self.packs, self.default_code)
-        signals = run_detectors(post, self.detectors)
-        capacity = assess(post, signals)
+        out = self.check_many([post])[0]
+        if isinstance(out, UnknownCode):
+            raise out
+        return out
+
+    def check_many(self, posts: Sequence[Post]) -> list[Result | UnknownCode]:
+        """Judge a batch, in order: detectors per post, capacity for the whole batch in one vectorised
+        model call, then the checks. A post naming an unknown code gets its ``UnknownCode`` in its
+        place; the others go on."""
+        out: list[Result | UnknownCode] = []
+        chosen: list[tuple[Pack, str] | UnknownCode] = []
+        for post in posts:
+            try:
+                chosen.append(self._choose(post))
+            except UnknownCode as e:
+                chosen.append(e)
+        ok = [i for i, c in enumerate(chosen) if not isinstance(c, UnknownCode)]
+        signals = [run_detectors(posts[i], self.detectors) for i in ok]
+        capacities = assess_many([posts[i] for i in ok], signals)
+        judged = dict(zip(ok, zip(signals, capacities, strict=True), strict=True))
+        for i, post in enumerate(posts):
+            c = chosen[i]
+            if isinstance(c, UnknownCode):
+                out.append(c)
+                continue
+            sig, cap = judged[i]
+            out.append(self._judge(post, c[0], c[1], sig, cap))
+        return out
+
+    def _choose(self, post: Post) -> tuple[Pack, str]:
+        # Posts of one run share a handful of contexts: remember the choice per context.
+        key = (post.code, post.jurisdiction, post.author.role, post.account.kind, post.author.organisation)
+        hit = self._pack_cache.get(key)
+        if hit is None:
+            hit = choose_pack(post, self.packs, self.default_code)
+            if len(self._pack_cache) > 4096:
+                self._pack_cache.clear()
+            self._pack_cache[key] = hit
+        return hit
+
+    def _judge(self, post: Post, pack: Pack, why: str, signals: Signals, capacity: CapacityResult) -> Result:
         ctx = CheckContext(post=post, capacity=capacity, signals=signals, pack=pack)
         findings: list[Finding] = []
         seen: set[tuple[str, str, int, int]] = set()
