@@ -112,37 +112,38 @@ class Squeezed:
 
     def __init__(self, text: str) -> None:
         self.original = text
-        runs = [(m.start(), m.end()) for m in RUN.finditer(text)]
-        if not runs:
-            self.text = text
-            self._starts: list[int] = []
-            return
         self.text = RUN.sub(r"\1", text)
+        self._starts: list[int] | None = None  # worked out on the first span() call (most texts have no hit)
+
+    def _map(self) -> list[int]:
+        runs = [(m.start(), m.end()) for m in RUN.finditer(self.original)] if self.text != self.original else []
         self._starts = []  # squeezed index of each run's kept character
-        self._removed = []  # characters removed before that run
-        self._ends = []  # original end of the run
+        self._removed: list[int] = []  # characters removed before that run
+        self._ends: list[int] = []  # original end of the run
         removed = 0
         for a, b in runs:
             self._starts.append(a - removed)
             self._removed.append(removed)
             self._ends.append(b)
             removed += b - a - 1
+        return self._starts
 
     def span(self, s: int, e: int) -> tuple[int, int]:
-        if not self._starts:
+        starts = self._starts if self._starts is not None else self._map()
+        if not starts:
             return s, e
-        i = bisect_right(self._starts, s) - 1
+        i = bisect_right(starts, s) - 1
         a = s + (
-            self._removed[i] + (self._ends[i] - (self._starts[i] + self._removed[i]) - 1 if s > self._starts[i] else 0)
+            self._removed[i] + (self._ends[i] - (starts[i] + self._removed[i]) - 1 if s > starts[i] else 0)
             if i >= 0
             else 0
         )
         q = e - 1
-        j = bisect_right(self._starts, q) - 1
-        if j >= 0 and self._starts[j] == q:
+        j = bisect_right(starts, q) - 1
+        if j >= 0 and starts[j] == q:
             b = self._ends[j]
         elif j >= 0:
-            b = q + self._removed[j] + (self._ends[j] - (self._starts[j] + self._removed[j]) - 1) + 1
+            b = q + self._removed[j] + (self._ends[j] - (starts[j] + self._removed[j]) - 1) + 1
         else:
             b = e
         return a, b
@@ -152,19 +153,24 @@ def squeeze(word: str) -> str:
     return RUN.sub(r"\1", word)
 
 
-def _term_regex(term: str) -> str:
-    """Lexicon term -> regex on squeezed text: inner letters may be masked with ``*``, optional suffix."""
+def _term_regex(term: str, loose: bool = False) -> str:
+    """Lexicon term -> regex on squeezed text: inner letters may be masked with ``*``, optional suffix.
+
+    ``loose=True``: the same regex with every letter allowed to repeat, for the *unsqueezed* text. It
+    matches wherever the strict one matches the squeezed text, so it is a gate: no loose match, no
+    need to squeeze."""
     stem = squeeze(term[:-1] if term.endswith("*") else term)
+    rep = "+" if loose else ""
     parts: list[str] = []
     for i, ch in enumerate(stem):
         if ch == " ":
             parts.append(r"\s+")
         elif ch.isalpha():
             inner = 0 < i < len(stem) - 1 and stem[i - 1] != " " and stem[i + 1] != " "
-            parts.append(f"[{ch}*]" if inner else ch)
+            parts.append((f"[{ch}*]" if inner else ch) + rep)
         else:
             parts.append(re.escape(ch) if ch != "'" else "'?")
-    tail = r"[a-z]*" if term.endswith("*") else r"(?:s|es)?"
+    tail = r"[a-z]*" if term.endswith("*") else (r"(?:s+|e+s+)?" if loose else r"(?:s|es)?")
     return r"\b" + "".join(parts) + tail + r"\b"
 
 
@@ -188,6 +194,14 @@ def _matcher() -> MultiPattern:
 
 
 @lru_cache(maxsize=1)
+def _loose_matcher() -> MultiPattern:
+    """The gate for :func:`_matcher`: terms with repeatable letters, on the unsqueezed text."""
+    return MultiPattern.cached(
+        [(_term_regex(t, loose=True), sub) for sub, t in lexicon() if not t.startswith("=")], caseless=True
+    )
+
+
+@lru_cache(maxsize=1)
 def _exact_matcher() -> MultiPattern:
     """``=`` terms, matched letter for letter (their squeezed form is an ordinary word)."""
     pats = [
@@ -201,9 +215,13 @@ def _exact_matcher() -> MultiPattern:
 def lexicon_hits(text: str) -> list[tuple[str, int, int]]:
     """``(subtype, start, end)`` lexicon hits in ``text``, ``*_directed`` resolved by context."""
     out: list[tuple[str, int, int]] = []
-    sq = Squeezed(text)
-    found = [(sub, *sq.span(s0, e0)) for sub, s0, e0 in _matcher().scan(sq.text)]
+    found: list[tuple[str, int, int]] = []
+    if _loose_matcher().candidates(text):
+        sq = Squeezed(text)
+        found = [(sub, *sq.span(s0, e0)) for sub, s0, e0 in _matcher().scan(sq.text)]
     found.extend(_exact_matcher().scan(text))
+    if not found:
+        return out
     links = [m.span() for m in LINK.finditer(text)] if ("/" in text or "@" in text) else []
     for sub, s, e in found:
         if links and any(a <= s < b for a, b in links):
@@ -327,6 +345,7 @@ class AbuseDetector:
     def __init__(self, model: bool = True) -> None:
         lexicon()
         _matcher()
+        _loose_matcher()
         _exact_matcher()
         self.model = load_model() if model else None
         self._hot: MultiPattern | None = None

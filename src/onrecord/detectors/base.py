@@ -40,7 +40,7 @@ class Detector(Protocol):
 class Signals:
     """Signals found in a post, indexed by kind. Lazy detectors run on the first request for their kinds."""
 
-    __slots__ = ("_all", "_by_kind", "_pending")
+    __slots__ = ("_all", "_by_kind", "_lazy_kinds", "_pending")
 
     def __init__(
         self, signals: Sequence[Signal], pending: Sequence[tuple[Detector, list[tuple[str, str]]]] = ()
@@ -51,6 +51,7 @@ class Signals:
             self._by_kind[s.kind].append(s)
         # (lazy detector, [(field, text), ...]) not run yet
         self._pending: list[tuple[Detector, list[tuple[str, str]]]] = list(pending)
+        self._lazy_kinds: frozenset[str] = frozenset(k for d, _ in self._pending for k in getattr(d, "lazy_kinds", ()))
 
     def _resolve(self, kinds: Iterable[str] | None = None) -> None:
         wanted = None if kinds is None else set(kinds)
@@ -66,6 +67,7 @@ class Signals:
             for x in found:
                 self._by_kind[x.kind].append(x)
         self._pending = keep
+        self._lazy_kinds = frozenset(k for d, _ in keep for k in getattr(d, "lazy_kinds", ()))
 
     @property
     def all(self) -> list[Signal]:
@@ -76,7 +78,7 @@ class Signals:
 
     def of(self, *kinds: str, fields: Iterable[str] | None = None) -> list[Signal]:
         """Signals of any of ``kinds``, optionally only in ``fields``."""
-        if self._pending:
+        if self._pending and not self._lazy_kinds.isdisjoint(kinds):
             self._resolve(kinds)
         out = [s for k in kinds for s in self._by_kind.get(k, ())]
         if fields is None:

@@ -230,7 +230,9 @@ _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 _GOV = re.compile(GOV_REF)
 _NEG = re.compile(NEGATIVE, I)
 _OPINION = re.compile(OPINION, I)
-_LINK_DOMAIN = re.compile(r"(?:https?://)?(?:www\.)?([a-z0-9.-]+\.[a-z]{2,})(/\S*)?", I)
+# The look-behind starts a link only where a run of domain characters starts (no retry inside words).
+_LINK_DOMAIN = re.compile(r"(?<![a-z0-9.\-])(?:https?://)?(?:www\.)?([a-z0-9.-]+\.[a-z]{2,})(/\S*)?", I)
+_MAY_LINK = re.compile(r"\.[a-z]{2}", I)  # what every link domain holds (a gate for _links)
 _CAMPAIGN_DOMAIN = re.compile(
     r"^(?:[a-z0-9-]+(?:for|4)(?:congress|senate|house|gov|governor|mayor|sheriff|president|commission|council|hd\d+|sd\d+|ag|da|judge|"
     r"america|[a-z]{2}\d*)[a-z0-9-]*|[a-z0-9-]*(?:dems|democrats|gop|republicans|labour|tories|conservatives|greens|libdems|ndp)[a-z0-9-]*)"
@@ -308,19 +310,28 @@ class PoliticalDetector:
 
     def __init__(self) -> None:
         self._patterns = _patterns()
-        self._prefilter = _Prefilter(self._patterns)
+        # Two gates ride in the same Hyperscan pass: government words (id n) and link domains (id n + 1).
+        n = len(self._patterns)
+        self._gov_id, self._link_id = n, n + 1
+        self._prefilter = _Prefilter([*self._patterns, ("gov", _GOV), ("link", _MAY_LINK)])
         self._donation_domains = tuple(d.lower() for d in lexicon()["donation_domains"])
+        self._donation_prefix = re.compile("|".join(re.escape(d) for d in self._donation_domains) or r"(?!)")
+        self._donation_set = frozenset(self._donation_domains)
 
     def detect(self, text: str, field: str) -> Iterable[Signal]:
         out: list[Signal] = []
         if field == "links":
             return self._links(text)
-        for i in self._prefilter.candidates(text, len(self._patterns)):
+        cands = self._prefilter.candidates(text, self._link_id + 1)
+        for i in cands:
+            if i >= self._gov_id:
+                continue
             kind, pat = self._patterns[i]
             for m in pat.finditer(text):
                 out.append(Signal(kind=kind, start=m.start(), end=m.end(), text=m.group(), field=field, detector=self.name))
-        if not _GOV.search(text):
-            if field in ("text", "comment"):
+        links = field in ("text", "comment") and self._link_id in cands
+        if self._gov_id not in cands or not _GOV.search(text):
+            if links:
                 out.extend(self._links(text, field))
             return out
         for m in _SENTENCE.finditer(text):
@@ -335,9 +346,15 @@ class PoliticalDetector:
                 out.append(
                     Signal(kind="political_opinion", start=m.start(), end=m.end(), text=sentence, field=field, detector=self.name)
                 )
-        if field in ("text", "comment"):
+        if links:
             out.extend(self._links(text, field))
         return out
+
+    def _is_donation(self, domain: str, full: str) -> bool:
+        if self._donation_prefix.match(full) or domain in self._donation_set:
+            return True
+        parts = domain.split(".")
+        return any(".".join(parts[i:]) in self._donation_set for i in range(1, len(parts)))
 
     def _links(self, text: str, field: str = "links") -> list[Signal]:
         out: list[Signal] = []
@@ -345,7 +362,7 @@ class PoliticalDetector:
             domain = m.group(1).lower()
             path = m.group(2) or ""
             full = domain + path.lower()
-            if any(full.startswith(d) or domain.endswith("." + d) or domain == d for d in self._donation_domains):
+            if self._is_donation(domain, full):
                 out.append(
                     Signal(kind="donation_link", start=m.start(), end=m.end(), text=m.group(), field=field, detector=self.name)
                 )

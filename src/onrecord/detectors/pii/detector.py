@@ -309,6 +309,8 @@ class PiiDetector:
     def _detect(self, text: str, field: str) -> list[Signal]:
         out: list[Signal] = []
         hits = self.mp.scan(text)
+        if not hits and not self.names:
+            return out
         kinds = {k for k, _, _ in hits}
 
         def add(kind: str, s: int, e: int, score: float, ev: str) -> None:
@@ -348,9 +350,9 @@ class PiiDetector:
                 add("DATE_OF_BIRTH", m.start("d"), m.end("d"), 0.9, "date after a birth word")
         if "ADDRESS" in kinds:
             addr: list[tuple[int, int]] = []
-            for m in P.ADDRESS_RE.finditer(text):
+            for m in P.address_matches(text):
                 addr.append(m.span())
-            for m in P.ADDRESS_EU_RE.finditer(text):
+            for m in P.ADDRESS_EU_RE.finditer(text) if P.ADDRESS_EU_CUE.search(text) else ():
                 a, b = m.span("a")
                 if not any(a < y and x < b for x, y in addr):
                     addr.append((a, b))

@@ -67,12 +67,36 @@ ADDRESS_RE = re.compile(
     ),
     re.UNICODE,
 )
+# Where an ADDRESS_RE match can start: a digit (the house number), "the corner of", or "P" (PSC, PO Box).
+_ADDRESS_START = re.compile(r"\d|the corner of|P")
+
+
+def address_matches(text: str) -> list[re.Match[str]]:
+    """``ADDRESS_RE.finditer(text)``, tried only where a match can start (same matches, about 2x faster)."""
+    out: list[re.Match[str]] = []
+    pos = 0
+    for c in _ADDRESS_START.finditer(text):
+        s = c.start()
+        if s < pos:
+            continue
+        m = ADDRESS_RE.match(text, s)
+        if m:
+            out.append(m)
+            pos = m.end() if m.end() > s else s + 1
+    return out
+
+
 # "<Street Name> <number>" (European order) needs an address cue before it.
 ADDRESS_EU_RE = re.compile(
     rf"(?:(?<!their )(?<!our )(?<!your )(?<!his )(?<!her )lives? (?:at|on|in)|address(?: is)?:?|located at|moved to|sent to|send (?:it|a new one) to|"
     rf"drops you off at|shows on|refers to|meeting at|live in|lived in|\n)\s*"
     rf"(?P<a>(?:{CAPW}[ \t]+){{1,3}}{HOUSE}\b\.?{TAIL}|(?:{CAPW}[ \t]+){{1,3}}{SUFFIX}{TAIL})",
     re.UNICODE,
+)
+# Every cue ADDRESS_EU_RE needs (a cheap gate before the costly pattern).
+ADDRESS_EU_CUE = re.compile(
+    r"lives? (?:at|on|in)|address|located at|moved to|sent to|send (?:it|a new one) to|drops you off at|shows on|"
+    r"refers to|meeting at|live in|lived in|\n"
 )
 MONTH_START = re.compile(
     r"(?i)^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|^\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|"
