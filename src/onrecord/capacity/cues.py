@@ -191,7 +191,7 @@ def context_cues(post: Post, signals: Signals | None) -> list[Cue]:
     if post.action != "profile" and title and len(title) > 3 and title.lower() in low:
         add("title_in_text", Cue("official", 0.5, f"official title used in the post: '{title}'"))
     if signals is not None:
-        for kind in sorted(SIGNAL_CUES):
+        for kind in sorted(SIGNAL_CUES.keys() & signals.found_kinds()):  # cue kinds come from eager detectors
             cue = SIGNAL_CUES[kind]
             found = signals.of(kind, fields=SIGNAL_FIELDS)
             if found:

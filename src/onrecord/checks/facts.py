@@ -3,11 +3,34 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from onrecord.checks.base import CheckContext
 from onrecord.model.post import Post
+
+if TYPE_CHECKING:
+    from functools import cached_property
+else:
+
+    class cached_property:
+        """``functools.cached_property`` without its lock (Python 3.11 takes an RLock on every first
+        access, which costs more than the regexes here); a Facts object lives within one thread."""
+
+        def __init__(self, fn: Callable[[Any], Any]) -> None:
+            self.fn = fn
+            self.name = fn.__name__
+
+        def __set_name__(self, owner: type, name: str) -> None:
+            self.name = name
+
+        def __get__(self, obj: Any, owner: type | None = None) -> Any:
+            if obj is None:
+                return self
+            value = obj.__dict__[self.name] = self.fn(obj)
+            return value
+
 
 _CANDIDATE = re.compile(
     r"([A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3}),? (?:is|was) (?:a|an|the) (?:[\w-]+ ){0,6}?(?:candidate|nominee)\b"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
@@ -46,9 +45,9 @@ class Signals:
         self, signals: Sequence[Signal], pending: Sequence[tuple[Detector, list[tuple[str, str]]]] = ()
     ) -> None:
         self._all: list[Signal] = list(signals)
-        self._by_kind: dict[str, list[Signal]] = defaultdict(list)
+        self._by_kind: dict[str, list[Signal]] = {}
         for s in self._all:
-            self._by_kind[s.kind].append(s)
+            self._by_kind.setdefault(s.kind, []).append(s)
         # (lazy detector, [(field, text), ...]) not run yet
         self._pending: list[tuple[Detector, list[tuple[str, str]]]] = list(pending)
         self._lazy_kinds: frozenset[str] = frozenset(k for d, _ in self._pending for k in getattr(d, "lazy_kinds", ()))
@@ -65,7 +64,7 @@ class Signals:
                 _detect_all((det,), text, field, found)
             self._all.extend(found)
             for x in found:
-                self._by_kind[x.kind].append(x)
+                self._by_kind.setdefault(x.kind, []).append(x)
         self._pending = keep
         self._lazy_kinds = frozenset(k for d, _ in keep for k in getattr(d, "lazy_kinds", ()))
 
@@ -77,13 +76,22 @@ class Signals:
         return self._all
 
     def of(self, *kinds: str, fields: Iterable[str] | None = None) -> list[Signal]:
-        """Signals of any of ``kinds``, optionally only in ``fields``."""
+        """Signals of any of ``kinds``, optionally only in ``fields`` (a new list)."""
         if self._pending and not self._lazy_kinds.isdisjoint(kinds):
             self._resolve(kinds)
-        out = [s for k in kinds for s in self._by_kind.get(k, ())]
+        bk = self._by_kind
+        if len(kinds) == 1:
+            one = bk.get(kinds[0])
+            if not one:
+                return []
+            out = list(one)
+        else:
+            out = [s for k in kinds if (got := bk.get(k)) for s in got]
+            if not out:
+                return out
         if fields is None:
             return out
-        wanted = set(fields)
+        wanted = fields if isinstance(fields, (tuple, frozenset, set)) else tuple(fields)
         return [s for s in out if s.field in wanted]
 
     def has(self, *kinds: str, fields: Iterable[str] | None = None) -> bool:
@@ -93,6 +101,10 @@ class Signals:
         """Kinds present (runs any lazy detector still pending)."""
         if self._pending:
             self._resolve()
+        return self.found_kinds()
+
+    def found_kinds(self) -> set[str]:
+        """Kinds found so far, without running lazy detectors (enough for kinds no lazy detector makes)."""
         return {k for k, v in self._by_kind.items() if v}
 
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from onrecord.checks.base import Check, CheckContext, Hit
+from onrecord.detectors.multipattern import MultiPattern
 from onrecord.model.finding import Fix, Span
 from onrecord.model.signal import Signal
 
@@ -72,9 +73,16 @@ PRIVATE_CONTEXT = re.compile(
 )
 # A superset of what PRIVATE_CONTEXT can match in a window once a name is blanked out of it
 # ("their Smith case" -> "their   case"): when it does not match, names cannot make a finding.
-PRIVATE_GATE = re.compile(
-    r"(?i)\b(?:complain(?:t|ts|ed|ing)\b|claimant|patient|tenant|lives (?:at|on|in)|home address|date of birth|dob|"
-    r"(?:his|her|their)\s+(?:\S+\s+){0,4}" + _PRIVATE_NOUNS + r")\b"
+# Hyperscan and this pattern are ASCII: \W+ stands for (Unicode) whitespace so the gate stays a superset.
+PRIVATE_GATE = MultiPattern.cached(
+    [
+        (
+            r"\b(?:complain(?:t|ts|ed|ing)\b|claimant|patient|tenant|lives (?:at|on|in)|home address|date of birth|dob|"
+            r"(?:his|her|their)\W+(?:\S+\W+){0,4}" + _PRIVATE_NOUNS + r")\b",
+            "private",
+        )
+    ],
+    caseless=True,
 )
 NOT_NAMES = tuple(k for k in PLACEHOLDER if k != "PERSON")
 PUBLIC_IN_NAME = re.compile(
@@ -131,7 +139,7 @@ class PersonalDataThirdParty(Check):
         texts = {"text": post.text, "comment": post.comment}
         # Names are asked for (and the name tagger run) only when they can change the answer: with other
         # personal data in the post, or words that tie a name to private matters.
-        if sigs or any(PRIVATE_GATE.search(t) for t in texts.values() if t):
+        if sigs or any(PRIVATE_GATE.search(t) for t in texts.values() if t):  # one Hyperscan pass each
             sigs.extend(s for s in ctx.signals.of("PERSON", fields=fields) if s.score >= MIN_SCORE)
         if not sigs:
             return
