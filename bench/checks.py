@@ -22,9 +22,12 @@ Baselines (Presidio, alt-profanity-check) come from the ``bench`` extra: pip ins
 * Evasion: posts our detectors flag, obfuscated in the flagged span (homoglyphs, zero-width
   characters, leetspeak, spaced-out letters, repeated letters for abuse; zero-width characters and
   look-alike letters/full-width digits for PII): share still flagged.
-* Throughput: Engine.check with the default detectors and every built-in check, posts/s on one core
-  (the process pins itself to CPU 0), next to Presidio's pattern recognizers on the same posts.
-  The machine is shared by several engineers: treat absolute numbers as lower bounds.
+* Throughput: Engine.check_many (the audit runner's path: batches of 500) with the default detectors
+  and every built-in check, posts/s on one core (the process pins itself to CPU 0), best of 3 runs,
+  on four post sets, next to Presidio's pattern recognizers on the mixed set. The mixed set is half
+  congress office tweets and half presidio_synth_pii sentences (nearly every one holds personal data,
+  so the name tagger runs on them). The machine is shared by several engineers: treat absolute numbers
+  as lower bounds and the ratios (measured in the same run) as the comparison.
 """
 
 from __future__ import annotations
@@ -377,8 +380,18 @@ def bench_evasion(n: int = 600) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------- speed
-def bench_speed(n: int = 2000) -> None:
-    print("\n== throughput, one core (pinned to CPU 0; shared machine) ==")
+def _rate(fn: Callable[[], object], n: int, reps: int = 3) -> float:
+    """Best of ``reps`` runs, posts/s (the machine is shared: the best run is the least disturbed)."""
+    best = 0.0
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        best = max(best, n / (time.perf_counter() - t0))
+    return best
+
+
+def bench_speed(n: int = 2000, batch: int = 500) -> None:
+    print("\n== throughput, one core (pinned to CPU 0; shared machine: best of 3 runs) ==")
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {0})
     rows = office_posts()
@@ -386,64 +399,54 @@ def bench_speed(n: int = 2000) -> None:
     if rows is None or p is None:
         return
     rng = random.Random(SEED)
-    texts = [r["text"] for r in rng.sample(rows, min(n // 2, len(rows)))]
-    texts += [r["text"] for r in jsonl(p)][: n - len(texts)]
-    posts = [
-        msgspec.convert(
-            {"text": t, "account": {"kind": "official"}, "author": {"role": "elected_official"}, "jurisdiction": "US"}, Post
-        )
-        for t in texts
-    ]
+    office = [r["text"] for r in rng.sample(rows, min(n // 2, len(rows)))]
+    pii = [r["text"] for r in jsonl(p)][: n - len(office)]
+
+    def posts_of(texts: list[str], kind: str) -> list[Post]:
+        ctx = {"account": {"kind": kind}, "author": {"role": "elected_official"}, "jurisdiction": "US"}
+        return [msgspec.convert({"text": t, **ctx}, Post) for t in texts]
+
+    sets = {
+        "mixed (half office tweets, half PII sentences), official account": posts_of(office + pii, "official"),
+        "mixed, account kind unknown (the text model decides capacity)": posts_of(office + pii, "unknown"),
+        "office tweets only, official account": posts_of(office, "official"),
+        "PII template sentences only, official account": posts_of(pii, "official"),
+    }
+    main = next(iter(sets.values()))
     eng = engine_or_none()
     results: dict[str, float] = {}
+    cmd = f"taskset -c 0 {CMD} speed"
     if eng is not None:
-        for q in posts[:50]:
-            eng.check(q)
-        t0 = time.perf_counter()
-        for q in posts:
-            eng.check(q)
-        results["engine"] = len(posts) / (time.perf_counter() - t0)
-        row(
-            f"Engine.check, all default detectors + checks, {len(posts)} posts",
-            f"{results['engine']:,.0f} posts/s",
-            f"taskset -c 0 {CMD} speed",
-        )
+        eng.check_many(main[:100])
+        for name, posts in sets.items():
+
+            def batched(posts: list[Post] = posts) -> None:
+                for i in range(0, len(posts), batch):
+                    eng.check_many(posts[i : i + batch])
+
+            results[name] = _rate(batched, len(posts))
+            row(f"Engine.check_many (batches of {batch}), {name}, {len(posts)} posts", f"{results[name]:,.0f} posts/s", cmd)
+        results["single"] = _rate(lambda: [eng.check(q) for q in main], len(main))
+        row("Engine.check one post at a time, mixed, official account", f"{results['single']:,.0f} posts/s", cmd)
     dets = [PiiDetector(), AbuseDetector()]
-    t0 = time.perf_counter()
-    for q in posts:
-        run_detectors(q, dets)
-    results["ours"] = len(posts) / (time.perf_counter() - t0)
-    row("PII + abuse detectors only (incl. names)", f"{results['ours']:,.0f} posts/s", f"taskset -c 0 {CMD} speed")
+    results["ours"] = _rate(lambda: [run_detectors(q, dets) for q in main], len(main))
+    row("PII (incl. names on every post) + abuse detectors only, mixed", f"{results['ours']:,.0f} posts/s", cmd)
     analyzer = presidio_analyzer()
     if analyzer is None:
         return
-    for q in posts[:20]:
+    for q in main[:20]:
         analyzer.analyze(text=q.text, language="en")
-    t0 = time.perf_counter()
-    for q in posts:
-        analyzer.analyze(text=q.text, language="en")
-    results["presidio_all"] = len(posts) / (time.perf_counter() - t0)
-    row(
-        "Presidio no_op, all pattern recognizers (no names)",
-        f"{results['presidio_all']:,.0f} posts/s",
-        f"taskset -c 0 {CMD} speed",
+    results["presidio_all"] = _rate(lambda: [analyzer.analyze(text=q.text, language="en") for q in main], len(main))
+    row("Presidio no_op, all pattern recognizers (no names), mixed", f"{results['presidio_all']:,.0f} posts/s", cmd)
+    results["presidio_8"] = _rate(
+        lambda: [analyzer.analyze(text=q.text, language="en", entities=list(PII8)) for q in main], len(main)
     )
-    t0 = time.perf_counter()
-    for q in posts:
-        analyzer.analyze(text=q.text, language="en", entities=list(PII8))
-    results["presidio_8"] = len(posts) / (time.perf_counter() - t0)
-    row("Presidio no_op, entities= the 8 PII types", f"{results['presidio_8']:,.0f} posts/s", f"taskset -c 0 {CMD} speed")
-    if "engine" in results:
-        row(
-            "ratio engine / Presidio (all recognizers)",
-            f"{results['engine'] / results['presidio_all']:.2f}x",
-            f"taskset -c 0 {CMD} speed",
-        )
-    row(
-        "ratio PII+abuse detectors / Presidio (all recognizers)",
-        f"{results['ours'] / results['presidio_all']:.2f}x",
-        f"taskset -c 0 {CMD} speed",
-    )
+    row("Presidio no_op, entities= the 8 PII types, mixed", f"{results['presidio_8']:,.0f} posts/s", cmd)
+    first = next(iter(sets))
+    if first in results:
+        for base in ("presidio_all", "presidio_8"):
+            row(f"ratio engine (batches, mixed, official) / {base}", f"{results[first] / results[base]:.2f}x", cmd)
+    row("ratio PII+abuse detectors / presidio_all", f"{results['ours'] / results['presidio_all']:.2f}x", cmd)
 
 
 def main() -> int:
