@@ -29,6 +29,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 sys.path.insert(0, str(REPO / "src"))
 
 import train_capacity as tc  # noqa: E402
+from onrecord.capacity.account import AccountRule  # noqa: E402
 from onrecord.capacity.model import CLASSES, CapacityModel, default_model  # noqa: E402
 
 OFF, POL, PRIV = CLASSES.index("official"), CLASSES.index("political"), CLASSES.index("private")
@@ -58,42 +59,77 @@ def pol_score(m: CapacityModel, texts: list[str]) -> tuple[np.ndarray, np.ndarra
 
 def train_bench_model(data: tc.Data, train: list[dict[str, Any]], c: float = tc.C_REG, bits: int = tc.BITS,
                       with_candidates: bool = False) -> CapacityModel:
-    """Fit on ``train`` (+ private); temperature from the latest tenth of ``train`` by date."""
-    cong = sorted(train, key=lambda r: (r["date"], r["id"]))
-    cut = int(len(cong) * 0.9)
-    pcut = int(len(data.private) * 0.9)
-    part = tc.Data(cong[:cut], data.candidates, data.private[:pcut])
-    texts, labels = tc.training_set(part, part.congress, with_candidates)
-    m0 = tc.fit(texts, labels, c, bits)
-    cal_texts = [r["text"] for r in cong[cut:]] + [r["text"] for r in data.private[pcut:]]
-    cal_y = np.array([CLASSES.index(tc.congress_label(r)) for r in cong[cut:]] + [PRIV] * (len(data.private) - pcut))
-    t = tc.fit_temperature(CapacityModel(m0["weights"], m0["bias"], 1.0, bits).logits(cal_texts), cal_y)
-    texts, labels = tc.training_set(data, cong, with_candidates)
-    m = tc.fit(texts, labels, c, bits)
-    return CapacityModel(m["weights"], m["bias"], t, bits)
+    """The training script's recipe (temperature from the latest tenth of ``train`` by date) on ``train``."""
+    return tc.train_model(data, train, c, bits, with_candidates)
 
 
-def account_bacc(m: CapacityModel, rows: list[dict[str, Any]], k: int = 20, seed: int = tc.SEED,
-                 threshold: float = tc.ACCOUNT_THRESHOLD) -> tuple[float, int, int]:
-    """Balanced accuracy of account type from ``k`` random posts per account (accounts with >= k posts).
+def account_readings(m: CapacityModel, rows: list[dict[str, Any]], rule: AccountRule, k: int = 20,
+                     seed: int = tc.SEED, draws: int = 1) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """For ``draws`` random samples of ``k`` posts per account (accounts with >= k posts): is the account
+    read as campaign (draws x accounts), the true labels, and the account names. The first draw is the
+    one the headline number uses (same seed and order as before)."""
+    by_acc: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        by_acc[r["screen_name"]].append(r)
+    names = [a for a in sorted(by_acc) if len(by_acc[a]) >= k]
+    rng = random.Random(seed)
+    samples = [[rng.sample(by_acc[a], k) for a in names] for _ in range(draws)]
+    flat = [r for draw in samples for smp in draw for r in smp]
+    p = m.predict_proba([r["text"] for r in flat]).reshape(draws, len(names), k, -1)
+    pred = np.array([[rule.reading(p[d, a, :, POL], p[d, a, :, OFF])[0] == "campaign" for a in range(len(names))]
+                     for d in range(draws)])
+    y = np.array([tc.congress_label(by_acc[a][0]) == "political" for a in names])
+    return pred, y, names
 
-    An account is called campaign when the mean over its posts of P(political | political or official) > threshold.
-    """
+
+def account_bacc(m: CapacityModel, rows: list[dict[str, Any]], rule: AccountRule, k: int = 20,
+                 seed: int = tc.SEED) -> tuple[float, int, int]:
+    """Balanced accuracy of account type from ``k`` random posts per account (accounts with >= k posts),
+    read with the account rule the product uses (onrecord.capacity.account)."""
+    pred, y, _ = account_readings(m, rows, rule, k, seed)
+    return tc.balanced_accuracy(y, pred[0]), int((~y).sum()), int(y.sum())
+
+
+def mean_p_rule_bacc(m: CapacityModel, rows: list[dict[str, Any]], threshold: float = 0.45, k: int = 20,
+                     seed: int = tc.SEED) -> float:
+    """The previous account rule, for comparison: mean P(political | political or official) > 0.45."""
     by_acc: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         by_acc[r["screen_name"]].append(r)
     rng = random.Random(seed)
-    correct: dict[str, list[bool]] = {"official": [], "political": []}
+    pred, y = [], []
     for name in sorted(by_acc):
-        posts = by_acc[name]
-        if len(posts) < k:
+        if len(by_acc[name]) < k:
             continue
-        sample = rng.sample(posts, k)
+        sample = rng.sample(by_acc[name], k)
         s, _ = pol_score(m, [r["text"] for r in sample])
-        guess = "political" if float(np.mean(1 / (1 + np.exp(-s)))) > threshold else "official"
-        correct[tc.congress_label(sample[0])].append(guess == tc.congress_label(sample[0]))
-    bacc = float(np.mean([np.mean(v) for v in correct.values()]))
-    return bacc, len(correct["official"]), len(correct["political"])
+        pred.append(float(np.mean(1 / (1 + np.exp(-s)))) > threshold)
+        y.append(tc.congress_label(sample[0]) == "political")
+    return tc.balanced_accuracy(np.array(y), np.array(pred))
+
+
+def bootstrap_interval(pred: np.ndarray, y: np.ndarray, n: int = 2000, seed: int = 1) -> tuple[float, float]:
+    """95 % interval of balanced accuracy when resampling accounts (within each class)."""
+    rng = np.random.default_rng(seed)
+    camp, off = np.flatnonzero(y), np.flatnonzero(~y)
+    vals = []
+    for _ in range(n):
+        c = rng.choice(camp, len(camp))
+        o = rng.choice(off, len(off))
+        vals.append(0.5 * (pred[c].mean() + (~pred[o]).mean()))
+    lo, hi = np.quantile(vals, [0.025, 0.975])
+    return float(lo), float(hi)
+
+
+def bench_rule(data: tc.Data, train: list[dict[str, Any]], c: float = tc.C_REG) -> AccountRule:
+    """The account rule fitted like the shipped one, on out-of-fold scores of the bench TRAIN members only."""
+    t0 = time.perf_counter()
+    rule, stats = tc.fit_account_rule(train, tc.oof_proba(data, train, c, log=False))
+    print(f"# account rule from {tc.FOLDS}-fold out-of-fold scores of the training members only: mean clipped"
+          f" log-odds > {rule.threshold:+.3f} (slope {rule.slope:.2f}; {stats['accounts']} accounts,"
+          f" {stats['campaign_accounts']} campaign; balanced accuracy where fitted {stats['fit_balanced_accuracy']:.3f};"
+          f" {time.perf_counter() - t0:.0f} s)", flush=True)
+    return rule
 
 
 def tfidf_baseline(train: list[dict[str, Any]], test: list[dict[str, Any]]) -> float:
@@ -109,13 +145,21 @@ def tfidf_baseline(train: list[dict[str, Any]], test: list[dict[str, Any]]) -> f
     return auc(yt, clf.decision_function(vec.transform([r["text"] for r in test])))
 
 
+def held_candidates(data: tc.Data) -> set[str]:
+    """About a fifth of the candidates2020 accounts (fixed seed), never trained on with --with-candidates."""
+    names = sorted({r["screen_name"] for r in data.candidates})
+    return set(random.Random(tc.SEED).sample(names, round(len(names) * 0.2)))
+
+
 def measure(data: tc.Data, with_candidates: bool = False, cutoff: str = tc.CUTOFF) -> None:
     train, test, held = tc.bench_split(data.congress, cutoff)
+    cand_held = held_candidates(data) if with_candidates else {r["screen_name"] for r in data.candidates}
+    tdata = tc.Data(data.congress, [r for r in data.candidates if r["screen_name"] not in cand_held], data.private)
     t0 = time.perf_counter()
-    m = train_bench_model(data, train, with_candidates=with_candidates)
+    m = train_bench_model(tdata, train, with_candidates=with_candidates)
     print(f"# bench model: {len(train)} congress posts before {cutoff} from {len({r['bioguide'] for r in train})} members"
-          f" + {len(data.private)} private; candidates2020 in training: {with_candidates};"
-          f" trained in {time.perf_counter() - t0:.0f} s; temperature {m.temperature:.2f}")
+          f" + {len(data.private)} private; candidates2020 in training: {len(tdata.candidates) if with_candidates else 0}"
+          f" posts; C {tc.C_REG:g}; trained in {time.perf_counter() - t0:.0f} s; temperature {m.temperature:.2f}", flush=True)
     cmd = CMD + (" --with-candidates" if with_candidates else "") + (f" --cutoff {cutoff}" if cutoff != tc.CUTOFF else "")
     y = np.array([tc.congress_label(r) == "political" for r in test], dtype=np.int64)
     s, p = pol_score(m, [r["text"] for r in test])
@@ -126,11 +170,19 @@ def measure(data: tc.Data, with_candidates: bool = False, cutoff: str = tc.CUTOF
     print(f"post ROC-AUC, same test, held-out members only: {auc(y[unseen], s[unseen]):.3f} (n={int(unseen.sum())});"
           f" seen members only: {auc(y[~unseen], s[~unseen]):.3f} (n={int((~unseen).sum())})  [{cmd}]")
 
+    rule = bench_rule(tdata, train)
     held_rows = [r for r in data.congress if r["bioguide"] in held]
-    b, no, nc = account_bacc(m, held_rows)
+    pred, ya, _ = account_readings(m, held_rows, rule, draws=20)
+    b = tc.balanced_accuracy(ya, pred[0])
+    lo, hi = bootstrap_interval(pred[0], ya)
+    office_acc, camp_acc = float((~pred[0][~ya]).mean()), float(pred[0][ya].mean())
     print(f"account balanced accuracy, 20 random posts per account, held-out members (all dates, never trained on):"
-          f" {b:.3f} ({no} office, {nc} campaign accounts)  [{cmd}]")
-    b2, no2, nc2 = account_bacc(m, test)
+          f" {b:.3f} ({int((~ya).sum())} office, {int(ya.sum())} campaign accounts; office {office_acc:.3f},"
+          f" campaign {camp_acc:.3f}; 95% interval over accounts {lo:.2f}-{hi:.2f})  [{cmd}]")
+    many = float(np.mean([tc.balanced_accuracy(ya, pr) for pr in pred]))
+    print(f"  same, mean over 20 independent draws of 20 posts: {many:.3f};"
+          f" previous rule (mean P(political) > 0.45), first draw: {mean_p_rule_bacc(m, held_rows):.3f}  [{cmd}]")
+    b2, no2, nc2 = account_bacc(m, test, rule)
     print(f"account balanced accuracy, 20 random posts per account from {cutoff} on (accounts with >= 20):"
           f" {b2:.3f} ({no2} office, {nc2} campaign accounts)  [{cmd}]")
 
@@ -142,14 +194,21 @@ def measure(data: tc.Data, with_candidates: bool = False, cutoff: str = tc.CUTOF
     print(f"  (mirror: of test posts with P(official) >= 0.9, share from office accounts:"
           f" {float(1 - y[off_hi].mean()):.3f}, {int(off_hi.sum())} posts)")
 
-    if not with_candidates:
-        overlap = {r["screen_name"].lower() for r in data.candidates} & {r["screen_name"].lower() for r in train}
-        cp = m.predict_proba([r["text"] for r in data.candidates])
-        arg_off = float((cp.argmax(axis=1) == OFF).mean())
-        pair_off = float((cp[:, OFF] > cp[:, POL]).mean())
-        print(f"candidates2020_campaign posts judged official (argmax of 4 classes): {arg_off:.3f};"
-              f" official over political: {pair_off:.3f} (n={len(cp)}, none in training;"
-              f" {len(overlap)} candidate account(s) also appear as congress campaign accounts in training)  [{cmd}]")
+    scored = [r for r in data.candidates if r["screen_name"] in cand_held]
+    overlap = {r["screen_name"].lower() for r in scored} & {r["screen_name"].lower() for r in train}
+    cp = m.predict_proba([r["text"] for r in scored])
+    arg_off = float((cp.argmax(axis=1) == OFF).mean())
+    pair_off = float((cp[:, OFF] > cp[:, POL]).mean())
+    which = (f"{len(cand_held)} held-out candidates, the other {len(tdata.candidates) // 400} trained on" if with_candidates
+             else "all 17 candidates, none in training")
+    print(f"candidates2020_campaign posts judged official (argmax of 4 classes): {arg_off:.3f};"
+          f" official over political: {pair_off:.3f} (n={len(cp)}, {which};"
+          f" {len(overlap)} of these account(s) also appear as congress campaign accounts in training)  [{cmd}]")
+    if with_candidates:
+        base = train_bench_model(data, train)
+        bp = base.predict_proba([r["text"] for r in scored])
+        print(f"  same held-out candidates, model without candidates2020: {float((bp.argmax(axis=1) == OFF).mean()):.3f};"
+              f" official over political {float((bp[:, OFF] > bp[:, POL]).mean()):.3f}  [{cmd}]")
 
     # Calibration on the test part (reported, never tuned): reliability of P(political | pol or off).
     pp = p[:, POL] / (p[:, POL] + p[:, OFF])
@@ -202,22 +261,46 @@ def throughput(n: int = 20000, batch: int = 5000) -> None:
 
 
 def tune(data: tc.Data) -> None:
-    """Grid over C on an inner split of the bench TRAIN part (inner held-out members, later train dates)."""
+    """Choices made on the bench TRAIN part only: C on (a) an inner split (a further fifth of the training
+    members held out, train before 2020-07-01, validate 2020-07-01..2020-12-31) and (b) member-fold
+    out-of-fold scores of all training members; the account rule on (b) with its parameters chosen by
+    cross-validation over accounts."""
     train, _, _ = tc.bench_split(data.congress)
     inner_held = tc.heldout_members(train, 0.2, tc.SEED + 1)
     inner_cut = "2020-07-01"
     itrain = [r for r in train if r["bioguide"] not in inner_held and r["date"] < inner_cut]
     ival = [r for r in train if r["date"] >= inner_cut]
-    y = np.array([tc.congress_label(r) == "political" for r in ival], dtype=np.int64)
-    print(f"# inner split: train {len(itrain)}, validation {len(ival)} (dates {inner_cut}..{tc.CUTOFF})")
-    # Earlier grid (C 1/4/16, with and without candidates2020) is summarised in docs/capacity.md.
-    m = train_bench_model(data, itrain, tc.C_REG, tc.BITS)
-    s, _ = pol_score(m, [r["text"] for r in ival])
-    print(f"C {tc.C_REG:g}: inner post AUC {auc(y, s):.3f}  [{CMD} --tune]", flush=True)
-    inner_rows = [r for r in train if r["bioguide"] in inner_held]
-    for t in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6):
-        b, no, nc = account_bacc(m, inner_rows, threshold=t)
-        print(f"  account threshold {t:.2f}: inner account bacc {b:.3f} ({no} office, {nc} campaign)  [{CMD} --tune]")
+    yv = np.array([tc.congress_label(r) == "political" for r in ival], dtype=np.int64)
+    yo = np.array([tc.congress_label(r) == "political" for r in train], dtype=np.int64)
+    print(f"# inner split: train {len(itrain)}, validation {len(ival)} (dates {inner_cut}..{tc.CUTOFF});"
+          f" out-of-fold: {len(train)} posts of {len({r['bioguide'] for r in train})} training members in {tc.FOLDS} folds")
+    draws = tc.account_draws(train)
+    dy = np.array([camp for camp, _ in draws])
+    n_acc = len(draws) // tc.ACCOUNT_DRAWS
+    # account folds for cross-validating the rule (accounts, not draws, are the unit)
+    fold = np.arange(len(draws)) % n_acc % tc.FOLDS
+    for c in (0.5, 1.0, 2.0, 4.0):
+        m = train_bench_model(data, itrain, c)
+        s, _ = pol_score(m, [r["text"] for r in ival])
+        oof = tc.oof_proba(data, train, c, log=False)
+        lo = np.log(np.maximum(oof[:, POL], 1e-4) / np.maximum(oof[:, OFF], 1e-4))
+        print(f"C {c:g}: inner post AUC {auc(yv, s):.3f}; out-of-fold post AUC (members never seen) {auc(yo, lo):.3f}"
+              f"  [{CMD} --tune]", flush=True)
+        mean_p = np.array([np.mean(oof[idx, POL] / (oof[idx, POL] + oof[idx, OFF])) for _, idx in draws])
+        for t in (0.40, 0.45, 0.50):
+            print(f"  account rule mean P(political) > {t:.2f}: out-of-fold account bacc"
+                  f" {tc.balanced_accuracy(dy, mean_p > t):.3f}  [{CMD} --tune]")
+        for clip in (2.0, 4.0, 8.0):
+            pred = np.zeros(len(draws), dtype=bool)
+            for k in range(tc.FOLDS):
+                fit_rows = [i for i in range(len(draws)) if fold[i] != k]
+                rule, _ = tc.fit_account_rule(train, oof, clip, [draws[i] for i in fit_rows])
+                x = np.array([rule.mean_logodds(oof[draws[i][1], POL], oof[draws[i][1], OFF]) for i in range(len(draws))])
+                pred[fold == k] = (x > rule.threshold)[fold == k]
+            print(f"  account rule mean log-odds clipped at {clip:g} (threshold cross-validated over accounts):"
+                  f" out-of-fold account bacc {tc.balanced_accuracy(dy, pred):.3f}  [{CMD} --tune]", flush=True)
+    print(f"# {n_acc} training accounts with >= 20 posts ({int(dy.sum()) // tc.ACCOUNT_DRAWS} campaign),"
+          f" {tc.ACCOUNT_DRAWS} draws of 20 posts each")
 
 
 def main() -> int:

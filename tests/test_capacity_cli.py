@@ -81,3 +81,29 @@ def test_no_readable_posts_exits_2(tmp_path: Path) -> None:
     r = CliRunner().invoke(cli, ["capacity", str(f)])
     assert r.exit_code == 2
     assert "Traceback" not in r.output
+
+
+def test_office_vs_campaign_reading_uses_the_shipped_account_rule(tmp_path: Path) -> None:
+    from onrecord.capacity.account import default_rule
+
+    campaign = {"handle": "SmithForCongress"}
+    office = {"handle": "RepSmithOffice"}
+    rows = [
+        {"text": "Chip in $5 before midnight to help us win in November!", "account": campaign},
+        {"text": "Vote for me on Tuesday and bring a friend to the polls. Together we will win!", "account": campaign},
+        {"text": "Our opponent is wrong for this district. Donate now and join our campaign team!", "account": campaign},
+        {"text": "My office is hosting a town hall on Thursday to hear from constituents about the budget.", "account": office},
+        {"text": "The House passed my bill today to expand veterans' access to health care.", "account": office},
+        {"text": "Our district office can help with passports, Social Security and VA claims. Call us.", "account": office},
+    ]
+    r = CliRunner().invoke(cli, ["capacity", str(_write(tmp_path, rows)), "--format", "json"])
+    assert r.exit_code in (0, 1), r.output
+    by = {d["account"]: d for d in json.loads(r.stdout)}
+    assert by["SmithForCongress"]["reads_as"] == "campaign"
+    assert by["RepSmithOffice"]["reads_as"] == "official"
+    for d in by.values():
+        assert (d["reads_as"] == "campaign") == (d["campaign_probability"] > 0.5)
+    assert by["SmithForCongress"]["campaign_probability"] > by["RepSmithOffice"]["campaign_probability"]
+    assert default_rule().slope > 0
+    text = CliRunner().invoke(cli, ["capacity", str(_write(tmp_path, rows))]).output
+    assert "office vs campaign reading: campaign (P(campaign)" in text

@@ -17,6 +17,7 @@ from typing import IO
 import click
 import msgspec
 
+from onrecord.capacity.account import default_rule
 from onrecord.capacity.assess import assess_many
 from onrecord.detectors.base import Signals, run_detectors
 from onrecord.model.decode import PostDecodeError, decode_post
@@ -25,9 +26,6 @@ from onrecord.model.post import Post
 
 FLAG_PERSONAL_OFFICIAL = "personal account used in official capacity"
 FLAG_POLITICAL_ON_OFFICIAL = "campaign/political content on an official account"
-# Mean P(political | political or official) above which an account's posts read as a campaign account's
-# (chosen on the inner split of bench/capacity.py --tune; scripts/train_capacity.py ACCOUNT_THRESHOLD).
-ACCOUNT_THRESHOLD = 0.45
 
 
 @dataclass
@@ -40,6 +38,8 @@ class AccountSummary:
     mix: dict[str, float]
     confidence: dict[str, float]
     reads_as: str = "official"
+    # P(campaign account) from the account rule (onrecord.capacity.account), equal prior on office/campaign.
+    campaign_probability: float = 0.0
     flags: list[str] = field(default_factory=list)
     flagged_posts: dict[str, list[str]] = field(default_factory=dict)
 
@@ -83,8 +83,11 @@ def summarise(
         n = len(items)
         mix: dict[str, float] = {c: round(labels.get(c, 0) / n, 3) for c in CAPACITIES}
         conf: dict[str, float] = {c: round(sum(r.scores[c] for _, _, r in items) / n, 3) for c in CAPACITIES}
-        pol = sum(r.scores["political"] / max(r.scores["political"] + r.scores["official"], 1e-9) for _, _, r in items)
-        s = AccountSummary(name, kind, n, mix, conf, "campaign" if pol / n > ACCOUNT_THRESHOLD else "official")
+        # Office vs campaign reading: the rule measured in bench/capacity.py, shipped as data.
+        reads_as, p_campaign = default_rule().reading(
+            [r.scores["political"] for _, _, r in items], [r.scores["official"] for _, _, r in items]
+        )
+        s = AccountSummary(name, kind, n, mix, conf, reads_as, round(p_campaign, 3))
         mostly = max(CAPACITIES, key=lambda c: (mix[c], conf[c]))
 
         def ref(line: int, post: Post) -> str:
@@ -125,7 +128,10 @@ def _render_text(summaries: list[AccountSummary]) -> str:
     for s in summaries:
         mix = ", ".join(f"{c} {s.mix[c]:.0%}" for c in CAPACITIES if s.mix[c] > 0)
         conf = ", ".join(f"{c} {s.confidence[c]:.2f}" for c in CAPACITIES)
-        lines.append(f"{s.account} [{s.kind}] {s.posts} post(s): {mix}; office vs campaign reading: {s.reads_as}")
+        lines.append(
+            f"{s.account} [{s.kind}] {s.posts} post(s): {mix};"
+            f" office vs campaign reading: {s.reads_as} (P(campaign) {s.campaign_probability:.2f})"
+        )
         lines.append(f"  mean probability: {conf}")
         for f in s.flags:
             refs = s.flagged_posts.get(f, [])

@@ -1,0 +1,55 @@
+"""Account rule (onrecord.capacity.account): data-driven cases plus properties of the shipped rule."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from onrecord.capacity.account import RULE_FILE, AccountRule, default_rule, load_rule
+
+CASES = Path(__file__).parent / "cases" / "capacity_account"
+
+
+def _cases() -> list[Any]:
+    out = []
+    for f in sorted(CASES.glob("*.yaml")):
+        for case in yaml.safe_load(f.read_text(encoding="utf-8")):
+            out.append(pytest.param(case, id=f"{f.stem}: {case['name']}"))
+    return out
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_case(case: dict[str, Any]) -> None:
+    rule = AccountRule(**case["rule"]) if "rule" in case else default_rule()
+    pol = [p[0] for p in case["posts"]]
+    off = [p[1] for p in case["posts"]]
+    reads_as, p = rule.reading(pol, off)
+    exp = case["expect"]
+    if "reads_as" in exp:
+        assert reads_as == exp["reads_as"], (p, rule)
+    if "min_p_campaign" in exp:
+        assert p >= exp["min_p_campaign"]
+    if "max_p_campaign" in exp:
+        assert p <= exp["max_p_campaign"]
+    if "mean_logodds" in exp:
+        assert rule.mean_logodds(pol, off) == pytest.approx(exp["mean_logodds"], abs=0.01)
+    assert (reads_as == "campaign") == (p > 0.5)
+
+
+def test_shipped_rule_is_data_and_sane() -> None:
+    assert RULE_FILE.exists()
+    card = json.loads(RULE_FILE.read_text(encoding="utf-8"))
+    rule = load_rule()
+    assert (rule.clip, rule.slope, rule.intercept) == (card["clip"], card["slope"], card["intercept"])
+    assert rule.slope > 0  # more political posts never make an account less campaign-like
+    assert -2.0 < rule.threshold < 2.0
+    assert rule.p_campaign(rule.threshold) == pytest.approx(0.5)
+    assert card["fitted_on"]["accounts"] > card["fitted_on"]["campaign_accounts"] > 0
+
+
+def test_missing_rule_file_falls_back(tmp_path: Path) -> None:
+    assert load_rule(tmp_path / "absent.json") == AccountRule()
