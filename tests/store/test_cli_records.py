@@ -124,7 +124,7 @@ def test_user_mistakes_exit_2_without_traceback(args: tuple[str, ...], message: 
 def test_unreachable_postgres_is_a_clean_error() -> None:
     pytest.importorskip("psycopg")
     code, _, err = run("archive", "verify", "--db", "postgresql://nobody@127.0.0.1:1/none")
-    assert code == 2 and err.startswith("error: cannot open database") and "Traceback" not in err
+    assert code == 2 and err.startswith("onrecord: error: cannot open database") and "Traceback" not in err
 
 
 @pytest.mark.slow

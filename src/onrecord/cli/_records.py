@@ -17,6 +17,7 @@ from rich.console import Console
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from onrecord.cli.common import fail
 from onrecord.engine import Engine as Checker
 from onrecord.engine import UnknownCode
 from onrecord.importers import RejectedRecord, UnusableInput, open_input
@@ -45,10 +46,6 @@ def actor(by: str | None) -> str:
     return name.strip()
 
 
-def fail(message: str, code: int = 2) -> None:
-    """Print an error on stderr and exit with ``code`` (2: usage or input error)."""
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
 
 
 def handles_errors(fn: F) -> F:
