@@ -121,10 +121,11 @@ def bootstrap_interval(pred: np.ndarray, y: np.ndarray, n: int = 2000, seed: int
     return float(lo), float(hi)
 
 
-def bench_rule(data: tc.Data, train: list[dict[str, Any]], c: float = tc.C_REG) -> AccountRule:
-    """The account rule fitted like the shipped one, on out-of-fold scores of the bench TRAIN members only."""
+def bench_rule(data: tc.Data, train: list[dict[str, Any]], c: float = tc.C_REG, with_candidates: bool = False) -> AccountRule:
+    """The account rule fitted like the shipped one, on out-of-fold scores of the bench TRAIN members only
+    (fold models trained the same way as the bench model)."""
     t0 = time.perf_counter()
-    rule, stats = tc.fit_account_rule(train, tc.oof_proba(data, train, c, log=False))
+    rule, stats = tc.fit_account_rule(train, tc.oof_proba(data, train, c, log=False, with_candidates=with_candidates))
     print(f"# account rule from {tc.FOLDS}-fold out-of-fold scores of the training members only: mean clipped"
           f" log-odds > {rule.threshold:+.3f} (slope {rule.slope:.2f}; {stats['accounts']} accounts,"
           f" {stats['campaign_accounts']} campaign; balanced accuracy where fitted {stats['fit_balanced_accuracy']:.3f};"
@@ -170,7 +171,7 @@ def measure(data: tc.Data, with_candidates: bool = False, cutoff: str = tc.CUTOF
     print(f"post ROC-AUC, same test, held-out members only: {auc(y[unseen], s[unseen]):.3f} (n={int(unseen.sum())});"
           f" seen members only: {auc(y[~unseen], s[~unseen]):.3f} (n={int((~unseen).sum())})  [{cmd}]")
 
-    rule = bench_rule(tdata, train)
+    rule = bench_rule(tdata, train, with_candidates=with_candidates)
     held_rows = [r for r in data.congress if r["bioguide"] in held]
     pred, ya, _ = account_readings(m, held_rows, rule, draws=20)
     b = tc.balanced_accuracy(ya, pred[0])

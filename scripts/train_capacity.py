@@ -7,6 +7,9 @@ Reads ``$ONRECORD_SHARED/data`` (default ``../shared`` next to the repo root) an
 when it is absent. Needs the ``train`` extra (scikit-learn, scipy). The split helpers here are shared
 with bench/capacity.py so the benchmark and the shipped model see the same data preparation.
 
+Also writes the account rule (data/capacity_account.json, onrecord.capacity.account): fitted on
+out-of-fold scores of all dev members, 5 folds by member (about 3 minutes in all on one core).
+
 Classes learned from text: official (congress office accounts), political (congress campaign
 accounts; candidates2020_campaign is not used, see WITH_CANDIDATES), private (davidson_offensive ``neither`` rows: general-public
 posts). Professional has no labelled set and is decided from cues at run time (docs/capacity.md).
@@ -205,7 +208,12 @@ def member_folds(rows: Sequence[dict[str, Any]], k: int = FOLDS, seed: int = SEE
 
 
 def oof_proba(
-    data: Data, rows: Sequence[dict[str, Any]], c: float = C_REG, k: int = FOLDS, log: bool = True
+    data: Data,
+    rows: Sequence[dict[str, Any]],
+    c: float = C_REG,
+    k: int = FOLDS,
+    log: bool = True,
+    with_candidates: bool = WITH_CANDIDATES,
 ) -> np.ndarray:
     """Out-of-fold calibrated probabilities for ``rows``: each fold of members is scored by a model
     trained (same recipe) on the other members' rows, so every score is for a member never seen."""
@@ -213,7 +221,7 @@ def oof_proba(
     out = np.zeros((len(rows), len(CLASSES)))
     for j in range(k):
         idx = [i for i, r in enumerate(rows) if fold[r["bioguide"]] == j]
-        m = train_model(data, [r for r in rows if fold[r["bioguide"]] != j], c)
+        m = train_model(data, [r for r in rows if fold[r["bioguide"]] != j], c, with_candidates=with_candidates)
         out[idx] = m.predict_proba([rows[i]["text"] for i in idx])
         if log:
             print(f"  out-of-fold {j + 1}/{k}: {len(idx)} posts scored", flush=True)
