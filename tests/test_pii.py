@@ -104,3 +104,45 @@ def test_name_tagger_is_shipped() -> None:
     assert tagger is not None
     spans = tagger.tag("Yesterday John Smith met the council about the park")
     assert any(s.start == 10 and s.end == 20 for s in spans)
+
+
+SENTENCES = [
+    "Please call Mrs Jane Okafor about her claim on Tuesday.",
+    "Met with Tom and Priya Sharma-Lee at the Riverside library, then J. R. Smith.",
+    "THANK YOU to everyone who came out! Dr. Alvarez and Coach Kim were great.",
+    "@maria_h thanks Maria, see you at the council meeting with Cllr Ngata.",
+    "the report was written by anna de la cruz and o'brien",
+]
+
+
+def test_name_tagger_scores_like_its_training_features() -> None:
+    """tag_tokens sums cached per-template weights; it must give the tags and margins that the
+    features used in training (token_features) give when summed one by one."""
+    from onrecord.detectors.pii.names import TAGS, TOKEN_RE, NameTagger, fold, shape, token_features
+
+    tagger = NameTagger.load()
+    if tagger is None:
+        pytest.skip("name model not built")
+    named = 0
+    for text in SENTENCES:
+        words = TOKEN_RE.findall(text)
+        folded, shapes = [fold(w) for w in words], [shape(w) for w in words]
+        expected: list[tuple[str, float]] = []
+        prev = "O"
+        for i, word in enumerate(words):
+            if (prev == "O" and not (word[:1].isupper() or folded[i] in tagger.gaz_first)) or not word[:1].isalpha():
+                expected.append(("O", 0.0))
+                prev = "O"
+                continue
+            feats = token_features(words, folded, shapes, i, prev, tagger.gaz_first, tagger.gaz_last, tagger.common)
+            s = [sum(tagger.weights.get(f, (0.0, 0.0, 0.0))[k] for f in feats) for k in range(3)]
+            s[1] += tagger.offset
+            s[2] = -1e9 if prev == "O" else s[2] + tagger.offset
+            best = max(range(3), key=s.__getitem__)
+            expected.append((TAGS[best], s[best] - s[0] if best else 0.0))
+            prev = TAGS[best]
+        got = tagger.tag_tokens(words)
+        named += sum(t == "B-PER" for t, _ in got)
+        assert [t for t, _ in got] == [t for t, _ in expected], text
+        assert [m for _, m in got] == pytest.approx([m for _, m in expected], abs=1e-9), text
+    assert named >= 3  # the sentences do exercise the name path

@@ -102,23 +102,19 @@ def check_chunk(spec: EngineSpec, chunk: list[bytes]) -> list[Outcome]:
     """:func:`check_encoded` over a chunk (the unit shipped to a worker process), judged as one batch
     (:meth:`Engine.check_many`: one vectorised capacity call). Should the batch fail, each post is
     checked on its own, so one bad post only rejects itself."""
-    decoded: list[Post | None] = []
     out: list[Outcome | None] = []
-    for raw in chunk:
+    todo: list[tuple[int, Post]] = []
+    for i, raw in enumerate(chunk):
         try:
-            decoded.append(_post_decoder.decode(raw))
+            todo.append((i, _post_decoder.decode(raw)))
             out.append(None)
         except msgspec.DecodeError as e:
-            decoded.append(None)
             out.append((False, f"not a valid post: {e}".encode()))
-    todo = [i for i, p in enumerate(decoded) if p is not None]
     try:
-        results = engine_for(spec).check_many([decoded[i] for i in todo])  # type: ignore[misc]
+        results = engine_for(spec).check_many([post for _, post in todo])
     except Exception:  # one post broke the batch: fall back to post by post
         return [check_encoded(spec, raw) for raw in chunk]
-    for i, r in zip(todo, results, strict=True):
-        post = decoded[i]
-        assert post is not None
+    for (i, post), r in zip(todo, results, strict=True):
         if isinstance(r, Exception):
             out[i] = (False, f"check failed: {type(r).__name__}: {r}".encode())
         else:

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from onrecord.capacity.cues import Cue, context_cues
-from onrecord.capacity.features import normalise as normalise_text
 from onrecord.capacity.model import CLASSES, CapacityModel, default_model
 from onrecord.detectors.base import Signals
 from onrecord.model.finding import CAPACITIES, CapacityResult
@@ -122,7 +121,7 @@ def assess_many(
         pulls: dict[int, list[str]] = {}
         if explain and model is not None:
             wanted = [row for row in range(len(todo)) if CLASSES[int(labels[row])] != "professional"]
-            found = token_pulls(model, [texts[r] for r in wanted], [CLASSES[int(labels[r])] for r in wanted])
+            found = model.token_pulls([texts[r] for r in wanted], [CLASSES[int(labels[r])] for r in wanted])
             pulls = dict(zip(wanted, found, strict=True))
         for row, i in enumerate(todo):
             p = probs[row]
@@ -150,48 +149,6 @@ def assess_many(
                 decided_by="model" if model is not None else "rules",
             )
     return [r for r in out if r is not None]
-
-
-# Per-token text-model scores for the evidence words, shared across batches (tokens repeat a lot).
-_TOKEN_ROWS: dict[tuple[int, str], np.ndarray] = {}
-_TOKEN_ROWS_LIMIT = 200_000
-
-
-def token_pulls(model: CapacityModel, texts: Sequence[str], labels: Sequence[str], top: int = 3) -> list[list[str]]:
-    """:meth:`CapacityModel.token_pull` for many texts: the words of each text that push most toward
-    its label against the runner-up classes, with one model call for all new tokens of the batch."""
-    per_text: list[list[str]] = []
-    for t in texts:
-        toks = list(dict.fromkeys(normalise_text(t).split()))
-        per_text.append([x for x in toks if len(x) > 1 and x != "_url_"])
-    key = id(model)
-    missing = sorted({x for toks in per_text for x in toks if (key, x) not in _TOKEN_ROWS})
-    if missing:
-        if len(_TOKEN_ROWS) + len(missing) > _TOKEN_ROWS_LIMIT:
-            _TOKEN_ROWS.clear()
-        rows = model.logits(missing) - model.bias
-        for x, r in zip(missing, rows, strict=True):
-            _TOKEN_ROWS[(key, x)] = r
-    out: list[list[str]] = [[] for _ in per_text]
-    flat = [x for toks in per_text for x in toks]
-    if not flat:
-        return out
-    # All tokens of the batch at once: pull = score for the text's label - best of the other
-    # classes except professional (as CapacityModel.token_pull).
-    lg = np.stack([_TOKEN_ROWS[(key, x)] for x in flat])
-    owner = np.repeat(np.arange(len(per_text)), [len(t) for t in per_text])
-    j = np.array([CLASSES.index(label) for label in labels], dtype=np.int64)[owner]
-    masked = lg.copy()
-    masked[np.arange(len(flat)), j] = -np.inf
-    masked[:, CLASSES.index("professional")] = -np.inf
-    pull = (lg[np.arange(len(flat)), j] - masked.max(axis=1)).tolist()
-    pos = 0
-    for n, toks in enumerate(per_text):
-        p = pull[pos : pos + len(toks)]
-        pos += len(toks)
-        order = sorted(range(len(toks)), key=lambda i: -p[i])  # ties keep token order
-        out[n] = [toks[i] for i in order[:top] if p[i] > 0.05]
-    return out
 
 
 def assess(post: Post, signals: Signals) -> CapacityResult:

@@ -15,6 +15,7 @@ from onrecord.model.finding import CAPACITIES
 CLASSES: tuple[str, ...] = CAPACITIES  # column order of the weights: official, professional, private, political
 OUT_DIR = Path(__file__).resolve().parent / "data"
 ARTEFACT = OUT_DIR / "capacity_text.npz"
+_TOKEN_ROWS_LIMIT = 200_000  # per-token scores kept for evidence words
 
 
 class CapacityModel:
@@ -25,6 +26,7 @@ class CapacityModel:
         self.bias = np.asarray(bias, dtype=np.float32)
         self.temperature = float(temperature)
         self.bits = int(bits)
+        self._token_rows: dict[str, npt.NDArray[np.float32]] = {}  # see token_pulls
 
     @classmethod
     def load(cls, path: Path = ARTEFACT) -> CapacityModel:
@@ -50,16 +52,41 @@ class CapacityModel:
 
     def token_pull(self, text: str, label: str, top: int = 3) -> list[str]:
         """Words of ``text`` that push most toward ``label`` against the runner-up classes (for evidence)."""
-        toks = list(dict.fromkeys(normalise(text).split()))
-        toks = [t for t in toks if len(t) > 1 and t != "_url_"]
-        if not toks:
-            return []
-        j = CLASSES.index(label)
-        lg = self.logits(toks) - self.bias
-        others = np.delete(lg, [j, CLASSES.index("professional")], axis=1).max(axis=1)
-        pull = lg[:, j] - others
-        order = np.argsort(-pull)
-        return [toks[i] for i in order[:top] if pull[i] > 0.05]
+        return self.token_pulls([text], [label], top)[0]
+
+    def token_pulls(self, texts: Sequence[str], labels: Sequence[str], top: int = 3) -> list[list[str]]:
+        """:meth:`token_pull` for many texts, with one model call for the tokens not scored before
+        (per-token scores are kept: tokens repeat a lot across posts)."""
+        per_text: list[list[str]] = []
+        for t in texts:
+            toks = list(dict.fromkeys(normalise(t).split()))
+            per_text.append([x for x in toks if len(x) > 1 and x != "_url_"])
+        rows = self._token_rows
+        missing = sorted({x for toks in per_text for x in toks if x not in rows})
+        if missing:
+            if len(rows) + len(missing) > _TOKEN_ROWS_LIMIT:
+                rows.clear()
+            rows.update(zip(missing, self.logits(missing) - self.bias, strict=True))
+        out: list[list[str]] = [[] for _ in per_text]
+        flat = [x for toks in per_text for x in toks]
+        if not flat:
+            return out
+        # pull = score for the text's label - best of the other classes except professional
+        lg = np.stack([rows[x] for x in flat])
+        at = np.arange(len(flat))
+        owner = np.repeat(np.arange(len(per_text)), [len(t) for t in per_text])
+        j = np.array([CLASSES.index(label) for label in labels], dtype=np.int64)[owner]
+        others = lg.copy()
+        others[at, j] = -np.inf
+        others[:, CLASSES.index("professional")] = -np.inf
+        pull = (lg[at, j] - others.max(axis=1)).tolist()
+        pos = 0
+        for n, toks in enumerate(per_text):
+            p = pull[pos : pos + len(toks)]
+            pos += len(toks)
+            order = sorted(range(len(toks)), key=lambda i: -p[i])  # ties keep token order
+            out[n] = [toks[i] for i in order[:top] if p[i] > 0.05]
+        return out
 
 
 @lru_cache(maxsize=1)

@@ -46,8 +46,6 @@ def actor(by: str | None) -> str:
     return name.strip()
 
 
-
-
 def handles_errors(fn: F) -> F:
     """User mistakes and database trouble become one line on stderr and exit 2, never a traceback."""
 

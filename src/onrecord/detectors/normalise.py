@@ -138,6 +138,7 @@ _REPEAT = re.compile(r"([A-Za-z])\1{2,}")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _NOT_SPACE = re.compile(r"[^ \n\t]*")
 _MAY_PROTECT = re.compile(r"[/@]|www\.")
+_WORD_CHAR = re.compile(rf"[A-Za-z0-9{_LEET_CLASS}]")
 
 
 @lru_cache(maxsize=1)
@@ -153,7 +154,6 @@ def _gate() -> MultiPattern:
         ],
         caseless=False,
     )
-_WORD_CHAR = re.compile(rf"[A-Za-z0-9{_LEET_CLASS}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,11 +243,11 @@ def _unleet(cur: str) -> str:
             continue
         # protected spans are computed on the token holding the match: none of them crosses whitespace
         ta, tb = _token_bounds(cur, near.start())
-        if _MAY_PROTECT.search(cur, ta, tb):
-            inside = [pb for pa, pb in (p.span() for p in _PROTECT.finditer(cur, ta, tb)) if pa <= near.start() < pb]
-            if inside:
-                skip_to = inside[0]
-                continue
+        protected = [p.span() for p in _PROTECT.finditer(cur, ta, tb)] if _MAY_PROTECT.search(cur, ta, tb) else []
+        inside = [pb for pa, pb in protected if pa <= near.start() < pb]
+        if inside:
+            skip_to = inside[0]
+            continue
         # the word holding this letter/symbol pair
         a = near.start()
         while a > ta and _WORD_CHAR.match(cur[a - 1]):
@@ -256,7 +256,7 @@ def _unleet(cur: str) -> str:
         if m is None:  # pragma: no cover - the pair itself is word characters
             continue
         skip_to = m.end()
-        if _MAY_PROTECT.search(cur, ta, tb) and any(pa <= m.start() < pb for pa, pb in (p.span() for p in _PROTECT.finditer(cur, ta, tb))):
+        if any(pa <= m.start() < pb for pa, pb in protected):
             continue
         w = m.group()
         letters = sum(c.isalpha() for c in w)

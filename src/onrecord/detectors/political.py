@@ -351,7 +351,7 @@ class PoliticalDetector:
         return out
 
     def _is_donation(self, domain: str, full: str) -> bool:
-        if self._donation_prefix.match(full) or domain in self._donation_set:
+        if self._donation_prefix.match(full):  # also the domain itself: full starts with it
             return True
         parts = domain.split(".")
         return any(".".join(parts[i:]) in self._donation_set for i in range(1, len(parts)))

@@ -371,7 +371,7 @@ class PiiDetector:
                     add("STREET_ADDRESS", a, b, 0.8, "address pattern")
         # identifiers win over phone numbers/addresses on the same characters
         out = _dedupe(out)
-        if self.tagger is not None or self.names:
+        if self.names:
             taken = [(x.start, x.end) for x in out]
             out.extend(self._names(text, taken))
         if field != "text":
