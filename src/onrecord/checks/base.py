@@ -44,7 +44,11 @@ class Check:
     """Base class for checks. The class docstring is the check's documentation (``onrecord explain``).
 
     Subclasses set ``code`` (two letters + two digits, stable forever), a dotted ``name``, ``groups``,
-    the ``topics`` they may emit, and optionally ``jurisdictions`` (empty: every jurisdiction).
+    the ``topics`` they may emit, optionally ``jurisdictions`` (empty: every jurisdiction), and
+    optionally ``needs``: signal kinds of which the post must hold at least one (found, or pending
+    from a lazy detector) for the check to find anything, unless the post carries
+    ``circumstances.facts`` (facts can stand in for signals). The engine skips the check otherwise;
+    ``None`` (the default) always runs it. An empty set means "only with facts".
     """
 
     code: ClassVar[str]
@@ -52,6 +56,7 @@ class Check:
     groups: ClassVar[tuple[str, ...]] = ()
     topics: ClassVar[tuple[str, ...]] = ()
     jurisdictions: ClassVar[tuple[str, ...]] = ()
+    needs: ClassVar[frozenset[str] | None] = None
 
     def evaluate(self, ctx: CheckContext) -> Iterable[Hit]:
         raise NotImplementedError

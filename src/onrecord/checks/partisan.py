@@ -12,6 +12,9 @@ from onrecord.model.signal import Signal
 # Signals that on their own make content partisan (directed at a party's or candidate's success).
 STRONG = ("electoral", "campaign_handle", "campaign_activity", "campaign_link")
 PROFILE_FIELDS = ("text", "bio", "display_name", "profile_image", "header_image")
+# Without facts, partisan_content() finds nothing unless one of these kinds is present.
+PARTISAN_KINDS = frozenset({*STRONG, "donation_link", "party"})
+OPINION_KINDS = frozenset({"political_opinion", "gov_criticism"})
 
 
 def own_fields(ctx: CheckContext) -> tuple[str, ...]:

@@ -103,6 +103,11 @@ class Signals:
             self._resolve()
         return self.found_kinds()
 
+    def possible_kinds(self) -> frozenset[str]:
+        """Kinds found so far plus those a pending lazy detector may add (runs nothing)."""
+        found = frozenset(self._by_kind)
+        return found | self._lazy_kinds if self._pending else found
+
     def found_kinds(self) -> set[str]:
         """Kinds found so far, without running lazy detectors (enough for kinds no lazy detector makes)."""
         return {k for k, v in self._by_kind.items() if v}

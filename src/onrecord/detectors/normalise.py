@@ -139,6 +139,12 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _NOT_SPACE = re.compile(r"[^ \n\t]*")
 _MAY_PROTECT = re.compile(r"[/@]|www\.")
 _WORD_CHAR = re.compile(rf"[A-Za-z0-9{_LEET_CLASS}]")
+_TOKEN_LINK = re.compile(r"(?<!\S)https?://\S+")
+
+
+@lru_cache(maxsize=1)
+def _leet_gate() -> MultiPattern:
+    return MultiPattern.cached([(_LEET_PAIR, "leet")], caseless=False)
 
 
 @lru_cache(maxsize=1)
@@ -275,6 +281,21 @@ def _unleet(cur: str) -> str:
     return cur if chars is None else "".join(chars)
 
 
+def _keep_first(m: re.Match[str]) -> str:
+    g = m.group()
+    return g[0] + " " * (len(g) - 1)
+
+
+def _leet_outside_links(text: str) -> bool:
+    """Could :func:`_unleet` change anything? Most letter/digit pairs in posts sit in t.co codes. A
+    link that starts a token is protected whole by :func:`_unleet`, so it is blanked (all but its
+    first character, which a pair just before it may touch) and the Hyperscan pair gate runs again:
+    a superset test, exact when it says no."""
+    if "://" not in text:
+        return True
+    return bool(_leet_gate().candidates(_TOKEN_LINK.sub(_keep_first, text)))
+
+
 def normalise(text: str) -> Normalised:
     """Undo evasion tricks in ``text``; see the module docstring.
 
@@ -290,7 +311,7 @@ def normalise(text: str) -> Normalised:
     gate = _gate().candidates(cur)
     if not gate and cur is text:
         return Normalised(text, text)
-    if 0 in gate:
+    if 0 in gate and _leet_outside_links(cur):
         unleet = _unleet(cur)
         if unleet != cur:
             cur, gate = unleet, [0, 1, 2]  # "s000" is a repeat only once it reads "sooo"

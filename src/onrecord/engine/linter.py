@@ -33,6 +33,8 @@ class Engine:
         self.checks: list[Check] = select_checks(select, ignore)
         self.detectors = list(detectors) if detectors is not None else default_detectors()
         self._pack_cache: dict[tuple[str | None, ...], tuple[Pack, str]] = {}
+        # False runs every check on every post (tests compare both ways).
+        self.skip_by_needs = True
 
     def check(self, post: Post) -> Result:
         """Judge one post. Raises ``UnknownCode`` when the post names a code no pack declares."""
@@ -80,8 +82,12 @@ class Engine:
         ctx = CheckContext(post=post, capacity=capacity, signals=signals, pack=pack)
         findings: list[Finding] = []
         seen: set[tuple[str, str, int, int]] = set()
+        # A check that needs signal kinds the post lacks cannot find anything (see Check.needs).
+        present = None if (post.circumstances.facts or not self.skip_by_needs) else signals.possible_kinds()
         for check in self.checks:
             if check.jurisdictions and pack.jurisdiction not in check.jurisdictions:
+                continue
+            if present is not None and check.needs is not None and present.isdisjoint(check.needs):
                 continue
             for hit in check.evaluate(ctx):
                 f = self._resolve(check, hit, pack, capacity.label, post.author.role)

@@ -44,6 +44,7 @@ class AbusiveLanguage(Check):
     name = "abuse.language"
     groups = ("abuse", "core")
     topics = ("abuse",)
+    needs = frozenset({"abuse"})
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
         fields = ("text", "comment", "bio", "display_name") if ctx.post.action == "profile" else ("text", "comment")

@@ -27,6 +27,7 @@ class NonpublicInformation(Check):
     name = "information.nonpublic"
     groups = ("information", "core")
     topics = ("nonpublic_information",)
+    needs = frozenset({"nonpublic"})
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
         facts = facts_of(ctx)

@@ -6,7 +6,15 @@ from collections.abc import Iterator
 
 from onrecord.checks.base import Check, CheckContext, Hit
 from onrecord.checks.facts import facts_of
-from onrecord.checks.partisan import own_fields, partisan_content, political_fundraising, span_of, title_in_text
+from onrecord.checks.partisan import (
+    OPINION_KINDS,
+    PARTISAN_KINDS,
+    own_fields,
+    partisan_content,
+    political_fundraising,
+    span_of,
+    title_in_text,
+)
 from onrecord.model.finding import Fix
 
 
@@ -36,6 +44,7 @@ class PoliticalSolicitation(Check):
     name = "political.solicitation"
     groups = ("political", "core")
     topics = ("solicit_political_contributions",)
+    needs = frozenset({"donation_link", "donation_ask", "fundraising_link"})
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
         span = political_fundraising(ctx)
@@ -71,6 +80,7 @@ class PartisanOnDuty(Check):
     name = "political.on_duty"
     groups = ("political", "core")
     topics = ("partisan_activity_on_duty", "government_resources")
+    needs = PARTISAN_KINDS
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
         c = ctx.post.circumstances
@@ -117,6 +127,7 @@ class PartisanOfficialChannel(Check):
     name = "political.official_channel"
     groups = ("political", "core")
     topics = ("political_neutrality",)
+    needs = PARTISAN_KINDS | OPINION_KINDS
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
         if not _official_channel(ctx):
@@ -160,6 +171,7 @@ class TitleInPolitics(Check):
     name = "political.title"
     groups = ("political", "core")
     topics = ("use_of_official_title_for_politics", "misuse_of_position")
+    needs = PARTISAN_KINDS
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
         if ctx.post.action == "profile":
@@ -202,6 +214,7 @@ class PoliticsAtSubordinates(Check):
     name = "political.subordinates"
     groups = ("political", "core")
     topics = ("misuse_of_position",)
+    needs = frozenset()  # subordinates are known only from the facts
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
         facts = facts_of(ctx)
@@ -238,6 +251,7 @@ class FurtherRestrictedPartisan(Check):
     name = "political.further_restricted"
     groups = ("political", "core")
     topics = ("further_restricted_partisan_activity",)
+    needs = PARTISAN_KINDS
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
         if ctx.post.author.restriction != "further_restricted" or ctx.post.action == "profile":
@@ -266,6 +280,7 @@ class PreElectionOfficialChannel(Check):
     name = "political.pre_election"
     groups = ("political", "core")
     topics = ("pre_election_period",)
+    needs = PARTISAN_KINDS | OPINION_KINDS
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
         if not (_official_channel(ctx) and ctx.post.circumstances.election_period):
@@ -299,6 +314,7 @@ class PoliticsLinkedToRole(Check):
     name = "political.linked_to_role"
     groups = ("political",)
     topics = ("political_neutrality",)
+    needs = PARTISAN_KINDS
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
         if _official_channel(ctx) or ctx.post.action in ("like", "profile"):
@@ -337,6 +353,7 @@ class HarshCriticismOfGovernment(Check):
     name = "political.harsh_criticism"
     groups = ("political", "core")
     topics = ("political_neutrality", "criticism_of_own_area")
+    needs = frozenset({"gov_criticism"})
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
         if _official_channel(ctx):

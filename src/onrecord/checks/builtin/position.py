@@ -28,6 +28,7 @@ class EndorsementWithTitle(Check):
     name = "position.endorsement"
     groups = ("position", "core")
     topics = ("endorsement", "misuse_of_position")
+    needs = frozenset({"commercial"})
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
         fields = own_fields(ctx)
@@ -65,6 +66,7 @@ class ClaimedOfficialBacking(Check):
     name = "position.official_backing"
     groups = ("position", "core")
     topics = ("misuse_of_position", "unauthorised_official_comment")
+    needs = frozenset({"agency_claim", "gov_symbol"})
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
         if ctx.post.account.kind in ("official", "campaign"):
@@ -102,6 +104,7 @@ class LeverageOfPosition(Check):
     name = "position.leverage"
     groups = ("position", "core")
     topics = ("misuse_of_position",)
+    needs = frozenset({"leverage", "demand"})
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
         if ctx.post.account.kind == "official":
@@ -134,6 +137,7 @@ class PersonalTasksForSubordinates(Check):
     name = "position.personal_tasks"
     groups = ("position", "core")
     topics = ("misuse_of_position", "government_resources")
+    needs = frozenset({"personal_task"})
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
         task = ctx.signals.of("personal_task", fields=own_fields(ctx))
@@ -173,6 +177,7 @@ class PersonalFundraising(Check):
     name = "position.fundraising"
     groups = ("position", "core")
     topics = ("misuse_of_position",)
+    needs = frozenset({"donation_ask", "fundraising_link"})
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
         fields = own_fields(ctx)
