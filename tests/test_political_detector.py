@@ -18,6 +18,13 @@ def _texts() -> list[str]:
             post = case["post"]
             out += [post.get("text", ""), post.get("comment", ""), post.get("account", {}).get("profile_image", "")]
     out += ["Te Pāti Māori wins — kia ora!", "Vote Labour on 2 May", "CONFIDENTIAL — don’t share", "日本語のテキスト"]
+    # links: the link gates must let through everything the link parser reports
+    out += [
+        "Chip in: https://secure.ActBlue.com/donate/jane-2026 today",
+        "Events at sub.JaneForCongress.com/events and www.janeforcongress.com.au",
+        "see example.org/donate-today or mycharity.org/give/now, https://t.co/AbC123xyz",
+        "winred.com/x https://www.GOP.com/ nzlabour.org.nz/fundraising vote4smith.us",
+    ]
     return [t for t in out if t]
 
 

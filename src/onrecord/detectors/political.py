@@ -232,7 +232,6 @@ _NEG = re.compile(NEGATIVE, I)
 _OPINION = re.compile(OPINION, I)
 # The look-behind starts a link only where a run of domain characters starts (no retry inside words).
 _LINK_DOMAIN = re.compile(r"(?<![a-z0-9.\-])(?:https?://)?(?:www\.)?([a-z0-9.-]+\.[a-z]{2,})(/\S*)?", I)
-_MAY_LINK = re.compile(r"\.[a-z]{2}", I)  # what every link domain holds (a gate for _links)
 _CAMPAIGN_DOMAIN = re.compile(
     r"^(?:[a-z0-9-]+(?:for|4)(?:congress|senate|house|gov|governor|mayor|sheriff|president|commission|council|hd\d+|sd\d+|ag|da|judge|"
     r"america|[a-z]{2}\d*)[a-z0-9-]*|[a-z0-9-]*(?:dems|democrats|gop|republicans|labour|tories|conservatives|greens|libdems|ndp)[a-z0-9-]*)"
@@ -240,6 +239,17 @@ _CAMPAIGN_DOMAIN = re.compile(
     I,
 )
 _DONATE_PATH = re.compile(r"/(?:donate|contribute|give|chip-?in|fundrais\w*)\b", I)
+
+
+def _link_gates(donation_domains: tuple[str, ...]) -> list[re.Pattern[str]]:
+    """Supersets of what :meth:`PoliticalDetector._links` reports: without a match of one of these
+    in the text it finds nothing (a donation domain is in the text; a campaign domain matches
+    ``_CAMPAIGN_DOMAIN`` unanchored; a donate path is there)."""
+    campaign = _CAMPAIGN_DOMAIN.pattern
+    assert campaign.startswith("^") and campaign.endswith("$")
+    gates = [re.compile(campaign[1:-1], I), re.compile(r"/(?:donate|contribute|give|chip-?in|fundrais)", I)]
+    gates.extend(re.compile(re.escape(d), I) for d in donation_domains)
+    return gates
 
 
 def _cache_dir() -> Path | None:
@@ -310,11 +320,15 @@ class PoliticalDetector:
 
     def __init__(self) -> None:
         self._patterns = _patterns()
-        # Two gates ride in the same Hyperscan pass: government words (id n) and link domains (id n + 1).
-        n = len(self._patterns)
-        self._gov_id, self._link_id = n, n + 1
-        self._prefilter = _Prefilter([*self._patterns, ("gov", _GOV), ("link", _MAY_LINK)])
         self._donation_domains = tuple(d.lower() for d in lexicon()["donation_domains"])
+        # Gates ride in the same Hyperscan pass: government words (id n), then what any link signal
+        # needs (ids above n: a donation domain, a campaign-looking domain, a donate path). t.co links
+        # match none of them, so most posts with links skip the link parser.
+        n = len(self._patterns)
+        self._gov_id = n
+        link_gates = [("link", g) for g in _link_gates(self._donation_domains)]
+        self._prefilter = _Prefilter([*self._patterns, ("gov", _GOV), *link_gates])
+        self._n_ids = n + 1 + len(link_gates)
         self._donation_prefix = re.compile("|".join(re.escape(d) for d in self._donation_domains) or r"(?!)")
         self._donation_set = frozenset(self._donation_domains)
 
@@ -322,14 +336,14 @@ class PoliticalDetector:
         out: list[Signal] = []
         if field == "links":
             return self._links(text)
-        cands = self._prefilter.candidates(text, self._link_id + 1)
+        cands = self._prefilter.candidates(text, self._n_ids)
         for i in cands:
             if i >= self._gov_id:
                 continue
             kind, pat = self._patterns[i]
             for m in pat.finditer(text):
                 out.append(Signal(kind=kind, start=m.start(), end=m.end(), text=m.group(), field=field, detector=self.name))
-        links = field in ("text", "comment") and self._link_id in cands
+        links = field in ("text", "comment") and bool(cands) and cands[-1] > self._gov_id
         if self._gov_id not in cands or not _GOV.search(text):
             if links:
                 out.extend(self._links(text, field))
