@@ -146,3 +146,22 @@ def test_name_tagger_scores_like_its_training_features() -> None:
         assert [t for t, _ in got] == [t for t, _ in expected], text
         assert [m for _, m in got] == pytest.approx([m for _, m in expected], abs=1e-9), text
     assert named >= 3  # the sentences do exercise the name path
+
+
+def test_name_pass_reuses_identifiers_without_changing_them() -> None:
+    from onrecord.detectors.pii import PersonNameDetector
+
+    texts = [
+        "Call Mrs Aroha Ngata on 021 555 0199 or write to 12 Rata Street, Wellington.",
+        "Dear John Smith, your SSN 078-05-1120 and card 4111 1111 1111 1111 are on file.",
+        "Ms Jane Doe (jane.doe@example.org) lives at 44 Elm Road.",
+    ]
+    eager, names, full = PiiDetector(names=False), PersonNameDetector(), PiiDetector(names=True)
+    for text in texts:
+        for field in ("text", "comment"):
+            alone = names.detect(text, field)
+            eager.detect(text, field)  # leaves its identifiers for the name pass
+            after = names.detect(text, field)
+            again = names.detect(text, field)  # taken once: computed afresh now
+            assert alone == after == again == [s for s in full.detect(text, field) if s.kind == "PERSON"]
+            assert alone, text

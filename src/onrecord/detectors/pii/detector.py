@@ -185,6 +185,11 @@ def public_figures() -> frozenset[str]:
     return frozenset(x.strip().lower() for x in lines if x.strip() and not x.startswith("#"))
 
 
+# (text, field) -> identifier signals, shared by every PiiDetector; bounded, cleared when full.
+_IDENTIFIERS: dict[tuple[str, str], list[Signal]] = {}
+_IDENTIFIERS_MAX = 4096
+
+
 class PiiDetector:
     """Finds personal data in text. Build once (compiles patterns, loads the tagger)."""
 
@@ -307,9 +312,42 @@ class PiiDetector:
         return [map_signal(s, norm) for s in self._detect(norm.text, field)]
 
     def _detect(self, text: str, field: str) -> list[Signal]:
+        # The identifiers of a text are the same for every instance (names are not). The eager pass
+        # (names=False) leaves them for the on-demand name pass (PersonNameDetector), which takes
+        # them once instead of finding them a second time; nothing is ever served twice.
+        key = (text, field)
+        known = _IDENTIFIERS.pop(key, None) if self.names else None
+        if known is None:
+            known = self._identifiers(text, field)
+            if not self.names:
+                if len(_IDENTIFIERS) >= _IDENTIFIERS_MAX:
+                    _IDENTIFIERS.clear()
+                _IDENTIFIERS[key] = known
+        out = list(known)
+        if self.names:
+            taken = [(x.start, x.end) for x in out]
+            out.extend(self._names(text, taken))
+        if field != "text":
+            out = [
+                Signal(
+                    kind=x.kind,
+                    start=x.start,
+                    end=x.end,
+                    text=x.text,
+                    score=x.score,
+                    field=field,
+                    detector=x.detector,
+                    evidence=x.evidence,
+                )
+                for x in out
+            ]
+        return out
+
+    def _identifiers(self, text: str, field: str) -> list[Signal]:
+        """Every kind of personal data but names, one signal per stretch of text."""
         out: list[Signal] = []
         hits = self.mp.scan(text)
-        if not hits and not self.names:
+        if not hits:
             return out
         kinds = {k for k, _, _ in hits}
 
@@ -370,25 +408,7 @@ class PiiDetector:
                 if b - a >= 5:
                     add("STREET_ADDRESS", a, b, 0.8, "address pattern")
         # identifiers win over phone numbers/addresses on the same characters
-        out = _dedupe(out)
-        if self.names:
-            taken = [(x.start, x.end) for x in out]
-            out.extend(self._names(text, taken))
-        if field != "text":
-            out = [
-                Signal(
-                    kind=x.kind,
-                    start=x.start,
-                    end=x.end,
-                    text=x.text,
-                    score=x.score,
-                    field=field,
-                    detector=x.detector,
-                    evidence=x.evidence,
-                )
-                for x in out
-            ]
-        return out
+        return _dedupe(out)
 
 
 _PRIORITY = {
