@@ -156,7 +156,8 @@ def _gate() -> MultiPattern:
         [
             (_LEET_PAIR, "leet"),
             ("|".join(c * 3 + "|" + c.upper() * 3 for c in "abcdefghijklmnopqrstuvwxyz"), "repeat"),
-            (r"[A-Za-z][ .\-_*]{1,2}[A-Za-z][ .\-_*]{1,2}[A-Za-z]", "spaced"),
+            # _SPACED with its look-arounds spelled out as characters: "is a big" no longer passes
+            (r"(?:^|[^A-Za-z0-9'’])[A-Za-z][ .\-_*]{1,2}[A-Za-z][ .\-_*]{1,2}[A-Za-z](?:[^A-Za-z0-9]|$)", "spaced"),
         ],
         caseless=False,
     )
