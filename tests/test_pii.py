@@ -165,3 +165,41 @@ def test_name_pass_reuses_identifiers_without_changing_them() -> None:
             again = names.detect(text, field)  # taken once: computed afresh now
             assert alone == after == again == [s for s in full.detect(text, field) if s.kind == "PERSON"]
             assert alone, text
+
+
+ADDRESSES = [
+    "Send it to 12 Rata Street, Wellington 6011.",
+    "She lives at 221B Baker St, London NW1 6XE",
+    "PSC 1234, Box 5678\nAPO AE 09876",
+    "PO Box 4410, Auckland",
+    "P.O. Box 77 Springfield",
+    "Meet me at 44 Elm Road Apt 3",
+    "1600 Pennsylvania Avenue NW, Washington, DC 20500",
+    "12 34 Kent Terrace, Mt Victoria",
+    "Top 40 Under 40 list",
+    "The 2020 Census counts everyone",
+    "address: Konigstrasse 5, Berlin",
+    "moved to Rua Augusta 274, Lisboa",
+    "Flat 2, 7 Queen Street\nDunedin",
+    "88 Harbour View Road\nNorthland",
+    "350 Fifth Avenue Suite 3300, New York, NY 10118",
+    "lives in Via Roma 10",
+    "my new address is the corner of 159 Eleftheriou Venizelou str and Rennie Union",
+]
+
+
+def test_address_gate_never_hides_an_address() -> None:
+    from onrecord.detectors.pii import patterns as P
+    from onrecord.detectors.pii.detector import _address_gate
+
+    gate = _address_gate()
+    hits = 0
+    for text in ADDRESSES + [t.replace(" ", "  ") for t in ADDRESSES] + [t.upper() for t in ADDRESSES]:
+        ids = gate.ids(text)
+        if P.address_matches(text):
+            hits += 1
+            assert 0 in ids, text
+        if list(P.ADDRESS_EU_RE.finditer(text)):
+            assert 1 in ids, text
+    assert hits >= 10
+    assert gate.ids("Non-ASCII text always passes: Königstraße 5") == gate.all
