@@ -1,5 +1,11 @@
 """Capacity benchmark: post-level AUC, account-level balanced accuracy, campaign posts judged official,
-precision at high confidence, throughput. Every number is printed with the command that reproduces it.
+precision at high confidence, calibration of the account reading by number of posts, throughput. Every
+number is printed with the command that reproduces it.
+
+Two views, labelled in the output: "text only" (the auditor's usual case: nothing known but the posts)
+and "text + handle context" (the account handle read by onrecord.capacity.handle, with pattern weights
+fitted on the bench training members' accounts only; the held-out members' handles are never seen in
+fitting).
 
     python bench/capacity.py                       # all measures (trains the bench model, ~1-2 min)
     taskset -c 0 python bench/capacity.py --throughput   # throughput of the shipped model on one core
@@ -19,6 +25,7 @@ import random
 import sys
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +37,26 @@ sys.path.insert(0, str(REPO / "src"))
 
 import train_capacity as tc  # noqa: E402
 from onrecord.capacity.account import AccountRule  # noqa: E402
+from onrecord.capacity.handle import HandleModel, handle_prior  # noqa: E402
 from onrecord.capacity.model import CLASSES, CapacityModel, default_model  # noqa: E402
 
 OFF, POL, PRIV = CLASSES.index("official"), CLASSES.index("political"), CLASSES.index("private")
 CMD = "python bench/capacity.py"
+CAL_SIZES = (1, 3, 5, 10, 20)  # posts per account for the calibration table
+
+
+def handle_logodds(hm: HandleModel, names: list[str]) -> np.ndarray:
+    """The handle model's log-odds (campaign vs office) for each name, read once per distinct name."""
+    cache: dict[str, float] = {}
+    for a in names:
+        if a not in cache:
+            cache[a] = hm.read(a).logodds
+    return np.array([cache[a] for a in names])
+
+
+def with_handle(m: CapacityModel, texts: list[str], h: np.ndarray) -> np.ndarray:
+    """Calibrated 4-class probabilities with the handle's log-odds applied as assess() applies it."""
+    return m.predict_proba(texts, prior=handle_prior(h, len(CLASSES), OFF, POL))
 
 
 def auc(y: np.ndarray, s: np.ndarray) -> float:
@@ -63,30 +86,54 @@ def train_bench_model(data: tc.Data, train: list[dict[str, Any]], c: float = tc.
     return tc.train_model(data, train, c, bits, with_candidates)
 
 
-def account_readings(m: CapacityModel, rows: list[dict[str, Any]], rule: AccountRule, k: int = 20,
-                     seed: int = tc.SEED, draws: int = 1) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """For ``draws`` random samples of ``k`` posts per account (accounts with >= k posts): is the account
-    read as campaign (draws x accounts), the true labels, and the account names. The first draw is the
-    one the headline number uses (same seed and order as before)."""
+def account_samples(rows: list[dict[str, Any]], k: int = 20, seed: int = tc.SEED,
+                    draws: int = 1) -> tuple[list[list[list[dict[str, Any]]]], np.ndarray, list[str]]:
+    """``draws`` random samples of ``k`` posts per account (accounts with >= k posts), the true labels
+    (campaign?) and the account names. The first draw is the one the headline number uses."""
     by_acc: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         by_acc[r["screen_name"]].append(r)
     names = [a for a in sorted(by_acc) if len(by_acc[a]) >= k]
     rng = random.Random(seed)
     samples = [[rng.sample(by_acc[a], k) for a in names] for _ in range(draws)]
+    y = np.array([tc.congress_label(by_acc[a][0]) == "political" for a in names])
+    return samples, y, names
+
+
+def account_probs(m: CapacityModel, rows: list[dict[str, Any]], rule: AccountRule, k: int = 20,
+                  seed: int = tc.SEED, draws: int = 1, hm: HandleModel | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """P(campaign account) from the account rule (onrecord.capacity.account) for ``draws`` random samples of
+    ``k`` posts per account (draws x accounts), and the true labels. With ``hm`` the handle's log-odds is
+    an input of the rule (use a rule fitted with the handle)."""
+    samples, y, names = account_samples(rows, k, seed, draws)
     flat = [r for draw in samples for smp in draw for r in smp]
     p = m.predict_proba([r["text"] for r in flat]).reshape(draws, len(names), k, -1)
-    pred = np.array([[rule.reading(p[d, a, :, POL], p[d, a, :, OFF])[0] == "campaign" for a in range(len(names))]
-                     for d in range(draws)])
-    y = np.array([tc.congress_label(by_acc[a][0]) == "political" for a in names])
-    return pred, y, names
+    h = handle_logodds(hm, names) if hm is not None else np.zeros(len(names))
+    pc = np.array([[rule.p_campaign(rule.mean_logodds(p[d, a, :, POL], p[d, a, :, OFF]), k, float(h[a]))
+                    for a in range(len(names))] for d in range(draws)])
+    return pc, y
+
+
+def account_readings(m: CapacityModel, rows: list[dict[str, Any]], rule: AccountRule, k: int = 20,
+                     seed: int = tc.SEED, draws: int = 1, hm: HandleModel | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Is each account read as campaign (draws x accounts), and the true labels."""
+    pc, y = account_probs(m, rows, rule, k, seed, draws, hm)
+    return pc > 0.5, y
+
+
+def balanced_brier(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
+    """(Brier score, log loss), each the mean of the per-class means (office accounts outnumber campaign ones)."""
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    brier = 0.5 * (float(np.mean((1 - p[y]) ** 2)) + float(np.mean(p[~y] ** 2)))
+    ll = 0.5 * (float(-np.mean(np.log(p[y]))) - float(np.mean(np.log(1 - p[~y]))))
+    return brier, ll
 
 
 def account_bacc(m: CapacityModel, rows: list[dict[str, Any]], rule: AccountRule, k: int = 20,
-                 seed: int = tc.SEED) -> tuple[float, int, int]:
+                 seed: int = tc.SEED, hm: HandleModel | None = None) -> tuple[float, int, int]:
     """Balanced accuracy of account type from ``k`` random posts per account (accounts with >= k posts),
     read with the account rule the product uses (onrecord.capacity.account)."""
-    pred, y, _ = account_readings(m, rows, rule, k, seed)
+    pred, y = account_readings(m, rows, rule, k, seed, hm=hm)
     return tc.balanced_accuracy(y, pred[0]), int((~y).sum()), int(y.sum())
 
 
@@ -121,16 +168,71 @@ def bootstrap_interval(pred: np.ndarray, y: np.ndarray, n: int = 2000, seed: int
     return float(lo), float(hi)
 
 
-def bench_rule(data: tc.Data, train: list[dict[str, Any]], c: float = tc.C_REG, with_candidates: bool = False) -> AccountRule:
-    """The account rule fitted like the shipped one, on out-of-fold scores of the bench TRAIN members only
-    (fold models trained the same way as the bench model)."""
+@dataclass
+class Rules:
+    """Account rules fitted on out-of-fold scores of the bench TRAIN members only."""
+
+    text: AccountRule  # shipped recipe, posts alone: calibrated by number of posts
+    handle: AccountRule  # shipped recipe, posts + handle log-odds
+    text_20: AccountRule  # the previous recipe: fitted on 20-post samples only, no shrinkage
+    handle_20: AccountRule  # the previous recipe with the handle as an input
+    oof: np.ndarray  # out-of-fold 4-class probabilities of the training rows
+    h_oof: np.ndarray  # out-of-fold handle log-odds of the training rows
+
+
+def bench_rules(data: tc.Data, train: list[dict[str, Any]], c: float = tc.C_REG, with_candidates: bool = False,
+                handle_intercept: bool = tc.HANDLE_INTERCEPT) -> Rules:
+    """The account rules fitted like the shipped ones, on out-of-fold scores of the bench TRAIN members only
+    (fold models and fold handle weights trained the same way as the bench model)."""
     t0 = time.perf_counter()
-    rule, stats = tc.fit_account_rule(train, tc.oof_proba(data, train, c, log=False, with_candidates=with_candidates))
-    print(f"# account rule from {tc.FOLDS}-fold out-of-fold scores of the training members only: mean clipped"
-          f" log-odds > {rule.threshold:+.3f} (slope {rule.slope:.2f}; {stats['accounts']} accounts,"
-          f" {stats['campaign_accounts']} campaign; balanced accuracy where fitted {stats['fit_balanced_accuracy']:.3f};"
-          f" {time.perf_counter() - t0:.0f} s)", flush=True)
-    return rule
+    oof = tc.oof_proba(data, train, c, log=False, with_candidates=with_candidates)
+    h_oof = tc.oof_handle_logodds(train, intercept=handle_intercept)
+    draws = tc.rule_draws(train)
+    text, stats = tc.fit_account_rule(train, oof, draws=draws)
+    handle, hstats = tc.fit_account_rule(train, oof, draws=draws, handle=h_oof)
+    d20 = tc.account_draws(train)
+    text_20, _ = tc.fit_account_rule(train, oof, draws=d20, n0=0.0)
+    handle_20, _ = tc.fit_account_rule(train, oof, draws=d20, handle=h_oof, n0=0.0)
+    print(f"# account rules from {tc.FOLDS}-fold out-of-fold scores of the training members only ({stats['accounts']} accounts,"
+          f" {stats['campaign_accounts']} campaign; samples of {', '.join(map(str, tc.RULE_SIZES))} posts; {time.perf_counter() - t0:.0f} s):"
+          f" posts alone P(campaign) = sigmoid(s(n)·({text.slope:.2f}·m {text.intercept:+.2f}) {text.base:+.2f}), s(n) = n/(n+{text.n0:g}),"
+          f" 20-post threshold {stats['threshold_mean_logodds_20_posts']:+.3f}; with handle: slope {handle.slope:.2f},"
+          f" handle weight {handle.handle_weight:.2f}, 20-post threshold {hstats['threshold_mean_logodds_20_posts']:+.3f};"
+          f" previous 20-post rule: mean clipped log-odds > {text_20.threshold:+.3f}", flush=True)
+    return Rules(text, handle, text_20, handle_20, oof, h_oof)
+
+
+def calibration_oof(train: list[dict[str, Any]], rules: Rules, cmd: str = CMD) -> None:
+    """Balanced Brier score and log loss of P(campaign) by number of posts, out of fold on the training
+    members: each fold of members is read by rules fitted on the other members' samples."""
+    fold = tc.member_folds(train)
+    acc_fold = {r["screen_name"]: fold[r["bioguide"]] for r in train}
+    fit_all = tc.rule_draws(train)
+    fit_20 = tc.account_draws(train)
+    evals = {k: tc.account_draws(train, k, 10, tc.SEED + 100 + k) for k in CAL_SIZES}
+    out: dict[tuple[str, str, int], tuple[float, float]] = {}
+    for view, h in (("text only", None), ("text + handle", rules.h_oof)):
+        for recipe in ("before", "after"):
+            probs: dict[int, list[float]] = {k: [] for k in CAL_SIZES}
+            ys: dict[int, list[bool]] = {k: [] for k in CAL_SIZES}
+            for j in range(tc.FOLDS):
+                src = fit_20 if recipe == "before" else fit_all
+                part = [d for d in src if acc_fold[train[d[1][0]]["screen_name"]] != j]
+                rule, _ = tc.fit_account_rule(train, rules.oof, draws=part, handle=h, n0=0.0 if recipe == "before" else tc.ACCOUNT_N0)
+                for k, dr in evals.items():
+                    for camp, idx in dr:
+                        if acc_fold[train[idx[0]]["screen_name"]] != j:
+                            continue
+                        mlo = rule.mean_logodds(rules.oof[idx, POL], rules.oof[idx, OFF])
+                        probs[k].append(rule.p_campaign(mlo, k, float(h[idx[0]]) if h is not None else 0.0))
+                        ys[k].append(camp)
+            for k in CAL_SIZES:
+                out[view, recipe, k] = balanced_brier(np.array(ys[k]), np.array(probs[k]))
+    for view in ("text only", "text + handle"):
+        cells = "; ".join(f"{k} post{'s' if k > 1 else ''}: {out[view, 'before', k][0]:.3f} -> {out[view, 'after', k][0]:.3f}"
+                          f" (log loss {out[view, 'before', k][1]:.2f} -> {out[view, 'after', k][1]:.2f})" for k in CAL_SIZES)
+        print(f"[{view}] account P(campaign) calibration, training members out of fold (rules cross-validated over members),"
+              f" balanced Brier before (20-post rule) -> after (calibrated by number of posts): {cells}  [{cmd}]")
 
 
 def tfidf_baseline(train: list[dict[str, Any]], test: list[dict[str, Any]]) -> float:
@@ -152,7 +254,8 @@ def held_candidates(data: tc.Data) -> set[str]:
     return set(random.Random(tc.SEED).sample(names, round(len(names) * 0.2)))
 
 
-def measure(data: tc.Data, with_candidates: bool = False, cutoff: str = tc.CUTOFF) -> None:
+def measure(data: tc.Data, with_candidates: bool = False, cutoff: str = tc.CUTOFF,
+            handle_intercept: bool = tc.HANDLE_INTERCEPT) -> None:
     train, test, held = tc.bench_split(data.congress, cutoff)
     cand_held = held_candidates(data) if with_candidates else {r["screen_name"] for r in data.candidates}
     tdata = tc.Data(data.congress, [r for r in data.candidates if r["screen_name"] not in cand_held], data.private)
@@ -161,62 +264,119 @@ def measure(data: tc.Data, with_candidates: bool = False, cutoff: str = tc.CUTOF
     print(f"# bench model: {len(train)} congress posts before {cutoff} from {len({r['bioguide'] for r in train})} members"
           f" + {len(data.private)} private; candidates2020 in training: {len(tdata.candidates) if with_candidates else 0}"
           f" posts; C {tc.C_REG:g}; trained in {time.perf_counter() - t0:.0f} s; temperature {m.temperature:.2f}", flush=True)
-    cmd = CMD + (" --with-candidates" if with_candidates else "") + (f" --cutoff {cutoff}" if cutoff != tc.CUTOFF else "")
+    cmd = (CMD + (" --with-candidates" if with_candidates else "") + (f" --cutoff {cutoff}" if cutoff != tc.CUTOFF else "")
+           + (" --handle-intercept" if handle_intercept != tc.HANDLE_INTERCEPT else ""))
+    print("\n== TEXT ONLY (the auditor's usual case: nothing known but the posts) ==")
     y = np.array([tc.congress_label(r) == "political" for r in test], dtype=np.int64)
-    s, p = pol_score(m, [r["text"] for r in test])
-    print(f"post ROC-AUC official vs political, posts from {cutoff} on, all members: {auc(y, s):.3f}"
+    texts = [r["text"] for r in test]
+    s, p = pol_score(m, texts)
+    print(f"[text only] post ROC-AUC official vs political, posts from {cutoff} on, all members: {auc(y, s):.3f}"
           f"  (n={len(test)})  [{cmd}]", flush=True)
     print(f"  reference on the same split, TF-IDF word 1-2 grams + LR: {tfidf_baseline(train, test):.3f}  [{cmd}]", flush=True)
     unseen = np.array([r["bioguide"] in held for r in test])
-    print(f"post ROC-AUC, same test, held-out members only: {auc(y[unseen], s[unseen]):.3f} (n={int(unseen.sum())});"
+    print(f"[text only] post ROC-AUC, same test, held-out members only: {auc(y[unseen], s[unseen]):.3f} (n={int(unseen.sum())});"
           f" seen members only: {auc(y[~unseen], s[~unseen]):.3f} (n={int((~unseen).sum())})  [{cmd}]")
 
-    rule = bench_rule(tdata, train, with_candidates=with_candidates)
+    rules = bench_rules(tdata, train, with_candidates=with_candidates, handle_intercept=handle_intercept)
     held_rows = [r for r in data.congress if r["bioguide"] in held]
-    pred, ya, _ = account_readings(m, held_rows, rule, draws=20)
-    b = tc.balanced_accuracy(ya, pred[0])
-    lo, hi = bootstrap_interval(pred[0], ya)
-    office_acc, camp_acc = float((~pred[0][~ya]).mean()), float(pred[0][ya].mean())
-    print(f"account balanced accuracy, 20 random posts per account, held-out members (all dates, never trained on):"
-          f" {b:.3f} ({int((~ya).sum())} office, {int(ya.sum())} campaign accounts; office {office_acc:.3f},"
-          f" campaign {camp_acc:.3f}; 95% interval over accounts {lo:.2f}-{hi:.2f})  [{cmd}]")
-    many = float(np.mean([tc.balanced_accuracy(ya, pr) for pr in pred]))
-    print(f"  same, mean over 20 independent draws of 20 posts: {many:.3f};"
-          f" previous rule (mean P(political) > 0.45), first draw: {mean_p_rule_bacc(m, held_rows):.3f}  [{cmd}]")
-    b2, no2, nc2 = account_bacc(m, test, rule)
-    print(f"account balanced accuracy, 20 random posts per account from {cutoff} on (accounts with >= 20):"
-          f" {b2:.3f} ({no2} office, {nc2} campaign accounts)  [{cmd}]")
 
-    judged = p[:, POL] >= 0.9
-    prec = float(y[judged].mean()) if judged.any() else float("nan")
-    print(f"precision at high confidence: of test posts with P(political) >= 0.9, share from campaign accounts:"
-          f" {prec:.3f} ({int(judged.sum())} posts, {judged.mean():.1%} of test)  [{cmd}]")
-    off_hi = p[:, OFF] >= 0.9
-    print(f"  (mirror: of test posts with P(official) >= 0.9, share from office accounts:"
-          f" {float(1 - y[off_hi].mean()):.3f}, {int(off_hi.sum())} posts)")
+    def account_lines(view: str, rule: AccountRule, previous: AccountRule, hm: HandleModel | None) -> None:
+        pred, ya = account_readings(m, held_rows, rule, draws=20, hm=hm)
+        b = tc.balanced_accuracy(ya, pred[0])
+        lo, hi = bootstrap_interval(pred[0], ya)
+        office_acc, camp_acc = float((~pred[0][~ya]).mean()), float(pred[0][ya].mean())
+        print(f"[{view}] account balanced accuracy, 20 random posts per account, held-out members (all dates, never trained on):"
+              f" {b:.3f} ({int((~ya).sum())} office, {int(ya.sum())} campaign accounts; office {office_acc:.3f},"
+              f" campaign {camp_acc:.3f}; 95% interval over accounts {lo:.2f}-{hi:.2f})  [{cmd}]")
+        many = float(np.mean([tc.balanced_accuracy(ya, pr) for pr in pred]))
+        prev, _ = account_readings(m, held_rows, previous, draws=20, hm=hm)
+        prev_many = float(np.mean([tc.balanced_accuracy(ya, pr) for pr in prev]))
+        print(f"[{view}]   same, mean over 20 independent draws of 20 posts: {many:.3f};"
+              f" previous 20-post rule (no post-count calibration), same draws: first {tc.balanced_accuracy(ya, prev[0]):.3f},"
+              f" mean of 20 {prev_many:.3f}  [{cmd}]")
+        b2, no2, nc2 = account_bacc(m, test, rule, hm=hm)
+        print(f"[{view}] account balanced accuracy, 20 random posts per account from {cutoff} on (accounts with >= 20):"
+              f" {b2:.3f} ({no2} office, {nc2} campaign accounts)  [{cmd}]")
+
+    account_lines("text only", rules.text, rules.text_20, None)
+    print(f"[text only]   previous rule before that (mean P(political) > 0.45), first draw: {mean_p_rule_bacc(m, held_rows):.3f}  [{cmd}]")
+
+    def precision_lines(view: str, p: np.ndarray) -> None:
+        judged = p[:, POL] >= 0.9
+        prec = float(y[judged].mean()) if judged.any() else float("nan")
+        print(f"[{view}] precision at high confidence: of test posts with P(political) >= 0.9, share from campaign accounts:"
+              f" {prec:.3f} ({int(judged.sum())} posts, {judged.mean():.1%} of test)  [{cmd}]")
+        off_hi = p[:, OFF] >= 0.9
+        print(f"[{view}]   (mirror: of test posts with P(official) >= 0.9, share from office accounts:"
+              f" {float(1 - y[off_hi].mean()):.3f}, {int(off_hi.sum())} posts)")
+
+    precision_lines("text only", p)
 
     scored = [r for r in data.candidates if r["screen_name"] in cand_held]
     overlap = {r["screen_name"].lower() for r in scored} & {r["screen_name"].lower() for r in train}
-    cp = m.predict_proba([r["text"] for r in scored])
-    arg_off = float((cp.argmax(axis=1) == OFF).mean())
-    pair_off = float((cp[:, OFF] > cp[:, POL]).mean())
+    ctexts = [r["text"] for r in scored]
+    cp = m.predict_proba(ctexts)
     which = (f"{len(cand_held)} held-out candidates, the other {len(tdata.candidates) // 400} trained on" if with_candidates
              else "all 17 candidates, none in training")
-    print(f"candidates2020_campaign posts judged official (argmax of 4 classes): {arg_off:.3f};"
-          f" official over political: {pair_off:.3f} (n={len(cp)}, {which};"
-          f" {len(overlap)} of these account(s) also appear as congress campaign accounts in training)  [{cmd}]")
+
+    def candidate_line(view: str, cp: np.ndarray) -> None:
+        arg_off = float((cp.argmax(axis=1) == OFF).mean())
+        pair_off = float((cp[:, OFF] > cp[:, POL]).mean())
+        print(f"[{view}] candidates2020_campaign posts judged official (argmax of 4 classes): {arg_off:.3f};"
+              f" official over political: {pair_off:.3f} (n={len(cp)}, {which};"
+              f" {len(overlap)} of these account(s) also appear as congress campaign accounts in training)  [{cmd}]")
+
+    candidate_line("text only", cp)
     if with_candidates:
         base = train_bench_model(data, train)
-        bp = base.predict_proba([r["text"] for r in scored])
+        bp = base.predict_proba(ctexts)
         print(f"  same held-out candidates, model without candidates2020: {float((bp.argmax(axis=1) == OFF).mean()):.3f};"
               f" official over political {float((bp[:, OFF] > bp[:, POL]).mean()):.3f}  [{cmd}]")
 
-    # Calibration on the test part (reported, never tuned): reliability of P(political | pol or off).
-    pp = p[:, POL] / (p[:, POL] + p[:, OFF])
-    bins = np.clip((pp * 5).astype(int), 0, 4)
-    rel = ", ".join(f"{i / 5:.1f}-{(i + 1) / 5:.1f}: {y[bins == i].mean():.2f} (n={int((bins == i).sum())})"
-                    for i in range(5) if (bins == i).any())
-    print(f"reliability, test: predicted P(political) bin -> observed share campaign: {rel}  [{cmd}]")
+    def reliability_line(view: str, p: np.ndarray) -> None:
+        # Calibration on the test part (reported, never tuned): reliability of P(political | pol or off).
+        pp = p[:, POL] / (p[:, POL] + p[:, OFF])
+        bins = np.clip((pp * 5).astype(int), 0, 4)
+        rel = ", ".join(f"{i / 5:.1f}-{(i + 1) / 5:.1f}: {y[bins == i].mean():.2f} (n={int((bins == i).sum())})"
+                        for i in range(5) if (bins == i).any())
+        print(f"[{view}] reliability, test: predicted P(political) bin -> observed share campaign: {rel}  [{cmd}]")
+
+    reliability_line("text only", p)
+
+    # ---- the same measures with the account handle as context ----
+    hm, hstats = tc.fit_handle_model(train, intercept=handle_intercept)
+    n_acc, n_camp = hstats["accounts"], hstats["campaign_accounts"]
+    seen_held = {r["screen_name"] for r in train} & {r["screen_name"] for r in held_rows}
+    print(f"\n== TEXT + HANDLE CONTEXT (handle weights fitted on the {n_acc} training accounts only, {n_camp} campaign;"
+          f" held-out members' handles in fitting: {len(seen_held)}) ==")
+    print(f"# handle weights (log-odds campaign vs office; a handle with no pattern adds {hm.intercept:+.2f}): "
+          + ", ".join(f"{g} {w:+.2f}" for g, w in hm.weights.items()))
+    ht = handle_logodds(hm, [r["screen_name"] for r in test])
+    sh = s / m.temperature + ht  # calibrated text log-odds plus the handle's, as assess() combines them
+    print(f"[text + handle] post ROC-AUC official vs political, posts from {cutoff} on, all members: {auc(y, sh):.3f}"
+          f"  (n={len(test)}; handle alone {auc(y, ht):.3f})  [{cmd}]")
+    print(f"[text + handle] post ROC-AUC, same test, held-out members only: {auc(y[unseen], sh[unseen]):.3f};"
+          f" seen members only: {auc(y[~unseen], sh[~unseen]):.3f}  [{cmd}]")
+    account_lines("text + handle", rules.handle, rules.handle_20, hm)
+    ph = with_handle(m, texts, ht)
+    precision_lines("text + handle", ph)
+    candidate_line("text + handle", with_handle(m, ctexts, handle_logodds(hm, [r["screen_name"] for r in scored])))
+    reliability_line("text + handle", ph)
+
+    # ---- account P(campaign) calibrated by the number of posts ----
+    print("\n== ACCOUNT READING: P(campaign) CALIBRATED BY THE NUMBER OF POSTS ==")
+    calibration_oof(train, rules, cmd)
+    for view, new, old, hmv in (("text only", rules.text, rules.text_20, None), ("text + handle", rules.handle, rules.handle_20, hm)):
+        cells = []
+        for k in CAL_SIZES:
+            pn, yk = account_probs(m, held_rows, new, k, draws=10, hm=hmv)
+            po, _ = account_probs(m, held_rows, old, k, draws=10, hm=hmv)
+            yy = np.tile(yk, pn.shape[0])
+            bo, lo_ = balanced_brier(yy, po.ravel())
+            bn, ln = balanced_brier(yy, pn.ravel())
+            cells.append(f"{k}: {bo:.3f} -> {bn:.3f} (log loss {lo_:.2f} -> {ln:.2f}; {int((~yk).sum())}+{int(yk.sum())} accounts)")
+        print(f"[{view}] account P(campaign) calibration, held-out members (10 draws per size), balanced Brier before"
+              f" (20-post rule) -> after, by posts per account: {'; '.join(cells)}  [{cmd}]")
     return None
 
 
@@ -295,7 +455,7 @@ def tune(data: tc.Data) -> None:
             pred = np.zeros(len(draws), dtype=bool)
             for k in range(tc.FOLDS):
                 fit_rows = [i for i in range(len(draws)) if fold[i] != k]
-                rule, _ = tc.fit_account_rule(train, oof, clip, [draws[i] for i in fit_rows])
+                rule, _ = tc.fit_account_rule(train, oof, clip, [draws[i] for i in fit_rows], n0=0.0)
                 x = np.array([rule.mean_logodds(oof[draws[i][1], POL], oof[draws[i][1], OFF]) for i in range(len(draws))])
                 pred[fold == k] = (x > rule.threshold)[fold == k]
             print(f"  account rule mean log-odds clipped at {clip:g} (threshold cross-validated over accounts):"
@@ -310,6 +470,8 @@ def main() -> int:
     ap.add_argument("--tune", action="store_true", help="grid on an inner split of the train part")
     ap.add_argument("--with-candidates", action="store_true", help="also train on candidates2020 (no candidate share)")
     ap.add_argument("--cutoff", default=tc.CUTOFF, help="first date of the test part (YYYY-MM-DD)")
+    ap.add_argument("--handle-intercept", action="store_true",
+                    help="measure the alternative handle weights with an intercept (plain-name handles lean campaign)")
     args = ap.parse_args()
     if args.throughput:
         throughput()
@@ -320,7 +482,7 @@ def main() -> int:
     if args.tune:
         tune(data)
         return 0
-    measure(data, args.with_candidates, args.cutoff)
+    measure(data, args.with_candidates, args.cutoff, args.handle_intercept or tc.HANDLE_INTERCEPT)
     throughput()
     return 0
 

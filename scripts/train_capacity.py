@@ -7,8 +7,10 @@ Reads ``$ONRECORD_SHARED/data`` (default ``../shared`` next to the repo root) an
 when it is absent. Needs the ``train`` extra (scikit-learn, scipy). The split helpers here are shared
 with bench/capacity.py so the benchmark and the shipped model see the same data preparation.
 
-Also writes the account rule (data/capacity_account.json, onrecord.capacity.account): fitted on
-out-of-fold scores of all dev members, 5 folds by member (about 3 minutes in all on one core).
+Also writes the handle weights (data/capacity_handle.json, onrecord.capacity.handle: one weight per
+hand-designed pattern group, fitted on the accounts of the members trained on) and the account rules
+(data/capacity_account.json, onrecord.capacity.account): fitted on out-of-fold scores of all dev members,
+5 folds by member, on samples of 1 to 20 posts per account (about 3 minutes in all on one core).
 
 Classes learned from text: official (congress office accounts), political (congress campaign
 accounts; candidates2020_campaign is not used, see WITH_CANDIDATES), private (davidson_offensive ``neither`` rows: general-public
@@ -23,7 +25,7 @@ import os
 import random
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 from onrecord.capacity.account import RULE_FILE, AccountRule  # noqa: E402
 from onrecord.capacity.features import hashed_ngrams  # noqa: E402
+from onrecord.capacity.handle import GROUPS, HANDLE_FILE, HandleModel, features, handle_hits  # noqa: E402
 from onrecord.capacity.model import CLASSES, OUT_DIR, CapacityModel  # noqa: E402
 
 SEED = 20261122
@@ -57,6 +60,23 @@ ACCOUNT_CLIP = 4.0
 ACCOUNT_POSTS = 20
 ACCOUNT_DRAWS = 30
 FOLDS = 5
+# The shipped rule is calibrated by the number of posts: fitted on RULE_DRAWS random samples of each size in
+# RULE_SIZES per account (accounts with at least that many posts), with the mean's weight s(n) = n / (n + N0).
+# N0 = 5 chosen by balanced Brier score and log loss averaged over 1..20 posts, cross-validated over accounts on
+# the bench training members' out-of-fold scores (n0 1: 0.1003 / 0.325, 3: 0.0985 / 0.312, 5: 0.0982 / 0.309,
+# 10: 0.0985 / 0.309, 20: 0.0992 / 0.313; rule fitted on 20-post samples only: 0.1129 / 0.501).
+RULE_SIZES = (1, 2, 3, 5, 10, 20)
+RULE_DRAWS = 10
+ACCOUNT_N0 = 5.0
+# Handle weights: L2 penalty of the balanced logistic regression over pattern groups, one row per account,
+# no intercept (a handle with no pattern, e.g. a plain name, adds nothing; see onrecord.capacity.handle).
+# Chosen on the bench training members (member folds): penalty 0.3 / 1 / 3 gave out-of-fold post AUC
+# (text + handle) 0.957 / 0.953 / 0.945 and account accuracy 0.953 / 0.954 / 0.954; 1 kept (middle).
+HANDLE_L2 = 1.0
+# No intercept: in this data a plain-name handle leans campaign (office accounts mostly carry a title), but
+# that is a convention of US congressional accounts, not evidence about an account elsewhere, so the shipped
+# weights leave it out. `python bench/capacity.py --handle-intercept` measures the alternative.
+HANDLE_INTERCEPT = False
 
 
 def shared_root() -> Path:
@@ -253,31 +273,129 @@ def fit_account_rule(
     proba: np.ndarray,
     clip: float = ACCOUNT_CLIP,
     draws: list[tuple[bool, list[int]]] | None = None,
+    handle: np.ndarray | None = None,
+    n0: float = ACCOUNT_N0,
 ) -> tuple[AccountRule, dict[str, Any]]:
-    """Fit the account rule on out-of-fold ``proba`` of ``rows`` (over ``draws``, default account_draws(rows));
-    returns the rule and what it scored."""
+    """Fit the account rule on out-of-fold ``proba`` of ``rows`` over ``draws`` (default rule_draws(rows):
+    1 to 20 posts per sample); ``handle`` (per-row handle log-odds) adds the handle as an input. ``n0`` = 0
+    fits the earlier rule without shrinkage. Returns the rule and what it scored where fitted."""
     from sklearn.linear_model import LogisticRegression
 
-    draws = draws if draws is not None else account_draws(rows)
+    draws = draws if draws is not None else rule_draws(rows)
     base = AccountRule(clip, 1.0, 0.0)
     lo = base.post_logodds(proba[:, CLASSES.index("political")], proba[:, CLASSES.index("official")])
-    x = np.array([lo[idx].mean() for _, idx in draws])
+    m = np.array([lo[idx].mean() for _, idx in draws])
+    n = np.array([len(idx) for _, idx in draws], dtype=np.float64)
+    s = n / (n + n0) if n0 > 0 else np.ones_like(n)
+    x = np.column_stack([m * s] + ([s] if n0 > 0 else []))
     y = np.array([camp for camp, _ in draws])
     # Balanced: office accounts outnumber campaign accounts, and the measure is balanced accuracy.
-    lr = LogisticRegression(C=100.0, class_weight="balanced").fit(x[:, None], y)
-    rule = AccountRule(clip, float(lr.coef_[0, 0]), float(lr.intercept_[0]))
-    pred = np.array([rule.p_campaign(v) > 0.5 for v in x])
-    n_acc = len(draws) // ACCOUNT_DRAWS
-    n_camp = int(y.sum()) // ACCOUNT_DRAWS
-    stats = {
-        "threshold_mean_logodds": round(rule.threshold, 4),
-        "fit_balanced_accuracy": round(balanced_accuracy(y, pred), 4),
-        "accounts": n_acc,
-        "campaign_accounts": n_camp,
-        "posts_per_sample": ACCOUNT_POSTS,
-        "samples_per_account": ACCOUNT_DRAWS,
+    lr = LogisticRegression(C=100.0, class_weight="balanced").fit(x, y)
+    coef = lr.coef_[0]
+    rule = AccountRule(
+        clip,
+        slope=float(coef[0]),
+        intercept=float(coef[1]) if n0 > 0 else float(lr.intercept_[0]),
+        base=float(lr.intercept_[0]) if n0 > 0 else 0.0,
+        n0=n0,
+    )
+    z = lr.decision_function(x)
+    if handle is not None:
+        # The handle enters with one fitted weight on top of the rule for posts alone (that rule as an
+        # offset), so an account whose handle carries no pattern reads exactly as with posts alone.
+        h = np.array([handle[idx[0]] for _, idx in draws])
+        w = np.where(y, 0.5 / max(int(y.sum()), 1), 0.5 / max(int((~y).sum()), 1)) * len(y)
+        g = float(_logistic(h[:, None], y, w, 1e-6, offset=z)[0])
+        rule = replace(rule, handle_weight=g)
+        z = z + g * h
+    prob = 1.0 / (1.0 + np.exp(-z))
+    at20 = n == ACCOUNT_POSTS
+    stats: dict[str, Any] = {
+        "threshold_mean_logodds_20_posts": round(-(rule.intercept + rule.base / rule.shrink(ACCOUNT_POSTS)) / rule.slope, 4),
+        "fit_balanced_accuracy_20_posts": round(balanced_accuracy(y[at20], prob[at20] > 0.5), 4) if at20.any() else None,
+        "accounts": len({rows[idx[0]]["screen_name"] for _, idx in draws}),
+        "campaign_accounts": len({rows[idx[0]]["screen_name"] for camp, idx in draws if camp}),
+        "sample_sizes": sorted({int(v) for v in n}),
+        "samples": len(draws),
+        "campaign_share_of_samples": round(float(y.mean()), 4),
     }
     return rule, stats
+
+
+def account_labels(rows: Sequence[dict[str, Any]]) -> dict[str, bool]:
+    """Is each account (screen_name) a campaign account."""
+    return {r["screen_name"]: congress_label(r) == "political" for r in rows}
+
+
+def _logistic(
+    x: np.ndarray, y: np.ndarray, w: np.ndarray, lam: float | np.ndarray, offset: np.ndarray | None = None
+) -> np.ndarray:
+    """Weighted L2-penalised logistic regression without intercept, optionally on top of a fixed ``offset``
+    (Newton steps; a handful of columns)."""
+    b = np.zeros(x.shape[1])
+    t = y.astype(np.float64)
+    off = np.zeros(len(y)) if offset is None else offset
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-(x @ b + off)))
+        g = x.T @ (w * (p - t)) + lam * b
+        h = (x * (w * p * (1 - p))[:, None]).T @ x + np.diag(np.broadcast_to(lam, (x.shape[1],)))
+        step = np.linalg.solve(h, g)
+        b -= step
+        if np.abs(step).max() < 1e-9:
+            break
+    return b
+
+
+def fit_handle_model(
+    rows: Sequence[dict[str, Any]], lam: float = HANDLE_L2, intercept: bool = HANDLE_INTERCEPT
+) -> tuple[HandleModel, dict[str, Any]]:
+    """Weights of the handle pattern groups (log-odds campaign vs office account), fitted on the accounts of
+    ``rows`` only: one row per account, balanced classes, L2 penalty, no intercept unless ``intercept``.
+    Only the pattern groups' weights are kept, never the handles."""
+    labels = account_labels(rows)
+    names = sorted(labels)
+    x = np.array([features(handle_hits(a)) for a in names]).reshape(len(names), len(GROUPS))
+    y = np.array([labels[a] for a in names])
+    w = np.where(y, 0.5 / max(int(y.sum()), 1), 0.5 / max(int((~y).sum()), 1)) * len(names)
+    if intercept:
+        b = _logistic(np.column_stack([x, np.ones(len(names))]), y, w, np.array([lam] * len(GROUPS) + [1e-6]))
+        weights, icpt = b[:-1], float(b[-1])
+    else:
+        weights, icpt = _logistic(x, y, w, lam), 0.0
+    model = HandleModel({g: round(float(v), 4) for g, v in zip(GROUPS, weights, strict=True)}, round(icpt, 4))
+    fired = x.sum(axis=0)
+    stats = {
+        "accounts": len(names),
+        "campaign_accounts": int(y.sum()),
+        "l2": lam,
+        "accounts_with_group": {g: {"office": int(x[~y, j].sum()), "campaign": int(x[y, j].sum())} for j, g in enumerate(GROUPS)},
+        "accounts_with_no_pattern": {"office": int((x[~y].sum(axis=1) == 0).sum()), "campaign": int((x[y].sum(axis=1) == 0).sum())},
+        "groups_fired": int((fired > 0).sum()),
+    }
+    return model, stats
+
+
+def oof_handle_logodds(rows: Sequence[dict[str, Any]], k: int = FOLDS, intercept: bool = HANDLE_INTERCEPT) -> np.ndarray:
+    """Handle log-odds per row, each fold of members read by weights fitted on the other members' accounts
+    (the same member folds as oof_proba)."""
+    fold = member_folds(rows, k)
+    out = np.zeros(len(rows))
+    for j in range(k):
+        model, _ = fit_handle_model([r for r in rows if fold[r["bioguide"]] != j], intercept=intercept)
+        cache: dict[str, float] = {}
+        for i, r in enumerate(rows):
+            if fold[r["bioguide"]] == j:
+                a = r["screen_name"]
+                if a not in cache:
+                    cache[a] = model.read(a).logodds
+                out[i] = cache[a]
+    return out
+
+
+def rule_draws(rows: Sequence[dict[str, Any]], sizes: Sequence[int] = RULE_SIZES, draws: int = RULE_DRAWS,
+               seed: int = SEED) -> list[tuple[bool, list[int]]]:
+    """Random samples of every size in ``sizes`` (``draws`` per account with enough posts)."""
+    return [d for k in sizes for d in account_draws(rows, k, draws, seed + k)]
 
 
 def save(model: CapacityModel, meta: dict[str, Any], out_dir: Path = OUT_DIR) -> Path:
@@ -295,9 +413,25 @@ def save(model: CapacityModel, meta: dict[str, Any], out_dir: Path = OUT_DIR) ->
     return path
 
 
-def save_account_rule(rule: AccountRule, stats: dict[str, Any], path: Path = RULE_FILE) -> Path:
-    """Write the account rule (3 numbers) and how it was fitted as JSON."""
-    card = {**rule.to_json(), "fitted_on": stats, "seed": SEED, "C": C_REG}
+def save_account_rule(
+    rule: AccountRule,
+    stats: dict[str, Any],
+    handle_rule: AccountRule | None = None,
+    handle_stats: dict[str, Any] | None = None,
+    path: Path = RULE_FILE,
+) -> Path:
+    """Write the account rules (for posts alone at top level, with the handle under ``with_handle``) and how
+    they were fitted as JSON."""
+    card: dict[str, Any] = {**rule.to_json(), "fitted_on": stats, "seed": SEED, "C": C_REG}
+    if handle_rule is not None:
+        card["with_handle"] = {**handle_rule.to_json(), "fitted_on": handle_stats or {}}
+    path.write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
+    return path
+
+
+def save_handle_model(model: HandleModel, stats: dict[str, Any], path: Path = HANDLE_FILE) -> Path:
+    """Write the handle pattern-group weights (no handles) and how they were fitted as JSON."""
+    card = {**model.to_json(), "fitted_on": stats, "seed": SEED}
     path.write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
     return path
 
@@ -328,12 +462,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     path = save(full, meta)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
-    # Account rule from out-of-fold scores of all dev members (every member scored by a model that never
-    # saw it), the same recipe as the text model.
-    print(f"account rule: {FOLDS} folds by member over all dev rows")
-    rule, stats = fit_account_rule(data.congress, oof_proba(data, data.congress))
-    save_account_rule(rule, stats)
-    print(f"wrote {RULE_FILE}: {json.dumps(stats, sort_keys=True)}")
+    # Handle weights: pattern groups only, fitted on the accounts of all dev members.
+    hmodel, hstats = fit_handle_model(data.congress)
+    save_handle_model(hmodel, hstats)
+    print(f"wrote {HANDLE_FILE}: {json.dumps(hmodel.weights, sort_keys=True)}")
+    # Account rules from out-of-fold scores of all dev members (every member scored by a text model and
+    # handle weights that never saw it), the same recipe as the text model.
+    print(f"account rules: {FOLDS} folds by member over all dev rows")
+    oof = oof_proba(data, data.congress)
+    draws = rule_draws(data.congress)
+    rule, stats = fit_account_rule(data.congress, oof, draws=draws)
+    hrule, hst = fit_account_rule(data.congress, oof, draws=draws, handle=oof_handle_logodds(data.congress))
+    save_account_rule(rule, stats, hrule, hst)
+    print(f"wrote {RULE_FILE}: posts alone {json.dumps(stats, sort_keys=True)}; with handle {json.dumps(hst, sort_keys=True)}")
     return 0
 
 

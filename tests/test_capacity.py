@@ -50,6 +50,8 @@ def test_case(case: dict[str, Any]) -> None:
         assert res.decided_by == exp["decided_by"]
     if "evidence_has" in exp:
         assert any(exp["evidence_has"] in e for e in res.evidence), res.evidence
+    if "evidence_lacks" in exp:
+        assert not any(exp["evidence_lacks"] in e for e in res.evidence), res.evidence
     for label, floor in exp.get("min", {}).items():
         assert res.scores[label] >= floor, (label, res.scores)
     assert abs(sum(res.scores.values()) - 1.0) < 1e-3
@@ -89,6 +91,14 @@ def test_text_view_ignores_account_kind() -> None:
     ctx, text = assess_many([post, post], use_context=True)[0], assess_many([post], use_context=False)[0]
     assert ctx.label == "official" and ctx.decided_by == "context"
     assert text.label == "political"
+
+
+def test_text_view_ignores_the_handle() -> None:
+    post = msgspec.convert({"text": "Thank you to everyone who came out tonight.", "account": {"handle": "RepJaneDoe"}}, Post)
+    ctx, text = assess_many([post])[0], assess_many([post], use_context=False)[0]
+    assert any("handle reads as an office account" in e for e in ctx.evidence)
+    assert not any("handle" in e for e in text.evidence)
+    assert ctx.scores["official"] > text.scores["official"]
 
 
 def test_detector_signals_count_as_evidence() -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from onrecord.capacity.account import RULE_FILE, AccountRule, default_rule, load_rule
+from onrecord.capacity.account import RULE_FILE, AccountRule, account_reading, default_rule, load_rule
 
 CASES = Path(__file__).parent / "cases" / "capacity_account"
 
@@ -27,7 +27,12 @@ def test_case(case: dict[str, Any]) -> None:
     rule = AccountRule(**case["rule"]) if "rule" in case else default_rule()
     pol = [p[0] for p in case["posts"]]
     off = [p[1] for p in case["posts"]]
-    reads_as, p = rule.reading(pol, off)
+    if "handle" in case or "display_name" in case:  # the shipped rules and handle weights, as the CLI reads them
+        reads_as, p, evidence = account_reading(pol, off, case.get("handle", ""), case.get("display_name", ""))
+        if "evidence_has" in case["expect"]:
+            assert any(case["expect"]["evidence_has"] in e for e in evidence), evidence
+    else:
+        reads_as, p = rule.reading(pol, off, case.get("handle_logodds", 0.0))
     exp = case["expect"]
     if "reads_as" in exp:
         assert reads_as == exp["reads_as"], (p, rule)
@@ -49,6 +54,21 @@ def test_shipped_rule_is_data_and_sane() -> None:
     assert -2.0 < rule.threshold < 2.0
     assert rule.p_campaign(rule.threshold) == pytest.approx(0.5)
     assert card["fitted_on"]["accounts"] > card["fitted_on"]["campaign_accounts"] > 0
+    # Calibrated by the number of posts: the same mean counts for more with more posts.
+    assert rule.n0 > 0
+    assert rule.p_campaign(1.0, 1) < rule.p_campaign(1.0, 5) < rule.p_campaign(1.0, 20)
+    with_handle = load_rule(handle=True)
+    assert with_handle.handle_weight > 0  # a campaign-looking handle never makes an account less campaign-like
+    assert (with_handle.slope, with_handle.intercept, with_handle.base) == (rule.slope, rule.intercept, rule.base)
+
+
+def test_few_posts_give_a_cautious_reading() -> None:
+    """One post that reads clearly political no longer gives P(campaign) of about 1 (the rule before
+    the post-count calibration gave 0.99999 for this post)."""
+    rule = default_rule()
+    one = rule.reading([0.9], [0.05])[1]
+    twenty = rule.reading([0.9] * 20, [0.05] * 20)[1]
+    assert 0.5 < one < 0.99 < twenty
 
 
 def test_missing_rule_file_falls_back(tmp_path: Path) -> None:

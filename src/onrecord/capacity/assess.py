@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from onrecord.capacity.cues import Cue, context_cues
+from onrecord.capacity.handle import HandleReading, default_handle_model, handle_prior
 from onrecord.capacity.model import CLASSES, CapacityModel, default_model
 from onrecord.detectors.base import Signals
 from onrecord.model.finding import CAPACITIES, CapacityResult
@@ -96,9 +97,27 @@ def assess_many(
         else:
             z_all = np.zeros((len(todo), len(CLASSES)))
             z_all[:, _IDX["private"]] = 0.5  # no model shipped: lean private unless cues say otherwise
+        # The handle (and display name) as context, only where the account kind says nothing (unknown): a
+        # registered personal account is the person's own whatever its name. Learned from office vs campaign
+        # accounts, it moves the odds political : official only (onrecord.capacity.handle).
+        handles: list[HandleReading | None] = [None] * len(todo)
+        z_in = z_all
+        hmodel = default_handle_model() if use_context else None
+        if hmodel is not None:
+            seen: dict[tuple[str, str], HandleReading] = {}
+            for row, i in enumerate(todo):
+                acct = posts[i].account
+                if acct.kind == "unknown" and (acct.handle or acct.display_name):
+                    key = (acct.handle, acct.display_name)
+                    if key not in seen:
+                        seen[key] = hmodel.read(*key)
+                    handles[row] = seen[key] if seen[key].logodds != 0.0 else None
+            if any(handles):
+                h = np.array([r.logodds if r is not None else 0.0 for r in handles])
+                z_in = z_all + handle_prior(h, len(CLASSES), _IDX["official"], _IDX["political"])
         all_cues = [context_cues(posts[i], signals_list[i]) for i in todo]
         personal = np.array([use_context and posts[i].account.kind == "personal" for i in todo], dtype=np.float64)
-        probs = _combine(z_all, all_cues, personal)
+        probs = _combine(z_in, all_cues, personal)
         campaigning: list[bool] = []
         for row, i in enumerate(todo):
             sig, post = signals_list[i], posts[i]
@@ -136,6 +155,9 @@ def assess_many(
                     pulled = pulls.get(row, [])
                     words = f" (words: {', '.join(repr(w) for w in pulled)})" if pulled else ""
                     evidence.append(f"text model: {label} {text_p[row, _IDX[label]]:.2f}{words}")
+            reading = handles[row]
+            if reading is not None:
+                evidence += reading.evidence
             if personal[row]:
                 evidence.append("account kind: personal (leans private)")
             if campaigning[row]:

@@ -17,7 +17,7 @@ from typing import IO
 import click
 import msgspec
 
-from onrecord.capacity.account import default_rule
+from onrecord.capacity.account import account_reading
 from onrecord.capacity.assess import assess_many
 from onrecord.detectors.base import Signals, run_detectors
 from onrecord.model.decode import PostDecodeError, decode_post
@@ -83,9 +83,13 @@ def summarise(
         n = len(items)
         mix: dict[str, float] = {c: round(labels.get(c, 0) / n, 3) for c in CAPACITIES}
         conf: dict[str, float] = {c: round(sum(r.scores[c] for _, _, r in items) / n, 3) for c in CAPACITIES}
-        # Office vs campaign reading: the rule measured in bench/capacity.py, shipped as data.
-        reads_as, p_campaign = default_rule().reading(
-            [r.scores["political"] for _, _, r in items], [r.scores["official"] for _, _, r in items]
+        # Office vs campaign reading: the rule measured in bench/capacity.py, shipped as data; the handle and
+        # display name are an input only when the account kind is unknown (as in assess()).
+        acct = items[0][1].account
+        reads_as, p_campaign, _ = account_reading(
+            [r.scores["political"] for _, _, r in items],
+            [r.scores["official"] for _, _, r in items],
+            *((acct.handle, acct.display_name) if kind == "unknown" else ("", "")),
         )
         s = AccountSummary(name, kind, n, mix, conf, reads_as, round(p_campaign, 3))
         mostly = max(CAPACITIES, key=lambda c: (mix[c], conf[c]))
