@@ -203,3 +203,4 @@ def test_address_gate_never_hides_an_address() -> None:
             assert 1 in ids, text
     assert hits >= 10
     assert gate.ids("Non-ASCII text always passes: Königstraße 5") == gate.all
+    assert gate.ids("12\x1fRata Street") == gate.all  # Unicode \s reads U+001F as a space

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from onrecord.detectors.base import Signals
+from onrecord.detectors.multipattern import MultiPattern, ascii_semantics
 from onrecord.model.post import Post
 
 
@@ -84,6 +85,28 @@ _PROFESSIONAL = re.compile(
     r"|\bexcited\s+to\s+(share|announce\s+that\s+I)\b|\bI(?:'ve|\s+have)\s+(joined|started)\b",
     re.I,
 )
+
+# One Hyperscan pass over ASCII text says which of the text-cue regexes can match at all (on ASCII
+# text Python's Unicode classes and case folding are ASCII ones, so a "no" is exact); other text, or
+# no Hyperscan, goes through the keyword tests and the regexes as before.
+_TEXT_CUE_GATE = MultiPattern.cached(
+    [
+        (_PAID_FOR.pattern, "paid"),
+        (_OFFICE_BUSINESS.pattern, "office"),
+        (_DISCLAIMER.pattern, "disclaimer"),
+        (_PROFESSIONAL.pattern, "professional"),
+    ],
+    caseless=True,
+)
+
+
+def _may_match(words: str) -> set[str] | None:
+    """Kinds of text cue that may match ``words``; None when the gate cannot tell."""
+    gate = _TEXT_CUE_GATE
+    if gate.engine != "hyperscan" or not ascii_semantics(words):
+        return None
+    return {gate.kinds[i] for i in gate.candidates(words)}
+
 
 # Signal kinds from detectors (detectors/political.py) that move capacity; read from the post's own
 # words and links only (a bio is account context, handled above).
@@ -158,19 +181,21 @@ def context_cues(post: Post, signals: Signals | None) -> list[Cue]:
         elif _CAMPAIGN_SITE.search(h):
             add("campaign_site", Cue("political", 1.5, f"link to a campaign site: {h}"))
     low = words.lower()
-    # Cheap substring checks first: most posts carry none of these cues.
-    m = _PAID_FOR.search(words) if " by " in low else None
+    # Cheap tests first (the gate, then substrings): most posts carry none of these cues.
+    may = _may_match(words)
+    m = _PAID_FOR.search(words) if (may is None or "paid" in may) and " by " in low else None
     if m and re.search(r"committee|campaign|for\s+(congress|senate|mayor|council|governor|president)|party", m.group(0), re.I):
         add("paid_for_by", Cue("political", 3.0, f"campaign disclaimer: '{m.group(0).strip()[:60]}'"))
-    if any(k in low for k in _OFFICE_KEYS):
+    if (may is None or "office" in may) and any(k in low for k in _OFFICE_KEYS):
         m = _OFFICE_BUSINESS.search(words)
         if m:
             add("office_business", Cue("official", 1.5, f"office business named: '{m.group(0)}'"))
-    if any(k in low for k in _DISCLAIMER_KEYS):
+    if (may is None or "disclaimer" in may) and any(k in low for k in _DISCLAIMER_KEYS):
         m = _DISCLAIMER.search(words)
         if m:
             add("disclaimer", Cue("private", 1.0, f"disclaimer: '{m.group(0)}'"))
-    first = _PROFESSIONAL.search(words) if any(k in low for k in _PROFESSIONAL_KEYS) else None
+    prof = (may is None or "professional" in may) and any(k in low for k in _PROFESSIONAL_KEYS)
+    first = _PROFESSIONAL.search(words) if prof else None
     if first:
         more = _PROFESSIONAL.search(words, first.end()) is not None
         w = 2.5 if more else 1.5

@@ -36,6 +36,13 @@ except ImportError:  # pragma: no cover - depends on the platform
 HAVE_HYPERSCAN: bool = _hs is not None
 
 
+def ascii_semantics(text: str) -> bool:
+    """True when Python's Unicode regex classes read ``text`` as ASCII ones do (Hyperscan's): ASCII
+    text without the separators U+001C-U+001F, which Unicode ``\\s`` counts as whitespace. A Hyperscan
+    superset gate that says "no" is exact on such text."""
+    return text.isascii() and not ("\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text)
+
+
 def select_leftmost_longest(hits: list[tuple[int, int, int]], kinds: Sequence[str]) -> list[tuple[int, int, int]]:
     """Greedy leftmost-longest non-overlapping selection of ``(start, end, id)`` hits, per kind of id."""
     hits.sort(key=lambda h: (h[0], -h[1]))

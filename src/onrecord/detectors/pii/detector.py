@@ -15,7 +15,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from onrecord.detectors.multipattern import MultiPattern
+from onrecord.detectors.multipattern import MultiPattern, ascii_semantics
 from onrecord.detectors.normalise import fold_light, map_signal
 from onrecord.detectors.pii import checksums as ck
 from onrecord.detectors.pii import patterns as P
@@ -188,7 +188,7 @@ def public_figures() -> frozenset[str]:
 
 class _Gate:
     """One Hyperscan pass over ``(regex, id)`` supersets of ASCII-text patterns: which ids may match.
-    Non-ASCII text, or no Hyperscan: every id."""
+    Text Hyperscan does not read as Python does (:func:`ascii_semantics`), or no Hyperscan: every id."""
 
     def __init__(self, patterns: list[tuple[str, int]]) -> None:
         self.all = frozenset(i for _, i in patterns)
@@ -208,7 +208,7 @@ class _Gate:
         self.db = db
 
     def ids(self, text: str) -> frozenset[int] | set[int]:
-        if self.db is None or not text.isascii():
+        if self.db is None or not ascii_semantics(text):
             return self.all
         found: set[int] = set()
         self.db.scan(text.encode("ascii"), match_event_handler=lambda i, *_: found.add(i))
