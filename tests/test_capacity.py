@@ -135,3 +135,25 @@ def test_fast_scoring_matches_the_training_featuriser() -> None:
     np.add.at(ref, row, w[bucket] * value[:, None])
     fast = linear_scores(texts, with_zero_row(w), 12)
     assert np.allclose(ref, fast, atol=1e-4)
+
+
+def test_evidence_words_survive_the_token_table_filling_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    from onrecord.capacity import model as model_module
+
+    texts = [
+        "Proud to vote for the infrastructure bill today with my colleagues",
+        "Chip in before midnight to keep our campaign strong",
+        "Great barbecue with the family this weekend",
+    ]
+    labels = ["official", "political", "private"]
+    roomy = CapacityModel.load()
+    expected = roomy.token_pulls(texts, labels)
+    assert any(expected)
+    # Room for one post's tokens, not two: the table is cleared while a batch still needs tokens it
+    # held before ("the", "to" are shared), which must then be scored again.
+    monkeypatch.setattr(model_module, "_TOKEN_ROWS_LIMIT", 14)
+    tight = CapacityModel.load()
+    for _ in range(2):
+        assert tight.token_pulls(texts[:1], labels[:1]) == expected[:1]
+        assert tight.token_pulls(texts, labels) == expected
+        assert tight.token_pulls(texts[2:], labels[2:]) == expected[2:]

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from onrecord.capacity.cues import Cue, context_cues
+from onrecord.capacity.features import normalise
 from onrecord.capacity.handle import HandleReading, default_handle_model, handle_prior
 from onrecord.capacity.model import CLASSES, CapacityModel, default_model
 from onrecord.detectors.base import Signals
@@ -89,9 +90,9 @@ def assess_many(
         else:
             todo.append(i)
     if todo:
-        texts = [model_text(posts[i]) for i in todo]
+        texts = [normalise(model_text(posts[i])) for i in todo]  # once, for the scores and the evidence
         if model is not None:
-            lg = model.logits(texts).astype(np.float64) / model.temperature
+            lg = model.logits(texts, prenormalised=True).astype(np.float64) / model.temperature
             z_all = lg - lg.max(axis=1, keepdims=True)
             z_all = z_all - np.log(np.exp(z_all).sum(axis=1, keepdims=True))
         else:
@@ -140,7 +141,9 @@ def assess_many(
         pulls: dict[int, list[str]] = {}
         if explain and model is not None:
             wanted = [row for row in range(len(todo)) if CLASSES[int(labels[row])] != "professional"]
-            found = model.token_pulls([texts[r] for r in wanted], [CLASSES[int(labels[r])] for r in wanted])
+            found = model.token_pulls(
+                [texts[r] for r in wanted], [CLASSES[int(labels[r])] for r in wanted], prenormalised=True
+            )
             pulls = dict(zip(wanted, found, strict=True))
         for row, i in enumerate(todo):
             p = probs[row]

@@ -113,7 +113,9 @@ def hashed_ngrams(
     return row, bucket, value
 
 
-def linear_scores(texts: Sequence[str], table: npt.NDArray[np.float32], bits: int) -> npt.NDArray[np.float32]:
+def linear_scores(
+    texts: Sequence[str], table: npt.NDArray[np.float32], bits: int, prenormalised: bool = False
+) -> npt.NDArray[np.float32]:
     """``sum over n-grams of table[bucket] * value`` per text, without building the triples.
 
     ``table`` has ``2**bits + 1`` rows; the last must be zero (see ``with_zero_row``).
@@ -127,7 +129,7 @@ def linear_scores(texts: Sequence[str], table: npt.NDArray[np.float32], bits: in
     out = np.zeros((n, cols), dtype=np.float32)
     if n == 0:
         return out
-    norm = [normalise(t) for t in texts]
+    norm = list(texts) if prenormalised else [normalise(t) for t in texts]
     joined = "".join(" " + t + " " for t in norm).encode("utf-8", "surrogatepass")
     pad = 8
     buf = np.frombuffer(joined + b"\0" * pad, dtype=np.uint8).astype(np.uint64)

@@ -26,16 +26,19 @@ class CapacityModel:
         self.bias = np.asarray(bias, dtype=np.float32)
         self.temperature = float(temperature)
         self.bits = int(bits)
-        self._token_rows: dict[str, npt.NDArray[np.float32]] = {}  # see token_pulls
+        # Per-token scores for evidence words (see token_pulls): token -> row of _token_scores.
+        self._token_index: dict[str, int] = {}
+        self._token_scores: npt.NDArray[np.float32] = np.zeros((0, len(CLASSES)), dtype=np.float32)
 
     @classmethod
     def load(cls, path: Path = ARTEFACT) -> CapacityModel:
         with np.load(path, allow_pickle=False) as z:
             return cls(z["weights"], z["bias"], float(z["temperature"][0]), int(z["bits"][0]))
 
-    def logits(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        """Uncalibrated class scores, shape (len(texts), 4)."""
-        return linear_scores(texts, self.table, self.bits) + self.bias
+    def logits(self, texts: Sequence[str], prenormalised: bool = False) -> npt.NDArray[np.float32]:
+        """Uncalibrated class scores, shape (len(texts), 4). ``prenormalised``: the texts already went
+        through :func:`~onrecord.capacity.features.normalise`."""
+        return linear_scores(texts, self.table, self.bits, prenormalised) + self.bias
 
     def predict_proba(self, texts: Sequence[str], prior: npt.NDArray[np.floating] | None = None) -> npt.NDArray[np.float64]:
         """Calibrated probabilities, shape (len(texts), 4), rows sum to 1.
@@ -54,38 +57,46 @@ class CapacityModel:
         """Words of ``text`` that push most toward ``label`` against the runner-up classes (for evidence)."""
         return self.token_pulls([text], [label], top)[0]
 
-    def token_pulls(self, texts: Sequence[str], labels: Sequence[str], top: int = 3) -> list[list[str]]:
+    def token_pulls(
+        self, texts: Sequence[str], labels: Sequence[str], top: int = 3, prenormalised: bool = False
+    ) -> list[list[str]]:
         """:meth:`token_pull` for many texts, with one model call for the tokens not scored before
         (per-token scores are kept: tokens repeat a lot across posts)."""
         per_text: list[list[str]] = []
         for t in texts:
-            toks = list(dict.fromkeys(normalise(t).split()))
+            toks = list(dict.fromkeys((t if prenormalised else normalise(t)).split()))
             per_text.append([x for x in toks if len(x) > 1 and x != "_url_"])
-        rows = self._token_rows
-        missing = sorted({x for toks in per_text for x in toks if x not in rows})
-        if missing:
-            if len(rows) + len(missing) > _TOKEN_ROWS_LIMIT:
-                rows.clear()
-            rows.update(zip(missing, self.logits(missing) - self.bias, strict=True))
         out: list[list[str]] = [[] for _ in per_text]
         flat = [x for toks in per_text for x in toks]
         if not flat:
             return out
+        index = self._token_index
+        missing = sorted({x for x in flat if x not in index})
+        if missing and len(index) + len(missing) > _TOKEN_ROWS_LIMIT:
+            # start afresh, keeping only this batch's tokens
+            index.clear()
+            self._token_scores = self._token_scores[:0]
+            missing = sorted(set(flat))
+        if missing:
+            base = len(index)
+            index.update((x, base + i) for i, x in enumerate(missing))
+            self._token_scores = np.concatenate([self._token_scores, self.logits(missing) - self.bias])
         # pull = score for the text's label - best of the other classes except professional
-        lg = np.stack([rows[x] for x in flat])
+        lg = self._token_scores[np.fromiter((index[x] for x in flat), dtype=np.int64, count=len(flat))]
         at = np.arange(len(flat))
-        owner = np.repeat(np.arange(len(per_text)), [len(t) for t in per_text])
+        sizes = np.array([len(t) for t in per_text], dtype=np.int64)
+        owner = np.repeat(np.arange(len(per_text)), sizes)
         j = np.array([CLASSES.index(label) for label in labels], dtype=np.int64)[owner]
         others = lg.copy()
         others[at, j] = -np.inf
         others[:, CLASSES.index("professional")] = -np.inf
-        pull = (lg[at, j] - others.max(axis=1)).tolist()
-        pos = 0
-        for n, toks in enumerate(per_text):
-            p = pull[pos : pos + len(toks)]
-            pos += len(toks)
-            order = sorted(range(len(toks)), key=lambda i: -p[i])  # ties keep token order
-            out[n] = [toks[i] for i in order[:top] if p[i] > 0.05]
+        pull = lg[at, j] - others.max(axis=1)
+        # per text: highest pull first, ties in token order; the first ``top`` above 0.05
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        order = np.lexsort((at, -pull, owner))
+        rank = np.arange(len(flat)) - starts[owner[order]]
+        for k in order[(rank < top) & (pull[order] > 0.05)].tolist():
+            out[owner[k]].append(flat[k])
         return out
 
 
