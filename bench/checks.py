@@ -200,9 +200,9 @@ def bench_abuse(cv: bool = True) -> None:
     if cv:
         import train_abuse as ta
 
-        texts, yy = ta.load()
+        texts, yy, sw = ta.load()
         docs, hits = ta.featurise(texts)
-        preds = ta.cross_validate(texts, yy, docs, hits)
+        preds = ta.cross_validate(texts, yy, docs, hits, sw)
         row("onrecord lexicon + model, 5-fold CV (nested threshold)", f"{ta.macro_f1(yy, preds):.4f}", f"{CMD} abuse")
     shipped = [is_abusive(run_detectors(Post(text=r["text"]), [det]).all) for r in rows]
     row(

@@ -72,3 +72,72 @@ def test_squeeze_maps_back() -> None:
 
 def test_model_is_shipped() -> None:
     assert load_model() is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("you little n*gger", "n*gger"),  # a letter-for-letter (=) term with a masked letter
+        ("niiiicca please", "niiiicca"),  # vowels of = terms may repeat
+        ("shut up, you trailer trash", "trailer trash"),
+        ("that half-breed again", "half-breed"),
+        ("look at http://t.co/abc\u201dbitch", "bitch"),  # a quote mark ends the link
+    ],
+)
+def test_lexicon_variants(det: AbuseDetector, text: str, span: str) -> None:
+    post = msgspec.convert({"text": text}, Post)
+    sigs = run_detectors(post, [det]).of("abuse")
+    assert span in [s.text for s in sigs]
+    assert is_abusive(sigs)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officials continue to assess the damage from the storm.",  # "asses" is letter for letter: no "assess"
+        "Our Maine coon cat won a ribbon at the county fair.",  # "ok" phrases hide the term inside
+        "The coon hound field trials start Saturday.",
+        "Proud to support queer youth in our district this Pride month.",  # group words never flag via the model
+        "The National Council of Negro Women meets at the library today.",
+        "Ho ho ho! Merry Christmas from all of us at the office.",
+        "Whitey Bulger's trial begins Monday.",
+    ],
+)
+def test_benign_official(det: AbuseDetector, text: str) -> None:
+    post = msgspec.convert({"text": text}, Post)
+    assert not is_abusive(run_detectors(post, [det]).all)
+
+
+def test_group_word_counts_when_aimed(det: AbuseDetector) -> None:
+    sigs = det.detect("you are such a queer", "text")
+    assert [(s.evidence.split(":")[0], s.text) for s in sigs] == [("insult", "queer")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lol_bitch whatever",  # "_" parts tokens for the model but is a word character for \b
+        "you, ho!",  # a bigram whose words are parted by punctuation
+        "what a ho",
+        "Thanks to everyone who came out on Saturday.",
+        "meet me at 10am @someone http://t.co/x",
+        "a pig, a rat and a snake walk into a bar",
+    ],
+)
+def test_gate_is_exact(det: AbuseDetector, text: str) -> None:
+    """The gate only skips the model where it cannot change the answer."""
+
+    class Always(AbuseDetector):
+        def _may_flag(self, text: str, found: list[int] | None = None) -> bool:
+            return True
+
+    model = load_model()
+    assert model is not None
+    assert det.detect(text, "text") == Always(model).detect(text, "text")
+
+
+def test_detector_takes_a_model() -> None:
+    model = load_model()
+    assert model is not None
+    assert AbuseDetector(model).model is model
+    assert AbuseDetector(model=False).model is None

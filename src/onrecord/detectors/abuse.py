@@ -50,6 +50,8 @@ IDENTITY = frozenset(
         "white",
         "black",
         "brown",
+        "negro",
+        "negroes",
         "asian",
         "jew",
         "jews",
@@ -61,6 +63,8 @@ IDENTITY = frozenset(
         "christians",
         "gay",
         "gays",
+        "queer",
+        "queers",
         "lesbian",
         "trans",
         "women",
@@ -94,8 +98,9 @@ YOU_BEFORE = re.compile(
     r"(?i)\b(?:you|u|ya|ye|you're|youre|ur)(?:\s+(?:are|r|is|such|a|an|little|dirty|filthy|fat|stupid|fucking|bloody|"
     r"damn|total|complete))*\s+$"
 )
-LINK = re.compile(r"https?://\S+|www\.\S+|@\w+|\b[\w.-]+\.(?:com|org|net|gov|co|io|ly)/\S*")
-TOKEN = re.compile(r"@\w+|https?://\S+|[a-z0-9']+")
+# A link ends at white space or a quote mark: quoted retweets glue the next word to it ("t.co/x”word").
+LINK = re.compile(r"https?://[^\s\"“”‘’']+|www\.\S+|@\w+|\b[\w.-]+\.(?:com|org|net|gov|co|io|ly)/\S*")
+TOKEN = re.compile(r"@\w+|https?://[^\s\"“”‘’']+|[a-z0-9']+")
 
 
 RUN = re.compile(r"([A-Za-z])\1+")
@@ -174,6 +179,29 @@ def _term_regex(term: str, loose: bool = False) -> str:
     return r"\b" + "".join(parts) + tail + r"\b"
 
 
+def _word_len(text: str, i: int) -> int:
+    """Length of the space-separated word of ``text`` that holds index ``i``."""
+    return len(text.split(" ")[text.count(" ", 0, i)])
+
+
+def _exact_regex(term: str) -> str:
+    """``=`` term (without the ``=``) -> regex matched letter for letter; vowels may repeat ("niiigger", never
+    "niger"; consonants may not, or "asses" would match "assess"); inner letters of words of 5+ letters may be
+    masked with ``*`` ("n*gger"; not "a*s")."""
+    stem = term[:-1] if term.endswith("*") else term
+    parts: list[str] = []
+    for i, ch in enumerate(stem):
+        if ch == " ":
+            parts.append(r"\s+")
+        elif ch.isalpha() and 0 < i < len(stem) - 1 and " " not in stem[max(0, i - 1) : i + 2] and _word_len(stem, i) >= 5:
+            parts.append(f"[{ch}*]+" if ch in "aeiou" else f"[{ch}*]")
+        elif ch in "aeiou":
+            parts.append(ch + "+")
+        else:
+            parts.append(re.escape(ch))
+    return r"\b" + "".join(parts) + (r"[a-z]*\b" if term.endswith("*") else r"\b")
+
+
 @lru_cache(maxsize=1)
 def lexicon() -> list[tuple[str, str]]:
     """``(subtype, term)`` pairs from the shipped lexicon."""
@@ -194,31 +222,36 @@ def _matcher() -> MultiPattern:
 
 
 @lru_cache(maxsize=1)
+def _gate_patterns() -> tuple[tuple[str, str], ...]:
+    """The gate for :func:`_matcher` and :func:`_exact_matcher`, on the unsqueezed text: terms with repeatable
+    letters, and the ``=`` terms as they are. ``ok`` phrases are left out: they matter only around another hit,
+    which passes the gate. :class:`AbuseDetector` scans these together with its hot words in one pass."""
+    pats = [(_term_regex(t, loose=True), sub) for sub, t in lexicon() if not t.startswith("=") and sub != "ok"]
+    pats += [(_exact_regex(t[1:]), sub) for sub, t in lexicon() if t.startswith("=")]
+    return tuple(pats)
+
+
+@lru_cache(maxsize=1)
 def _loose_matcher() -> MultiPattern:
-    """The gate for :func:`_matcher`: terms with repeatable letters, on the unsqueezed text."""
-    return MultiPattern.cached(
-        [(_term_regex(t, loose=True), sub) for sub, t in lexicon() if not t.startswith("=")], caseless=True
-    )
+    """:func:`_gate_patterns` alone (for :func:`lexicon_hits` called without a detector)."""
+    return MultiPattern.cached(_gate_patterns(), caseless=True)
 
 
 @lru_cache(maxsize=1)
 def _exact_matcher() -> MultiPattern:
     """``=`` terms, matched letter for letter (their squeezed form is an ordinary word)."""
-    pats = [
-        (r"\b" + re.escape(t[1:].rstrip("*")).replace(r"\ ", r"\s+") + (r"[a-z]*\b" if t.endswith("*") else r"\b"), sub)
-        for sub, t in lexicon()
-        if t.startswith("=")
-    ]
+    pats = [(_exact_regex(t[1:]), sub) for sub, t in lexicon() if t.startswith("=")]
     return MultiPattern.cached(pats, caseless=True)
 
 
-def lexicon_hits(text: str) -> list[tuple[str, int, int]]:
-    """``(subtype, start, end)`` lexicon hits in ``text``, ``*_directed`` resolved by context."""
+def lexicon_hits(text: str, gated: bool = False) -> list[tuple[str, int, int]]:
+    """``(subtype, start, end)`` lexicon hits in ``text``, ``*_directed`` resolved by context, ``ok`` phrases
+    removed together with the terms inside them. ``gated``: the caller has seen :func:`_loose_matcher` match."""
     out: list[tuple[str, int, int]] = []
-    found: list[tuple[str, int, int]] = []
-    if _loose_matcher().candidates(text):
-        sq = Squeezed(text)
-        found = [(sub, *sq.span(s0, e0)) for sub, s0, e0 in _matcher().scan(sq.text)]
+    if not gated and not _loose_matcher().candidates(text):
+        return out
+    sq = Squeezed(text)
+    found = [(sub, *sq.span(s0, e0)) for sub, s0, e0 in _matcher().scan(sq.text)]
     found.extend(_exact_matcher().scan(text))
     if not found:
         return out
@@ -226,7 +259,7 @@ def lexicon_hits(text: str) -> list[tuple[str, int, int]]:
     for sub, s, e in found:
         if links and any(a <= s < b for a, b in links):
             continue  # inside a link or a handle ("t.co/GOkW…")
-        if sub != "insult" and _proper_noun(text, s, e):
+        if sub not in ("insult", "ok") and _proper_noun(text, s, e):
             continue  # "Senator Coons", "Katie Dykes", "Coon Valley", "Charles Dick Medal", "Carper, Coons"
         if sub.endswith("_directed"):
             if not DIRECTED.search(text[max(0, s - 40) : s]):
@@ -244,7 +277,8 @@ def lexicon_hits(text: str) -> list[tuple[str, int, int]]:
         if kept and h[1] >= kept[-1][1] and h[2] <= kept[-1][2]:
             continue
         kept.append(h)
-    return kept
+    # "ok" phrases ("maine coon") only hide the terms inside them
+    return [h for h in kept if h[0] != "ok"]
 
 
 _CAP_BEFORE = re.compile(r"(?:[A-Z][a-z]+\.?|[A-Z]\.)[ \t]+$")
@@ -342,14 +376,15 @@ class AbuseDetector:
     name = "abuse"
     normalise = True
 
-    def __init__(self, model: bool = True) -> None:
+    def __init__(self, model: bool | AbuseModel = True) -> None:
+        """``model``: True for the shipped model, False for the lexicon alone, or a model (training uses this)."""
         lexicon()
         _matcher()
-        _loose_matcher()
         _exact_matcher()
-        self.model = load_model() if model else None
-        self._hot: MultiPattern | None = None
+        self.model = model if isinstance(model, AbuseModel) else load_model() if model else None
         self._hot_special: set[str] = set()
+        gate = [(p, "lexicon") for p, _ in _gate_patterns()]
+        self._n_lex = len(gate)
         if self.model is not None:
             # Features that could make a model-only flag on their own. A post with no lexicon hit and
             # none of these cannot be flagged, so the model is not run on it (same answers, faster).
@@ -359,21 +394,30 @@ class AbuseDetector:
                 if v >= self.model.min_weight and not f.startswith("LEX:") and not (set(f.split()) & IDENTITY)
             ]
             self._hot_special = {f for f in hot if f in ("@user", "url", "0") or "@user" in f or " url" in f}
-            words = [f for f in hot if f not in self._hot_special and re.fullmatch(r"[a-z0-9' ]+", f)]
-            self._hot = MultiPattern.cached(
-                [(r"\b" + re.escape(f).replace(r"\ ", r"\s+") + r"\b", "hot") for f in words], caseless=True
-            )
+            # Token bounds as in TOKEN: "_" ends a token but is a word character for \b ("x_bitch"), and
+            # the words of a bigram may be parted by any non-token characters ("you, ho").
+            gate += [
+                (r"(?:\b|_)" + r"[^a-z0-9']+".join(map(re.escape, f.split())) + r"(?:\b|_)", "hot")
+                for f in hot
+                if f not in self._hot_special
+            ]
+        # One pass says whether the lexicon can match and whether a hot word is there.
+        self._gate = MultiPattern.cached(gate, caseless=True)
 
-    def _may_flag(self, text: str) -> bool:
-        if self._hot is None:
+    def _may_flag(self, text: str, found: list[int] | None = None) -> bool:
+        """Whether a model-only flag is possible at all: a hot word, or a special token the model weighs.
+        ``found``: the gate's candidates for ``text`` when the caller has them."""
+        if self.model is None:
             return True
-        if self._hot_special and ("@" in text or "http" in text or any(c.isdigit() for c in text)):
+        found = self._gate.candidates(text) if found is None else found
+        if found and found[-1] >= self._n_lex:  # sorted: the hot words come after the lexicon
             return True
-        return self._hot.search(text)
+        return bool(self._hot_special) and ("@" in text or "http" in text or any(c.isdigit() for c in text))
 
     def detect(self, text: str, field: str) -> list[Signal]:
-        hits = lexicon_hits(text)
-        if not hits and not self._may_flag(text):
+        found = self._gate.candidates(text)
+        hits = lexicon_hits(text, gated=True) if found and found[0] < self._n_lex else []
+        if not hits and not self._may_flag(text, found):
             return []
         out = [
             Signal(
