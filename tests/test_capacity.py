@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import functools
 import time
-from pathlib import Path
 from typing import Any
 
 import msgspec
 import numpy as np
 import pytest
-import yaml
 
 from onrecord.capacity import assess, assess_many
 from onrecord.capacity.features import hashed_ngrams, normalise
@@ -20,16 +18,7 @@ from onrecord.detectors.base import Signals, run_detectors
 from onrecord.model.finding import CAPACITIES
 from onrecord.model.post import Post
 from onrecord.model.signal import Signal
-
-CASES_DIR = Path(__file__).parent / "cases" / "capacity"
-
-
-def _cases() -> list[Any]:
-    out = []
-    for f in sorted(CASES_DIR.glob("*.yaml")):
-        for case in yaml.safe_load(f.read_text(encoding="utf-8")):
-            out.append(pytest.param(case, id=f"{f.stem}: {case['name']}"))
-    return out
+from yaml_cases import case_params
 
 
 @functools.cache
@@ -37,7 +26,7 @@ def _detectors() -> list[Any]:
     return list(default_detectors())
 
 
-@pytest.mark.parametrize("case", _cases())
+@pytest.mark.parametrize("case", case_params("capacity"))
 def test_case(case: dict[str, Any]) -> None:
     """Each case runs the real detectors (as the engine does) plus any extra ``signals`` it lists."""
     post = msgspec.convert(case["post"], Post)

@@ -7,22 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from onrecord.capacity.account import RULE_FILE, AccountRule, account_reading, default_rule, load_rule
-
-CASES = Path(__file__).parent / "cases" / "capacity_account"
-
-
-def _cases() -> list[Any]:
-    out = []
-    for f in sorted(CASES.glob("*.yaml")):
-        for case in yaml.safe_load(f.read_text(encoding="utf-8")):
-            out.append(pytest.param(case, id=f"{f.stem}: {case['name']}"))
-    return out
+from yaml_cases import case_params
 
 
-@pytest.mark.parametrize("case", _cases())
+@pytest.mark.parametrize("case", case_params("capacity_account"))
 def test_case(case: dict[str, Any]) -> None:
     rule = AccountRule(**case["rule"]) if "rule" in case else default_rule()
     pol = [p[0] for p in case["posts"]]

@@ -7,22 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from onrecord.capacity.handle import GROUPS, HANDLE_FILE, default_handle_model, handle_hits, load_handle_model
-
-CASES = Path(__file__).parent / "cases" / "capacity_handle"
-
-
-def _cases() -> list[Any]:
-    out = []
-    for f in sorted(CASES.glob("*.yaml")):
-        for case in yaml.safe_load(f.read_text(encoding="utf-8")):
-            out.append(pytest.param(case, id=f"{f.stem}: {case['name']}"))
-    return out
+from yaml_cases import case_params
 
 
-@pytest.mark.parametrize("case", _cases())
+@pytest.mark.parametrize("case", case_params("capacity_handle"))
 def test_case(case: dict[str, Any]) -> None:
     handle, display = case.get("handle", ""), case.get("display_name", "")
     exp = case["expect"]

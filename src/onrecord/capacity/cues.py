@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from onrecord.detectors.base import Signals
-from onrecord.detectors.multipattern import MultiPattern, ascii_semantics
+from onrecord.detectors.multipattern import MultiPattern
 from onrecord.model.post import Post
 
 
@@ -100,14 +100,6 @@ _TEXT_CUE_GATE = MultiPattern.cached(
 )
 
 
-def _may_match(words: str) -> set[str] | None:
-    """Kinds of text cue that may match ``words``; None when the gate cannot tell."""
-    gate = _TEXT_CUE_GATE
-    if gate.engine != "hyperscan" or not ascii_semantics(words):
-        return None
-    return {gate.kinds[i] for i in gate.candidates(words)}
-
-
 # Signal kinds from detectors (detectors/political.py) that move capacity; read from the post's own
 # words and links only (a bio is account context, handled above).
 SIGNAL_CUES: dict[str, Cue] = {
@@ -182,7 +174,7 @@ def context_cues(post: Post, signals: Signals | None) -> list[Cue]:
             add("campaign_site", Cue("political", 1.5, f"link to a campaign site: {h}"))
     low = words.lower()
     # Cheap tests first (the gate, then substrings): most posts carry none of these cues.
-    may = _may_match(words)
+    may = _TEXT_CUE_GATE.gate_kinds(words)
     m = _PAID_FOR.search(words) if (may is None or "paid" in may) and " by " in low else None
     if m and re.search(r"committee|campaign|for\s+(congress|senate|mayor|council|governor|president)|party", m.group(0), re.I):
         add("paid_for_by", Cue("political", 3.0, f"campaign disclaimer: '{m.group(0).strip()[:60]}'"))

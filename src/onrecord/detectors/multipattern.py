@@ -130,6 +130,13 @@ class MultiPattern:
             found.update(self._always)
         return sorted(found)
 
+    def gate_kinds(self, text: str) -> set[str] | None:
+        """Kinds whose patterns may match ``text``, as a superset gate for exact regexes elsewhere; None when
+        Hyperscan cannot tell (not installed, or text it does not read as Python does: :func:`ascii_semantics`)."""
+        if self._db is None or not ascii_semantics(text):
+            return None
+        return {self.kinds[i] for i in self.candidates(text)}
+
     def scan_ids(self, text: str) -> list[tuple[int, int, int]]:
         """``(start, end, pattern_index)`` matches, leftmost-longest and non-overlapping per kind."""
         hits: list[tuple[int, int, int]] = []

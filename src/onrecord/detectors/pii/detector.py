@@ -13,9 +13,8 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
-from typing import Any
 
-from onrecord.detectors.multipattern import MultiPattern, ascii_semantics
+from onrecord.detectors.multipattern import MultiPattern
 from onrecord.detectors.normalise import fold_light, map_signal
 from onrecord.detectors.pii import checksums as ck
 from onrecord.detectors.pii import patterns as P
@@ -186,38 +185,9 @@ def public_figures() -> frozenset[str]:
     return frozenset(x.strip().lower() for x in lines if x.strip() and not x.startswith("#"))
 
 
-class _Gate:
-    """One Hyperscan pass over ``(regex, id)`` supersets of ASCII-text patterns: which ids may match.
-    Text Hyperscan does not read as Python does (:func:`ascii_semantics`), or no Hyperscan: every id."""
-
-    def __init__(self, patterns: list[tuple[str, int]]) -> None:
-        self.all = frozenset(i for _, i in patterns)
-        self.db: Any = None
-        try:
-            import hyperscan as hs
-        except ImportError:  # pragma: no cover - platform dependent
-            return
-        flags = int(hs.HS_FLAG_SINGLEMATCH)
-        db = hs.Database(mode=hs.HS_MODE_BLOCK)
-        db.compile(
-            expressions=[p.encode() for p, _ in patterns],
-            ids=[i for _, i in patterns],
-            elements=len(patterns),
-            flags=[flags] * len(patterns),
-        )
-        self.db = db
-
-    def ids(self, text: str) -> frozenset[int] | set[int]:
-        if self.db is None or not ascii_semantics(text):
-            return self.all
-        found: set[int] = set()
-        self.db.scan(text.encode("ascii"), match_event_handler=lambda i, *_: found.add(i))
-        return found
-
-
 @lru_cache(maxsize=1)
-def _address_gate() -> _Gate:
-    return _Gate(P.ADDRESS_GATES)
+def _address_gate() -> MultiPattern:
+    return MultiPattern.cached(P.ADDRESS_GATES, caseless=False)
 
 
 # (text, field) -> identifier signals, shared by every PiiDetector; bounded, cleared when full.
@@ -423,10 +393,11 @@ class PiiDetector:
                 add("DATE_OF_BIRTH", m.start("d"), m.end("d"), 0.9, "date after a birth word")
         if "ADDRESS" in kinds:
             addr: list[tuple[int, int]] = []
-            gate = _address_gate().ids(text)
-            for m in P.address_matches(text) if 0 in gate else ():
+            gate = _address_gate().gate_kinds(text)
+            for m in P.address_matches(text) if gate is None or "street" in gate else ():
                 addr.append(m.span())
-            for m in P.ADDRESS_EU_RE.finditer(text) if 1 in gate and P.ADDRESS_EU_CUE.search(text) else ():
+            eu = (gate is None or "eu" in gate) and P.ADDRESS_EU_CUE.search(text)
+            for m in P.ADDRESS_EU_RE.finditer(text) if eu else ():
                 a, b = m.span("a")
                 if not any(a < y and x < b for x, y in addr):
                     addr.append((a, b))

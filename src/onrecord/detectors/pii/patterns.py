@@ -86,23 +86,22 @@ def address_matches(text: str) -> list[re.Match[str]]:
     return out
 
 
-# Supersets of ADDRESS_RE (id 0) and ADDRESS_EU_RE (id 1) on ASCII text, for one Hyperscan pass:
+# Supersets of ADDRESS_RE (kind "street") and ADDRESS_EU_RE (kind "eu") on ASCII text, for one Hyperscan pass:
 # look-arounds dropped or spelled out, required tails dropped. No gate match, no match. (Hyperscan's
 # classes are ASCII and its Unicode mode cannot compile these, so other text skips the gate.)
-_H = rf"{HOUSE}"
 # One gate per alternative of ADDRESS_RE, in its order (keep them in step).
-ADDRESS_GATES: list[tuple[str, int]] = [
-    (r"the corner of ", 0),
-    (r"PSC \d{3,5}, Box", 0),
-    (r"(?:P\.?\s?O\.?\s?Box|Post ?box|Postbox) \d", 0),
-    (rf"{_H}(?:\s+{_H})?\s+(?:{CAPW}\s+){{0,3}}{SUFFIX}", 0),
-    (rf"{_H}(?:\s+{_H})?\s+(?:{CAPW}\s+){{1,3}}{_H}", 0),
-    (rf"{_H}\s+(?:{CAPW}\s+){{0,2}}{CAPW}[ \t,\n]*(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|#)", 0),
-    (rf"{_H}\s+{CAPW}(?:\s+{CAPW}){{1,4}}\s*[,\n]", 0),
+ADDRESS_GATES: list[tuple[str, str]] = [
+    (r"the corner of ", "street"),
+    (r"PSC \d{3,5}, Box", "street"),
+    (r"(?:P\.?\s?O\.?\s?Box|Post ?box|Postbox) \d", "street"),
+    (rf"{HOUSE}(?:\s+{HOUSE})?\s+(?:{CAPW}\s+){{0,3}}{SUFFIX}", "street"),
+    (rf"{HOUSE}(?:\s+{HOUSE})?\s+(?:{CAPW}\s+){{1,3}}{HOUSE}", "street"),
+    (rf"{HOUSE}\s+(?:{CAPW}\s+){{0,2}}{CAPW}[ \t,\n]*(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|#)", "street"),
+    (rf"{HOUSE}\s+{CAPW}(?:\s+{CAPW}){{1,4}}\s*[,\n]", "street"),
     (
         r"(?:lives? (?:at|on|in)|address(?: is)?:?|located at|moved to|sent to|send (?:it|a new one) to|"
-        rf"drops you off at|shows on|refers to|meeting at|live in|lived in|\n)\s*(?:{CAPW}[ \t]+){{1,3}}(?:{_H}|{SUFFIX})",
-        1,
+        rf"drops you off at|shows on|refers to|meeting at|live in|lived in|\n)\s*(?:{CAPW}[ \t]+){{1,3}}(?:{HOUSE}|{SUFFIX})",
+        "eu",
     ),
 ]
 
