@@ -39,6 +39,9 @@ ENTITIES: tuple[str, ...] = (
     "DATE_OF_BIRTH",
 )
 
+_IN_LONGER_NUMBER = re.compile(r"\.\d")
+_ENDS_NUMBER_DOT = re.compile(r"\d\.")
+
 # Identifier context: the words that must (or may) sit before a bare number for it to count as that id.
 ID_CONTEXT: list[tuple[str, re.Pattern[str]]] = [
     ("US_SSN", re.compile(r"(?i)\b(?:ssn|social security|ss#)\b[^.\n\d]{0,24}$")),
@@ -245,6 +248,13 @@ class PiiDetector:
             return "PHONE_NUMBER", s, e, 0.95 if has_ctx or raw.startswith("+") else 0.75, "phone format"
         if 7 <= len(d) <= 10 and P.LOCAL_PHONE.match(raw) and P.PHONE_CONTEXT.search(before):
             return "PHONE_NUMBER", s, e, 0.8, "phone context"
+        if 7 <= len(d) <= 15 and P.LABELLED_PHONE.match(raw):
+            if P.PHONE_LABEL.search(before):
+                # "Mobile: 723 813 266": a label names it, whatever the country's grouping
+                return "PHONE_NUMBER", s, e, 0.9, "phone label"
+            if raw[0] in "0+(" and P.PHONE_CONTEXT.search(before) and not neg:
+                # "call me at 0699 868 88 55": a trunk prefix and a phone word
+                return "PHONE_NUMBER", s, e, 0.8, "phone context"
         return None
 
     # -- names ---------------------------------------------------------------------------------------
@@ -383,6 +393,8 @@ class PiiDetector:
                     add(kind, s, e, 0.85, "NINO format")
             elif kind == "IP_ADDRESS":
                 ip = text[s:e]
+                if _IN_LONGER_NUMBER.match(text, e) or (s >= 2 and _ENDS_NUMBER_DOT.match(text, s - 2)):
+                    continue  # "03.93.92.16.85" is a phone number, not an address followed by ".85"
                 if ck.ipv4(ip) or (("::" in ip or ip.count(":") == 7) and any(c.isalpha() for c in ip)):
                     add(kind, s, e, 0.9, "IP address")
         if "CASE_REFERENCE" in kinds:

@@ -153,7 +153,7 @@ DOB_RE = re.compile(
 PHONE_SHAPES = re.compile(
     r"""(?x)^(?:
       \+\d{1,3}[\s.\-]?(?:\(0?\d{1,4}\)[\s.\-]?)?\d{1,5}(?:[\s.\-]?\d{1,5}){1,5}(?:\s?(?:x|ext\.?)\s?\d{1,5})?
-    | \(\d{2,5}\)\s?\d{3,4}[\s.\-]?\d{3,4}
+    | \(\d{2,5}\)\s?\d{3,4}[\s.\-]?\d{3,4}(?:\s?(?:x|ext\.?)\s?\d{1,5})?
     | \d{3}[\s.\-]\d{3}[\s.\-]\d{4}(?:\s?(?:x|ext\.?)\s?\d{1,5})?
     | 0\d{1,4}[\s.\-]?\d{3,4}[\s.\-]?\d{3,4}
     | 0\d{3}[\s.\-]\d{2}[\s.\-]\d{2}[\s.\-]\d{2}
@@ -164,5 +164,13 @@ PHONE_SHAPES = re.compile(
     | 0800[\s\-]?\d{3}[\s\-]?\d{3,4}
     )$""",
 )
+# A line label that names a phone number outright ("Mobile:", "Tel.", "Fax no:"); weaker words such as
+# "call" or "number" are in PHONE_CONTEXT and need a known national shape.
+PHONE_LABEL = re.compile(
+    r"(?i)(?:^|\n|[,;(]\s*|\b)(?:ph|phone|tel|telephone|mobile|mob|cell|cellphone|fax|whatsapp|desk|landline)"
+    r"(?:\s*(?:no\.?|number|#))?\s*[:.]\s*$"
+)
+# Digit groups as people write them in any country, with an optional extension (labelled numbers only).
+LABELLED_PHONE = re.compile(r"^\+?(?:\(\d{1,5}\)\s?)?\d{1,6}(?:[\s.\-]\d{1,6}){0,6}(?:\s?(?:x|ext\.?)\s?\d{1,5})?$")
 LOCAL_PHONE = re.compile(r"^\d{3,4}[\s\-]\d{4}$|^\d{10}$|^\d{4}\s\d{4}$")
 NUMBER_TOKEN = re.compile(r"\+?\(?\d[\d \t().\-/]*\d(?:\s?(?:x|ext\.?)\s?\d{1,5})?")
