@@ -39,3 +39,33 @@ def test_some_text_cues_fire() -> None:
         for c in cues.context_cues(msgspec.convert({"text": t, "account": {"kind": "unknown"}}, Post), None)
     }
     assert {"professional", "political", "official", "private"} <= fired
+
+
+POLITICAL_TEXTS = [
+    "The Minister is a disgrace. Personally I think the budget is fine.",
+    "The Government delivered supplies today.",  # 'lies' inside a word: the loose pattern still matches
+    "Great news for farmers! The Senator visited.\nI believe in our county.",
+    "Honestly the Administration's plan is a joke! Vote on Tuesday.",
+    "The Mayor opened the library. It was a lovely day.",
+    "The Prime Minister is ſcum",  # long s: IGNORECASE folds it to 's', Hyperscan does not (not gated)
+    "IMO the Premier is right.MPs agree",
+    "No government words here, just a joke.",
+]
+
+
+@pytest.mark.parametrize("text", POLITICAL_TEXTS)
+def test_political_sentence_gates_never_change_signals(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from onrecord.detectors.political import PoliticalDetector
+
+    det = PoliticalDetector()
+    gated = [(s.kind, s.start, s.end) for s in det.detect(text, "text")]
+    monkeypatch.setattr(det._prefilter, "db", None)  # no prefilter: every pattern and sentence test runs
+    assert gated == [(s.kind, s.start, s.end) for s in det.detect(text, "text")]
+
+
+def test_political_sentence_signals_fire() -> None:
+    from onrecord.detectors.political import PoliticalDetector
+
+    det = PoliticalDetector()
+    kinds = {s.kind for t in POLITICAL_TEXTS for s in det.detect(t, "text")}
+    assert {"gov_criticism", "political_opinion"} <= kinds

@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from onrecord.detectors.multipattern import ascii_semantics
 from onrecord.model.signal import Signal
 
 I = re.IGNORECASE  # noqa: E741 - short alias keeps the pattern table readable
@@ -324,11 +325,12 @@ class PoliticalDetector:
         # Gates ride in the same Hyperscan pass: government words (id n), then what any link signal
         # needs (ids above n: a donation domain, a campaign-looking domain, a donate path). t.co links
         # match none of them, so most posts with links skip the link parser.
+        # The sentence words (criticism, opinion) ride along too: ids n+1 and n+2.
         n = len(self._patterns)
-        self._gov_id = n
+        self._gov_id, self._neg_id, self._opinion_id, self._link_id = n, n + 1, n + 2, n + 3
         link_gates = [("link", g) for g in _link_gates(self._donation_domains)]
-        self._prefilter = _Prefilter([*self._patterns, ("gov", _GOV), *link_gates])
-        self._n_ids = n + 1 + len(link_gates)
+        self._prefilter = _Prefilter([*self._patterns, ("gov", _GOV), ("neg", _NEG), ("opinion", _OPINION), *link_gates])
+        self._n_ids = n + 3 + len(link_gates)
         self._donation_prefix = re.compile("|".join(re.escape(d) for d in self._donation_domains) or r"(?!)")
         self._donation_set = frozenset(self._donation_domains)
 
@@ -343,20 +345,30 @@ class PoliticalDetector:
             kind, pat = self._patterns[i]
             for m in pat.finditer(text):
                 out.append(Signal(kind=kind, start=m.start(), end=m.end(), text=m.group(), field=field, detector=self.name))
-        links = field in ("text", "comment") and bool(cands) and cands[-1] > self._gov_id
-        if self._gov_id not in cands or not _GOV.search(text):
+        links = field in ("text", "comment") and bool(cands) and cands[-1] >= self._link_id
+        govs = [g.start() for g in _GOV.finditer(text)] if self._gov_id in cands else []
+        # NEGATIVE and OPINION have no anchors or word boundaries, so a sentence matches only if the
+        # whole text does: the prefilter's "no" is exact where Hyperscan reads the text as re does
+        # (ASCII; IGNORECASE also folds a few non-ASCII letters such as the Kelvin sign).
+        exact = ascii_semantics(text)
+        neg = not exact or self._neg_id in cands
+        opinion = not exact or self._opinion_id in cands
+        if not govs or not (neg or opinion):
             if links:
                 out.extend(self._links(text, field))
             return out
         for m in _SENTENCE.finditer(text):
-            sentence = m.group()
-            if not _GOV.search(sentence):
+            # A GOV match never crosses a sentence end ([.!?\n]), so a sentence holds one exactly when
+            # a match over the whole text starts inside it.
+            a, b = m.span()
+            if not any(a <= g < b for g in govs):
                 continue
-            if _NEG.search(sentence):
+            sentence = m.group()
+            if neg and _NEG.search(sentence):
                 out.append(
                     Signal(kind="gov_criticism", start=m.start(), end=m.end(), text=sentence, field=field, detector=self.name)
                 )
-            if _OPINION.search(sentence):
+            if opinion and _OPINION.search(sentence):
                 out.append(
                     Signal(kind="political_opinion", start=m.start(), end=m.end(), text=sentence, field=field, detector=self.name)
                 )
