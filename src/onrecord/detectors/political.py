@@ -50,12 +50,20 @@ GOV_REF = (
     r"Councillors?|Mayor)"
 )
 NEGATIVE = (
-    r"(?:disgrace\w*|liar|lying|lies|incompetent|fool|idiot\w*|garbage|cruel\w*|corrupt\w*|useless|shameful|"
-    r"pathetic|politically motivated|bad policy|disaster|clown\w*|moron\w*|traitor\w*|criminal|evil|spit on|"
-    r"hate|despise|scum|rubbish|joke|wreck\w*|destroy\w*|shambles|heartless|a fraud|crooks?|cowards?|"
-    r"run (?:this|the) country into the ground)"
+    # Words start a word ("supplies", "flying", "anti-corruption" are not criticism); the common policy
+    # phrases that share a word ("disaster relief", "rubbish collection", "criminal justice", "hate crime",
+    # "the responsibility lies with") are not criticism either.
+    r"(?<![\w-])(?:disgrace\w*|liar|lying|lies(?!\s+(?:with|in|on|at|ahead|behind|within)\b)|incompetent|fool|"
+    r"idiot\w*|garbage(?!\s+(?:collection|bins?|pick-?ups?|trucks?|services?)\b)|cruel\w*|corrupt\w*|useless|"
+    r"shameful|pathetic|politically motivated|bad policy|"
+    r"disaster(?!\s+(?:relief|recovery|response|management|assistance|declarations?|zones?|preparedness|funds?|"
+    r"funding|payments?|risk)\b)|clown\w*|moron\w*|traitor\w*|"
+    r"criminal(?!\s+(?:justice|records?|law|code|offen[cs]es?|courts?|cases?|investigations?|charges?|proceedings?)\b)|"
+    r"evil|spit on|hate(?!\s+(?:crimes?|speech)\b)|despise|scum|"
+    r"rubbish(?!\s+(?:collection|bins?|pick-?ups?|trucks?|services?|dumping)\b)|joke|wreck\w*|destroy\w*|shambles|"
+    r"heartless|a fraud|crooks?|cowards?|run (?:this|the) country into the ground)"
 )
-OPINION = r"(?:personally|I think|I believe|I feel|frankly|in my (?:view|opinion)|honestly|if you ask me|IMO)"
+OPINION = r"\b(?:personally|I think|I believe|I feel|frankly|in my (?:view|opinion)|honestly|if you ask me|IMO)\b"
 
 
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
@@ -347,9 +355,9 @@ class PoliticalDetector:
                 out.append(Signal(kind=kind, start=m.start(), end=m.end(), text=m.group(), field=field, detector=self.name))
         links = field in ("text", "comment") and bool(cands) and cands[-1] >= self._link_id
         govs = [g.start() for g in _GOV.finditer(text)] if self._gov_id in cands else []
-        # NEGATIVE and OPINION have no anchors or word boundaries, so a sentence matches only if the
-        # whole text does: the prefilter's "no" is exact where Hyperscan reads the text as re does
-        # (ASCII; IGNORECASE also folds a few non-ASCII letters such as the Kelvin sign).
+        # A sentence can match NEGATIVE or OPINION only if the whole text matches the prefilter's
+        # superset of them (look-arounds dropped), so its "no" is exact where Hyperscan reads the text as
+        # re does (ASCII; IGNORECASE also folds a few non-ASCII letters such as the Kelvin sign).
         exact = ascii_semantics(text)
         neg = not exact or self._neg_id in cands
         opinion = not exact or self._opinion_id in cands
