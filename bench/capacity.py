@@ -599,12 +599,89 @@ def tune_account_metadata(data: tc.Data, cmd: str = CMD + " --tune-account") -> 
                   f"  [{cmd}]", flush=True)
 
 
+def fit_metadata_weights(train: list[dict[str, Any]], oof: np.ndarray, rule: AccountRule, names: tuple[str, ...],
+                         lam: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(mu, sd, w) of the metadata term on top of ``rule`` (posts alone), fitted on all training members'
+    out-of-fold samples of 1-20 posts, as --tune-account fits it per fold."""
+    meta = post_metadata(train)
+    draws = tc.rule_draws(train)
+    x = np.array([account_metadata(meta, idx, names) for _, idx in draws]).reshape(len(draws), len(names))
+    y = np.array([c for c, _ in draws])
+    mu = 0.5 * (x[y].mean(axis=0) + x[~y].mean(axis=0))
+    sd = x.std(axis=0) + 1e-9
+    wts = np.where(y, 0.5 / y.sum(), 0.5 / (~y).sum()) * len(y)
+    w = tc._logistic(_meta_design(draws, x, mu, sd), y, wts, lam, offset=_rule_z(rule, oof, None, draws))
+    return mu, sd, w
+
+
+def headline_errors(data: tc.Data, cmd: str = CMD + " --errors") -> None:
+    """Which held-out accounts the headline draw (20 random posts, first draw) reads wrongly, described by
+    numbers only (no post text, no handle: the handle's pattern groups instead). Descriptive: nothing is
+    chosen from this output. Also reads the same draw with the business-hours term (--tune-account: not
+    kept) so the later held-back split can be compared."""
+    from onrecord.capacity.handle import handle_hits
+
+    train, _, held = tc.bench_split(data.congress)
+    m = train_bench_model(data, train)
+    rules = bench_rules(data, train)
+    held_rows = [r for r in data.congress if r["bioguide"] in held]
+    samples, y, names = account_samples(held_rows, draws=1)
+    draw = samples[0]
+    flat = [r for smp in draw for r in smp]
+    p = m.predict_proba([r["text"] for r in flat]).reshape(len(names), 20, -1)
+    meta_names = ("business_hours_et",)
+    mu, sd, w = fit_metadata_weights(train, rules.oof, rules.text, meta_names)
+    hm, _ = tc.fit_handle_model(train)
+    lo_all = [rules.text.post_logodds(p[a, :, POL], p[a, :, OFF]) for a in range(len(names))]
+    pc = np.array([rules.text.p_campaign(float(lo.mean()), 20) for lo in lo_all])
+    meta_all = [post_metadata(smp) for smp in draw]
+    fx = np.array([account_metadata(mt, list(range(20)), meta_names) for mt in meta_all])
+    zm = np.log(pc / (1 - pc)) + ((fx - mu) / sd * (20 / (20 + tc.ACCOUNT_N0))) @ w
+    ph = np.array([rules.handle.p_campaign(float(lo_all[a].mean()), 20, hm.read(names[a]).logodds) for a in range(len(names))])
+    pred, pred_meta, pred_h = pc > 0.5, zm > 0, ph > 0.5
+    print(f"# held-out headline draw: {int((~y).sum())} office, {int(y.sum())} campaign accounts; business-hours weight"
+          f" {float(w[0]):+.2f} per sd (fitted on training members only); text-only bacc {tc.balanced_accuracy(y, pred):.3f},"
+          f" with the business-hours term (not kept) {tc.balanced_accuracy(y, pred_meta):.3f},"
+          f" text + handle {tc.balanced_accuracy(y, pred_h):.3f}  [{cmd}]")
+    for a in np.flatnonzero((pred != y) | (pred_meta != y) | (pred_h != y)):
+        lo = lo_all[a]
+        smp = draw[a]
+        years = sorted(r["date"][:4] for r in smp)
+        groups = ",".join(sorted({h.group for h in handle_hits(names[a])})) or "no pattern"
+        print(f"  {'campaign' if y[a] else 'office'} account ({smp[0]['chamber']}, party {smp[0]['party']}; handle: {groups}):"
+              f" mean clipped log-odds {lo.mean():+.2f}, P(campaign) text {pc[a]:.2f} / + business hours {1 / (1 + np.exp(-zm[a])):.2f}"
+              f" / + handle {ph[a]:.2f}; posts read political (log-odds > 1) {int((lo > 1).sum())}, official (< -1)"
+              f" {int((lo < -1).sum())}, between {int(((lo >= -1) & (lo <= 1)).sum())}; sampled years {years[0]}-{years[-1]}"
+              f" ({sum(y_ >= '2021' for y_ in years)} from 2021); business hours ET {fx[a, 0]:.2f}, weekend"
+              f" {float(meta_all[a]['weekend_utc'].mean()):.2f}  [{cmd}]")
+    # The same comparison over 20 independent draws (the first is the headline draw above).
+    many, _, _ = account_samples(held_rows, draws=20)
+    b_text, b_meta = [], []
+    for dr in many:
+        pp = m.predict_proba([r["text"] for smp in dr for r in smp]).reshape(len(names), 20, -1)
+        mlo = np.array([rules.text.mean_logodds(pp[a, :, POL], pp[a, :, OFF]) for a in range(len(names))])
+        z = np.array([rules.text.shrink(20) * (rules.text.slope * v + rules.text.intercept) + rules.text.base for v in mlo])
+        fd = np.array([account_metadata(post_metadata(smp), list(range(20)), meta_names) for smp in dr])
+        b_text.append(tc.balanced_accuracy(y, z > 0))
+        b_meta.append(tc.balanced_accuracy(y, z + ((fd - mu) / sd * (20 / (20 + tc.ACCOUNT_N0))) @ w > 0))
+    print(f"# mean over 20 draws of 20 posts: text only {np.mean(b_text):.3f}, with the business-hours term (not kept)"
+          f" {np.mean(b_meta):.3f}; draws where it is higher / lower / equal:"
+          f" {sum(b > a for a, b in zip(b_text, b_meta, strict=True))} / {sum(b < a for a, b in zip(b_text, b_meta, strict=True))}"
+          f" / {sum(b == a for a, b in zip(b_text, b_meta, strict=True))}  [{cmd}]")
+    off_bh = fx[~y, 0]
+    camp_bh = fx[y, 0]
+    print(f"# business hours ET in the headline draw: office accounts median {np.median(off_bh):.2f}, campaign"
+          f" {np.median(camp_bh):.2f}  [{cmd}]")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description="capacity benchmark")
     ap.add_argument("--throughput", action="store_true", help="only measure throughput of the shipped model")
     ap.add_argument("--tune", action="store_true", help="grid on an inner split of the train part")
     ap.add_argument("--tune-account", action="store_true",
                     help="account rule plus post metadata (posting time, engagement), training members' folds only")
+    ap.add_argument("--errors", action="store_true",
+                    help="describe the held-out accounts the headline draw reads wrongly (numbers only, no text)")
     ap.add_argument("--with-candidates", action="store_true", help="also train on candidates2020 (no candidate share)")
     ap.add_argument("--cutoff", default=tc.CUTOFF, help="first date of the test part (YYYY-MM-DD)")
     ap.add_argument("--handle-intercept", action="store_true",
@@ -621,6 +698,9 @@ def main() -> int:
         return 0
     if args.tune_account:
         tune_account_metadata(data)
+        return 0
+    if args.errors:
+        headline_errors(data)
         return 0
     measure(data, args.with_candidates, args.cutoff, args.handle_intercept or tc.HANDLE_INTERCEPT)
     throughput()
