@@ -73,7 +73,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     months = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Today|Early|Now"
     # Capitalised words that are not a candidate: "vote YES", "vote for EVERY American", "the Freedom to Vote
     # Act", "vote DOESN'T", and possessives ("vote for Isabella's artwork" is a contest, not a candidate).
-    not_names = r"(?i:yes|no|aye|nay|asap|act|bill(?!\s+[A-Z])|amendment|resolution|the|this|that|these|those|every|all|any|each|our|your|my|their|his|her|its|it|them|him|us|for|against|white house)"
+    not_names = r"(?i:yes|no|aye|nay|asap|act|bill(?!\s+[A-Z])|amendment|resolution|the|this|that|these|those|every|all|any|each|our|your|my|their|his|her|its|it|them|him|us|for|against|house|senate|congress|white house)"
     name = rf"(?!(?:{months}|{not_names})\b)(?![A-Z][\w-]*['’](?:s\b|t\b|T\b))[A-Z][\w'’-]+(?:\s[A-Z][\w'’.-]+){{0,2}}"
     pats: list[tuple[str, str, int]] = [
         ("party", rf"(?<![\w-])(?:{parties})(?![\w-])", 0),
