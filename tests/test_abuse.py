@@ -82,6 +82,7 @@ def test_model_is_shipped() -> None:
         ("shut up, you trailer trash", "trailer trash"),
         ("that half-breed again", "half-breed"),
         ("look at http://t.co/abc\u201dbitch", "bitch"),  # a quote mark ends the link
+        ("wud up nig, text me later", "nig"),  # a slur on its own, not only when aimed
     ],
 )
 def test_lexicon_variants(det: AbuseDetector, text: str, span: str) -> None:
@@ -101,6 +102,7 @@ def test_lexicon_variants(det: AbuseDetector, text: str, span: str) -> None:
         "The National Council of Negro Women meets at the library today.",
         "Ho ho ho! Merry Christmas from all of us at the office.",
         "Whitey Bulger's trial begins Monday.",
+        "Pleased to meet the Nig Delta Trade Mission in Washington today.",  # a Capitalised name, not the slur
     ],
 )
 def test_benign_official(det: AbuseDetector, text: str) -> None:
