@@ -107,3 +107,20 @@ def test_office_vs_campaign_reading_uses_the_shipped_account_rule(tmp_path: Path
     assert default_rule().slope > 0
     text = CliRunner().invoke(cli, ["capacity", str(_write(tmp_path, rows))]).output
     assert "office vs campaign reading: campaign (P(campaign)" in text
+
+
+def test_the_reading_says_what_the_handle_added(tmp_path: Path) -> None:
+    rows = [
+        {"text": "Great to see so many neighbours at the fair today.", "account": {"handle": "JaneDoeForCongress"}},
+        {"text": "Thanks to everyone who came out on Saturday.", "account": {"handle": "JaneDoeForCongress"}},
+        {"text": "Great to see so many neighbours at the fair today.", "account": {"kind": "official", "handle": "JaneDoeForCongress2"}},
+    ]
+    r = CliRunner().invoke(cli, ["capacity", str(_write(tmp_path, rows)), "--format", "json"])
+    assert r.exit_code in (0, 1), r.output
+    by = {d["account"]: d for d in json.loads(r.stdout)}
+    # kind unknown: the handle is an input, and the summary says so
+    assert any("ForCongress" in e for e in by["JaneDoeForCongress"]["reading_evidence"])
+    # a known kind decides without the handle: no handle evidence
+    assert by["JaneDoeForCongress2"]["reading_evidence"] == []
+    text = CliRunner().invoke(cli, ["capacity", str(_write(tmp_path, rows))]).output
+    assert "the name also counts: handle reads as a campaign account" in text

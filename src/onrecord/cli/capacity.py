@@ -40,6 +40,8 @@ class AccountSummary:
     reads_as: str = "official"
     # P(campaign account) from the account rule (onrecord.capacity.account), equal prior on office/campaign.
     campaign_probability: float = 0.0
+    # What the handle or display name added to that reading (only when the account kind is unknown).
+    reading_evidence: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     flagged_posts: dict[str, list[str]] = field(default_factory=dict)
 
@@ -86,12 +88,12 @@ def summarise(
         # Office vs campaign reading: the rule measured in bench/capacity.py, shipped as data; the handle and
         # display name are an input only when the account kind is unknown (as in assess()).
         acct = items[0][1].account
-        reads_as, p_campaign, _ = account_reading(
+        reads_as, p_campaign, evidence = account_reading(
             [r.scores["political"] for _, _, r in items],
             [r.scores["official"] for _, _, r in items],
             *((acct.handle, acct.display_name) if kind == "unknown" else ("", "")),
         )
-        s = AccountSummary(name, kind, n, mix, conf, reads_as, round(p_campaign, 3))
+        s = AccountSummary(name, kind, n, mix, conf, reads_as, round(p_campaign, 3), list(evidence))
         mostly = max(CAPACITIES, key=lambda c: (mix[c], conf[c]))
 
         def ref(line: int, post: Post) -> str:
@@ -137,6 +139,8 @@ def _render_text(summaries: list[AccountSummary]) -> str:
             f" office vs campaign reading: {s.reads_as} (P(campaign) {s.campaign_probability:.2f})"
         )
         lines.append(f"  mean probability: {conf}")
+        if s.reading_evidence:
+            lines.append(f"  the name also counts: {'; '.join(s.reading_evidence)}")
         for f in s.flags:
             refs = s.flagged_posts.get(f, [])
             shown = ", ".join(refs[:10]) + (f" (+{len(refs) - 10} more)" if len(refs) > 10 else "")
