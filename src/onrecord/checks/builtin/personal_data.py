@@ -59,7 +59,8 @@ PUBLIC_LINE = re.compile(r"^\+?1?[\s.\-(]*(?:800|888|877|866|855|844|833|0800|08
 ORG_EMAIL = re.compile(
     r"(?i)(?:\.gov|\.gov\.\w\w|\.govt\.nz|\.gc\.ca|\.mil|\.parliament\.\w+|\.parliament\.uk|\.edu|\.org|\.int)$|"
     r"^(?:info|contact|press|media|enquiries|inquiries|help|hello|office|admin|team|support|comms|news|events|"
-    r"feedback|casework|constituent\w*|scheduling|service\w*)@"
+    r"feedback|casework|constituent\w*|scheduling|service\w*|aloha|apply|jobs|careers|volunteer\w*|donate|donations|"
+    r"tips|rsvp|register|registration|membership|orders|sales|billing|webmaster|noreply|no-reply|hr)@"
 )
 # Phrases that tie a name (or an address, a phone) to a private person's affairs.
 _PRIVATE_NOUNS = (
