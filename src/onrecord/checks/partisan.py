@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from onrecord.checks.base import CheckContext
 from onrecord.checks.facts import facts_of
+from onrecord.detectors.political import lexicon
 from onrecord.model.finding import Span
 from onrecord.model.signal import Signal
 
@@ -15,6 +16,13 @@ PROFILE_FIELDS = ("text", "bio", "display_name", "profile_image", "header_image"
 # Without facts, partisan_content() finds nothing unless one of these kinds is present.
 PARTISAN_KINDS = frozenset({*STRONG, "donation_link", "party"})
 OPINION_KINDS = frozenset({"political_opinion", "gov_criticism"})
+# Jurisdictions whose own party list decides which party names count (EU staff answer to the politics
+# of every member state, so under an EU code every listed party counts).
+PARTY_JURISDICTIONS = frozenset(k for k in lexicon()["parties"] if k != "EU")
+# Party names that are ordinary words or institutions where the party does not stand.
+ORDINARY_WORD_PARTIES = frozenset(
+    {"Labor", "Labour", "Liberals", "Conservatives", "Nationals", "Greens", "the Coalition", "One Nation", "Teals"}
+)
 
 
 def own_fields(ctx: CheckContext) -> tuple[str, ...]:
@@ -79,12 +87,23 @@ def _partisan_content(ctx: CheckContext, fs: tuple[str, ...]) -> PartisanContent
         if name:
             i = text.find(name)
             return PartisanContent(f"names a candidate ({name})", Span(start=i, end=i + len(name), text=name, field=field), True)
-    party = sig.of("party", fields=fs)
+    party = [p for p in sig.of("party", fields=fs) if party_of_jurisdiction(p, ctx.pack.jurisdiction)]
     if party and not sig.has("bipartisan", fields=fs):
         return PartisanContent(f"names a political party ('{party[0].text}')", span_of(party[0]), False)
     if ctx.post.action in ("share", "like", "reply") and facts.partisan_source:
         return PartisanContent("the shared or liked item is a party's or a campaign's", None, True)
     return None
+
+
+def party_of_jurisdiction(sig: Signal, jurisdiction: str) -> bool:
+    """Does this party signal name a party for the author's code? A foreign party whose name is an
+    ordinary word here does not ("Labor" on a US post is the Department of Labor, "One Nation" a pledge,
+    "Nationals" a ball team); other foreign parties still count (an official account cheering another
+    country's party is still partisan). Signals without a jurisdiction, and codes without a national
+    party list (EU), count every party."""
+    if not sig.evidence.startswith("party in ") or jurisdiction not in PARTY_JURISDICTIONS:
+        return True
+    return sig.text not in ORDINARY_WORD_PARTIES or jurisdiction in sig.evidence.removeprefix("party in ").split(",")
 
 
 def political_fundraising(ctx: CheckContext) -> Span | None:

@@ -357,6 +357,13 @@ class PoliticalDetector:
     def __init__(self) -> None:
         self._patterns = _patterns()
         self._donation_domains = tuple(d.lower() for d in lexicon()["donation_domains"])
+        # Which jurisdictions name each party ("Labor" is a party in AU, a department in the US): the
+        # signal's evidence says so, and checks keep only the parties of the author's jurisdiction.
+        where: dict[str, set[str]] = {}
+        for country, names in lexicon()["parties"].items():
+            for party in names:
+                where.setdefault(party, set()).add(country)
+        self._party_where = {p: "party in " + ",".join(sorted(cs)) for p, cs in where.items()}
         # Gates ride in the same Hyperscan pass: government words (id n), then what any link signal
         # needs (ids above n: a donation domain, a campaign-looking domain, a donate path). t.co links
         # match none of them, so most posts with links skip the link parser.
@@ -379,7 +386,8 @@ class PoliticalDetector:
                 continue
             kind, pat = self._patterns[i]
             for m in pat.finditer(text):
-                out.append(Signal(kind=kind, start=m.start(), end=m.end(), text=m.group(), field=field, detector=self.name))
+                ev = self._party_where.get(m.group(), "") if kind == "party" else ""
+                out.append(Signal(kind=kind, start=m.start(), end=m.end(), text=m.group(), field=field, detector=self.name, evidence=ev))
         links = field in ("text", "comment") and bool(cands) and cands[-1] >= self._link_id
         govs = [g.start() for g in _GOV.finditer(text)] if self._gov_id in cands else []
         # A sentence can match NEGATIVE or OPINION only if the whole text matches the prefilter's
