@@ -19,10 +19,8 @@ OPINION_KINDS = frozenset({"political_opinion", "gov_criticism"})
 # Jurisdictions whose own party list decides which party names count (EU staff answer to the politics
 # of every member state, so under an EU code every listed party counts).
 PARTY_JURISDICTIONS = frozenset(k for k in lexicon()["parties"] if k != "EU")
-# Party names that are ordinary words or institutions where the party does not stand.
-ORDINARY_WORD_PARTIES = frozenset(
-    {"Labor", "Labour", "Liberals", "Conservatives", "Nationals", "Greens", "the Coalition", "One Nation", "Teals"}
-)
+# Party names that are ordinary words where the party does not stand (the lexicon's list).
+ORDINARY_WORD_PARTIES = frozenset(lexicon().get("ordinary_word_parties", ()))
 
 
 def own_fields(ctx: CheckContext) -> tuple[str, ...]:

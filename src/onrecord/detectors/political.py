@@ -358,16 +358,15 @@ class PoliticalDetector:
         self._patterns = _patterns()
         self._donation_domains = tuple(d.lower() for d in lexicon()["donation_domains"])
         # Which jurisdictions name each party ("Labor" is a party in AU, a department in the US): the
-        # signal's evidence says so, and checks keep only the parties of the author's jurisdiction.
+        # signal's evidence says so, so that checks can tell a party from an ordinary word.
         where: dict[str, set[str]] = {}
         for country, names in lexicon()["parties"].items():
             for party in names:
                 where.setdefault(party, set()).add(country)
         self._party_where = {p: "party in " + ",".join(sorted(cs)) for p, cs in where.items()}
-        # Gates ride in the same Hyperscan pass: government words (id n), then what any link signal
-        # needs (ids above n: a donation domain, a campaign-looking domain, a donate path). t.co links
-        # match none of them, so most posts with links skip the link parser.
-        # The sentence words (criticism, opinion) ride along too: ids n+1 and n+2.
+        # Gates ride in the same Hyperscan pass: government words (id n), criticism and opinion words
+        # (n+1, n+2), then what any link signal needs (from n+3: a donation domain, a campaign-looking
+        # domain, a donate path). t.co links match none of them, so most posts with links skip the link parser.
         n = len(self._patterns)
         self._gov_id, self._neg_id, self._opinion_id, self._link_id = n, n + 1, n + 2, n + 3
         link_gates = [("link", g) for g in _link_gates(self._donation_domains)]
