@@ -1,7 +1,7 @@
-"""Checks benchmark: personal data, abusive language, false alarms, evasion, throughput.
+"""Checks benchmark: personal data, abusive language, false alarms, self-promotion, evasion, throughput.
 
     python bench/checks.py                 # everything (the abuse CV retrains 20 small models: a few minutes)
-    python bench/checks.py --only pii      # one part: pii | abuse | alarms | evasion | speed
+    python bench/checks.py --only pii      # one part: pii | abuse | alarms | selfpromo | evasion | speed
     taskset -c 0 python bench/checks.py --only speed
 
 Every number is printed next to the command that reproduces it. Reads $ONRECORD_SHARED/data
@@ -19,6 +19,11 @@ Baselines (Presidio, alt-profanity-check) come from the ``bench`` extra: pip ins
   baseline alt-profanity-check was trained partly on this source, so its number is optimistic.
 * False alarms: congress_capacity office-account posts checked with the full engine as an
   official account of an elected official, jurisdiction US, code us-congress.
+* Self-promotion: congress_selfpromotion posts (members of Congress; label 1 = self-promotion, Wang,
+  Cui & Yu 2021) checked as an official account of an elected official, code us-congress. Promoting
+  one's own official work is normal there, so the use-of-position checks (EN01, MP01-MP04) should stay
+  silent on it. The set mixes office- and campaign-account posts and says not which, so breaches of the
+  political checks on campaign posts (PO04 on "proud to endorse ...") are expected and shown apart.
 * Evasion: posts our detectors flag, obfuscated in the flagged span (homoglyphs, zero-width
   characters, leetspeak, spaced-out letters, repeated letters for abuse; zero-width characters and
   look-alike letters/full-width digits for PII): share still flagged.
@@ -280,6 +285,38 @@ def bench_alarms() -> None:
     row("   posts with any AB01 finding (warning in this pack)", f"{warn_ab / len(rows):.2%} ({warn_ab})", f"{CMD} alarms")
 
 
+# ---------------------------------------------------------------------------------------------------- self-promotion
+POSITION = ("EN01", "MP01", "MP02", "MP03", "MP04")
+
+
+def bench_selfpromo() -> None:
+    print("\n== self-promotion: congress_selfpromotion posts, engine as official/elected_official/US/us-congress ==")
+    p = data("congress_selfpromotion", "dev.jsonl")
+    eng = engine_or_none()
+    if p is None or eng is None:
+        return
+    rows = jsonl(p)
+    cmd = f"{CMD} selfpromo"
+    for label, name in ((1, "self-promotion"), (0, "not self-promotion")):
+        rs = [r for r in rows if r["label"] == label]
+        position: Counter[str] = Counter()
+        breach: Counter[str] = Counter()
+        n_pos = n_breach = 0
+        for r in rs:
+            res = eng.check(as_post(r))
+            pos = {f.check for f in res.findings if f.check in POSITION and f.severity != "info"}
+            br = {f.check for f in res.findings if f.severity == "breach"}
+            n_pos += bool(pos)
+            n_breach += bool(br)
+            position.update(pos)
+            breach.update(br)
+        row(f"{name} posts ({len(rs)}) with a use-of-position finding (EN01, MP01-04)", f"{n_pos / len(rs):.2%} ({n_pos})", cmd)
+        for code, k in position.most_common():
+            row(f"   of which {code}", f"{k / len(rs):.2%} ({k})", cmd)
+        row(f"{name} posts with any breach (campaign posts in the set: political breaches expected)", f"{n_breach / len(rs):.2%} ({n_breach})", cmd)
+        row(f"   by check: {', '.join(f'{c} {k}' for c, k in breach.most_common()) or 'none'}", "", cmd)
+
+
 # ---------------------------------------------------------------------------------------------------- evasion
 HOMO = {"a": "а", "e": "е", "o": "о", "c": "с", "p": "р", "x": "х", "i": "і", "y": "у", "s": "ѕ"}
 LEET = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"}
@@ -451,7 +488,7 @@ def bench_speed(n: int = 2000, batch: int = 500) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--only", choices=["pii", "abuse", "alarms", "evasion", "speed"])
+    ap.add_argument("--only", choices=["pii", "abuse", "alarms", "selfpromo", "evasion", "speed"])
     ap.add_argument("--no-cv", action="store_true", help="skip the abuse cross-validation (needs scikit-learn)")
     a = ap.parse_args()
     print(f"onrecord checks benchmark; data: {shared_dir()}; value | command")
@@ -459,6 +496,7 @@ def main() -> int:
         "pii": bench_pii,
         "abuse": lambda: bench_abuse(cv=not a.no_cv),
         "alarms": bench_alarms,
+        "selfpromo": bench_selfpromo,
         "evasion": bench_evasion,
         "speed": bench_speed,
     }
