@@ -313,7 +313,11 @@ def bench_selfpromo() -> None:
         row(f"{name} posts ({len(rs)}) with a use-of-position finding (EN01, MP01-04)", f"{n_pos / len(rs):.2%} ({n_pos})", cmd)
         for code, k in position.most_common():
             row(f"   of which {code}", f"{k / len(rs):.2%} ({k})", cmd)
-        row(f"{name} posts with any breach (campaign posts in the set: political breaches expected)", f"{n_breach / len(rs):.2%} ({n_breach})", cmd)
+        row(
+            f"{name} posts with any breach (campaign posts in the set: political breaches expected)",
+            f"{n_breach / len(rs):.2%} ({n_breach})",
+            cmd,
+        )
         row(f"   by check: {', '.join(f'{c} {k}' for c, k in breach.most_common()) or 'none'}", "", cmd)
 
 
