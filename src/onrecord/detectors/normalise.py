@@ -220,15 +220,28 @@ def _fold_chars(text: str) -> tuple[str, list[int], list[int]] | None:
     changed = [(i, f) for i, f in changed if f != text[i]]
     if not changed:
         return None
-    pieces: list[tuple[str, int, int]] = []
+    # Unchanged stretches are copied as slices with range() offsets: a per-character loop costs
+    # about 70 µs on a tweet with one emoji variation selector.
+    parts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
     pos = 0
     for i, f in changed:
-        pieces.extend((text[j], j, j + 1) for j in range(pos, i))
+        if pos < i:
+            parts.append(text[pos:i])
+            starts.extend(range(pos, i))
+            ends.extend(range(pos + 1, i + 1))
         if f:
-            pieces.append((f, i, i + 1))
+            parts.append(f)
+            starts.extend([i] * len(f))
+            ends.extend([i + 1] * len(f))
         pos = i + 1
-    pieces.extend((text[j], j, j + 1) for j in range(pos, len(text)))
-    return _rebuild(pieces)
+    n = len(text)
+    if pos < n:
+        parts.append(text[pos:])
+        starts.extend(range(pos, n))
+        ends.extend(range(pos + 1, n + 1))
+    return "".join(parts), starts, ends
 
 
 def _token_bounds(text: str, pos: int) -> tuple[int, int]:
