@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from onrecord.checks.base import CheckContext
 from onrecord.checks.facts import facts_of
-from onrecord.detectors.political import lexicon
+from onrecord.detectors.political import party_tables
 from onrecord.model.finding import Span
 from onrecord.model.signal import Signal
 
@@ -16,11 +16,6 @@ PROFILE_FIELDS = ("text", "bio", "display_name", "profile_image", "header_image"
 # Without facts, partisan_content() finds nothing unless one of these kinds is present.
 PARTISAN_KINDS = frozenset({*STRONG, "donation_link", "party"})
 OPINION_KINDS = frozenset({"political_opinion", "gov_criticism"})
-# Jurisdictions whose own party list decides which party names count (EU staff answer to the politics
-# of every member state, so under an EU code every listed party counts).
-PARTY_JURISDICTIONS = frozenset(k for k in lexicon()["parties"] if k != "EU")
-# Party names that are ordinary words where the party does not stand (the lexicon's list).
-ORDINARY_WORD_PARTIES = frozenset(lexicon().get("ordinary_word_parties", ()))
 
 
 def own_fields(ctx: CheckContext) -> tuple[str, ...]:
@@ -99,9 +94,11 @@ def party_of_jurisdiction(sig: Signal, jurisdiction: str) -> bool:
     "Nationals" a ball team); other foreign parties still count (an official account cheering another
     country's party is still partisan). Signals without a jurisdiction, and codes without a national
     party list (EU), count every party."""
-    if not sig.evidence.startswith("party in ") or jurisdiction not in PARTY_JURISDICTIONS:
+    # The tables come from the lexicon (shipped plus ONRECORD_LEXICON_PATH), read when first needed.
+    party_jurisdictions, ordinary_words = party_tables()
+    if not sig.evidence.startswith("party in ") or jurisdiction not in party_jurisdictions:
         return True
-    return sig.text not in ORDINARY_WORD_PARTIES or jurisdiction in sig.evidence.removeprefix("party in ").split(",")
+    return sig.text not in ordinary_words or jurisdiction in sig.evidence.removeprefix("party in ").split(",")
 
 
 def political_fundraising(ctx: CheckContext) -> Span | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib import import_module
 
 import click
@@ -25,6 +26,21 @@ COMMAND_MODULES: tuple[str, ...] = (
 @click.version_option(__version__, prog_name="onrecord")
 def cli() -> None:
     """Check posts by public servants against the code of conduct they already signed."""
+    _check_lexicon()
+
+
+def _check_lexicon() -> None:
+    """An organisation's partisan lexicon (ONRECORD_LEXICON_PATH) that cannot be used is a usage error
+    (exit 2, file, line and field named), found before any command builds its detectors."""
+    if not os.environ.get("ONRECORD_LEXICON_PATH"):
+        return
+    from onrecord.cli.common import fail
+    from onrecord.detectors.political import LexiconError, lexicon
+
+    try:
+        lexicon()
+    except LexiconError as e:
+        fail(f"invalid partisan lexicon: {e}")
 
 
 for _name in COMMAND_MODULES:
