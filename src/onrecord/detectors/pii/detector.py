@@ -76,6 +76,7 @@ PUBLIC_TITLE = re.compile(
 )
 NAME_STOP = frozenset(
     [
+        "dems",  # party nickname the tagger reads as a name
         "inc",
         "inc.",
         "ltd",
@@ -453,6 +454,8 @@ class PiiDetector:
             eu = (gate is None or "eu" in gate) and P.ADDRESS_EU_CUE.search(text)
             for m in P.ADDRESS_EU_RE.finditer(text) if eu else ():
                 a, b = m.span("a")
+                if text[b : b + 1] == ":" and text[b + 1 : b + 2].isdigit():
+                    continue  # "Proverbs 11:18", "Acts 3:6" on a line of their own: a verse, not an address
                 if not any(a < y and x < b for x, y in addr):
                     addr.append((a, b))
             for a, b in addr:
