@@ -135,6 +135,8 @@ _LEET_PAIR = r"[A-Za-z][0-9$|+€£]|[A-Za-z]![A-Za-z]|[0-9$!|+€£][A-Za-z]|[A
 _LEET_NEAR = re.compile(_LEET_PAIR)
 _UNIT = re.compile(r"\d+[A-Za-z]{1,3}")
 _REPEAT = re.compile(r"([A-Za-z])\1{2,}")
+# A run of 3+ of one letter, any case ("sTuUUpid"): what _squeeze cuts once _REPEAT has fired.
+_RUN = re.compile(r"([^\W\d_])\1{2,}", re.IGNORECASE)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _NOT_SPACE = re.compile(r"[^ \n\t]*")
 _MAY_PROTECT = re.compile(r"[/@]|www\.")
@@ -340,9 +342,14 @@ def normalise(text: str) -> Normalised:
 
 
 def _squeeze(cur: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int]]:
-    """Steps 3 and 4: spaced-out letters joined; runs of 3+ of a letter cut to 2."""
+    """Steps 3 and 4: spaced-out letters joined; runs of 3+ of a letter cut to 2.
 
-    def squeeze_pieces() -> Iterable[tuple[str, int, int]]:
+    Unchanged stretches are copied as slices (text and offsets), so a post pays per change, not per
+    character ("www." in a link is such a run)."""
+    if _SPACED.search(cur):
+        parts: list[str] = []
+        ns: list[int] = []
+        ne: list[int] = []
         pos = 0
         for m in _SPACED.finditer(cur):
             a = m.start()
@@ -351,26 +358,37 @@ def _squeeze(cur: str, starts: list[int], ends: list[int]) -> tuple[str, list[in
                 # "a b i t c h": the article stays a word of its own
                 letters = letters[1:]
                 a = letters[0]
-            for j in range(pos, a):
-                yield cur[j], starts[j], ends[j]
+            parts.append(cur[pos:a])
+            ns.extend(starts[pos:a])
+            ne.extend(ends[pos:a])
             for j in letters:
-                yield cur[j], starts[j], ends[j]
+                parts.append(cur[j])
+                ns.append(starts[j])
+                ne.append(ends[j])
             pos = m.end()
-        for j in range(pos, len(cur)):
-            yield cur[j], starts[j], ends[j]
-
-    if _SPACED.search(cur):
-        cur, starts, ends = _rebuild(squeeze_pieces())
+        parts.append(cur[pos:])
+        ns.extend(starts[pos:])
+        ne.extend(ends[pos:])
+        cur, starts, ends = "".join(parts), ns, ne
     if _REPEAT.search(cur):
-        keep: list[tuple[str, int, int]] = []
-        for j, c in enumerate(cur):
-            if j >= 2 and c.isalpha() and cur[j - 1].lower() == c.lower() and cur[j - 2].lower() == c.lower():
-                # extend the previous kept character over this one
-                s0, a0, _ = keep[-1]
-                keep[-1] = (s0, a0, ends[j])
+        parts = []
+        ns = []
+        ne = []
+        pos = 0
+        for m in _RUN.finditer(cur):
+            r, e = m.span()
+            if not cur[r].isalpha():
                 continue
-            keep.append((c, starts[j], ends[j]))
-        cur, starts, ends = _rebuild(keep)
+            # keep the first two letters of the run; the second stands for the rest of it
+            parts.append(cur[pos : r + 2])
+            ns.extend(starts[pos : r + 2])
+            ne.extend(ends[pos : r + 1])
+            ne.append(ends[e - 1])
+            pos = e
+        parts.append(cur[pos:])
+        ns.extend(starts[pos:])
+        ne.extend(ends[pos:])
+        cur, starts, ends = "".join(parts), ns, ne
     return cur, starts, ends
 
 
