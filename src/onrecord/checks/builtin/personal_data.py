@@ -53,7 +53,9 @@ ORG_CONTEXT = re.compile(
     r"\boffice\b|\bhotline\b|\bhelpline\b|\btoll[- ]free\b|\brsvp\b|\bregister\b|\bquestions\b|\bmore info|"
     r"\binformation\b|\bassistance\b|\bhelp\b|\bsupport\b|\bappointment|\bconstituents?\b|\bevent\b|\btown ?hall\b|"
     r"\blocated\b|\blocation\b|\bvenue\b|\bheld at\b|\bjoin us\b|\bcome by\b|\bopen\b|\bhours\b|\bfax\b|\bcentre\b|"
-    r"\bcenter\b|\blibrary\b|\bschool\b|\bchurch\b|\bhall\b|\bpark\b|\bsite\b|\bclinic\b|\bbuilding\b)"
+    r"\bcenter\b|\blibrary\b|\bschool\b|\bchurch\b|\bhall\b|\bpark\b|\bsite\b|\bclinic\b|\bbuilding\b|"
+    # an event's time and place: "rally ... 8:00 at Auditorium Shores (900 West Riverside Dr.)"
+    r"\brally\b|\bsee you (?:at|there|on)\b|\b\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?\s+)?at\b)"
 )
 PUBLIC_LINE = re.compile(r"^\+?1?[\s.\-(]*(?:800|888|877|866|855|844|833|0800|0808|1800|1300|13)\b|^(?:311|211|988|111|911)$")
 ORG_EMAIL = re.compile(
