@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from onrecord.checks.base import CheckContext
 from onrecord.checks.facts import facts_of
-from onrecord.detectors.political import party_tables
+from onrecord.detectors.base import field_text
+from onrecord.detectors.political import PARTISAN_CUE_RE, party_tables
 from onrecord.model.finding import Span
 from onrecord.model.signal import Signal
 
@@ -80,12 +81,24 @@ def _partisan_content(ctx: CheckContext, fs: tuple[str, ...]) -> PartisanContent
         if name:
             i = text.find(name)
             return PartisanContent(f"names a candidate ({name})", Span(start=i, end=i + len(name), text=name, field=field), True)
-    party = [p for p in sig.of("party", fields=fs) if party_of_jurisdiction(p, ctx.pack.jurisdiction)]
+    party = [
+        p for p in sig.of("party", fields=fs) if party_of_jurisdiction(p, ctx.pack.jurisdiction) and not _factual(p, ctx)
+    ]
     if party and not sig.has("bipartisan", fields=fs):
         return PartisanContent(f"names a political party ('{party[0].text}')", span_of(party[0]), False)
     if ctx.post.action in ("share", "like", "reply") and facts.partisan_source:
         return PartisanContent("the shared or liked item is a party's or a campaign's", None, True)
     return None
+
+
+def _factual(party: Signal, ctx: CheckContext) -> bool:
+    """A party named as a fact ("the Republican leader", "Democrats and Republicans alike", "House
+    Democrats introduced the X Act"), in a field without attack or praise words. Official accounts
+    name parties in such facts all the time; codes object to statements for or against a party."""
+    spans = ctx.signals.of("party_factual", fields=(party.field,))
+    if not any(f.start <= party.start and party.end <= f.end for f in spans):
+        return False
+    return PARTISAN_CUE_RE.search(field_text(ctx.post, party.field)) is None
 
 
 def party_of_jurisdiction(sig: Signal, jurisdiction: str) -> bool:

@@ -1,7 +1,8 @@
 """Lexicon and pattern signals for politics, position and official information.
 
 Signal kinds (all with spans into the field they were found in):
-``party`` partisan entity; ``electoral`` vote/elect/candidate/campaign language; ``campaign_handle``
+``party`` partisan entity; ``party_factual`` a party named as a fact (someone's party, both parties,
+a party's bill: checks still count it when ``PARTISAN_CUE_RE`` finds attack or praise words); ``electoral`` vote/elect/candidate/campaign language; ``campaign_handle``
 (@XForCongress, #X2024); ``campaign_activity`` canvassing, door-knocking, party meetings;
 ``donation_link``; ``campaign_link`` (a candidate or party site); ``donation_ask``;
 ``bipartisan`` (neutralises party mentions); ``election_result``; ``agency_claim`` (claims the
@@ -181,6 +182,35 @@ NEGATIVE = (
     r"rubbish(?!\s+(?:collection|bins?|pick-?ups?|trucks?|services?|dumping)\b)|joke|wreck\w*|destroy\w*|shambles|"
     r"heartless|a fraud|crooks?|cowards?|run (?:this|the) country into the ground)"
 )
+# What a party can be named with as a fact (see the party_factual patterns).
+_FACT_ROLES = (
+    r"leaders?|colleagues?|members?|senators?|representatives?|reps?\.?|lawmakers?|legislators?|congress(?:wo)?m[ae]n|"
+    r"chair(?:m[ae]n|wom[ae]n|s)?|ranking members?|whips?|governors?|mayors?|attorneys? general|officials?|"
+    r"co-?sponsors?|counterparts?|delegations?|caucus(?:es)?|conferences?|(?:national )?conventions?|"
+    r"(?:study|policy|steering) committee|MPs?|councill?ors?|spokes(?:person|man|woman|people)|staff(?:ers)?|appointees?"
+)
+_PAIR_PARTY = r"Democrat(?:s|ic)?|Dems?|Republicans?|Repubs?|GOP"
+_FACT_VERBS = (
+    r"introduc(?:e|ed|es|ing)|unveil(?:s|ed|ing)?|releas(?:e|ed|es|ing)|host(?:s|ed|ing)?|(?:held|hold(?:s|ing)?) (?:a|an|the|their|its)|"
+    r"present(?:s|ed|ing)?|propos(?:e|ed|es|ing)|(?:co-?)?sponsor(?:s|ed|ing)?"
+)
+_FACT_BILLS = r"bill|plan|act|proposal|amendment|budget|lawsuit|package"
+_BILL_WORD = r"(?:#?[A-Z0-9$][\w.$-]*|tax|health ?care|spending|relief|reform|infrastructure|budget|stimulus)"
+# Words that make a party mention a partisan statement (attack, praise, slogan) rather than a fact, with
+# the words of harsh criticism (NEGATIVE). Checks read them only for a party inside a party_factual span
+# (about 1 post in 200), so they are not part of the scan; elsewhere a party mention counts as it always did.
+# A party's officers are party business, not a fact about someone's party ("in the running for RNC chair").
+PARTISAN_CUE = (
+    r"(?<![\w-])(?:radical\w*|reckless\w*|extrem(?:e|ist)\w*|far[- ](?:left|right)|left-?wing|right-?wing|leftists?|"
+    r"socialis[tm]\w*|sham|phony|scam\w*|hoax|witch ?hunt|circus|farce|corrupt\w*|lies|lying|liars?|lied|shame\w*|"
+    r"disgrace\w*|hypocri\w+|power grab|playing politics|political (?:theater|theatre|games|stunts?)|partisan|"
+    r"hyper-partisan|obstruct\w*|block(?:s|ed|ing)?(?! grants?\b)|refus\w+|fail(?:s|ed|ing|ures?)?|dangerous|"
+    r"destroy\w*|wreck\w*|attack\w*|threat\w*|cover(?:ing|ed)?[- ]?ups?|sycophant\w*|conspirac\w*|pretend\w*|"
+    r"games|spree|wish ?list|hostage|cave[ds]?|caving|abus\w+|scheme|ploy|fool\w*|out of touch|unfit|"
+    r"mean-?spirited|sabotag\w*|suppress\w*|steal\w*|rigged|cheat\w*|gut(?:s|ted|ting)?|slash\w*|blam\w+|"
+    r"the party of|#\w*(?:Scam|Shutdown|Corrupt|Hypocri|Liar|Lies|Fail|Resign|Impeach|Sham)\w*)(?![\w-])"
+)
+PARTISAN_CUE_RE = re.compile(f"{PARTISAN_CUE}|{NEGATIVE}", I)
 OPINION = r"\b(?:personally|I think|I believe|I feel|frankly|in my (?:view|opinion)|honestly|if you ask me|IMO)\b"
 
 
@@ -195,6 +225,32 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     name = rf"(?!(?:{months}|{not_names})\b)(?![A-Z][\w-]*['’](?:s\b|t\b|T\b))[A-Z][\w'’-]+(?:\s[A-Z][\w'’.-]+){{0,2}}"
     pats: list[tuple[str, str, int]] = [
         ("party", rf"(?<![\w-])(?:{parties})(?![\w-])", 0),
+        # A party named as a fact, not praised or attacked: a person's or body's party ("the Republican
+        # leader", "my GOP colleagues", "the Republican Conference"), both parties together ("Democrat and
+        # Republican alike", "89% of Democrats and 79% of Republicans"), joining them ("join Senate
+        # Democrats in recognising..."), what they formally did ("House Democrats are introducing the X
+        # Act") and their bills ("the GOP tax plan"). Checks ignore a party inside one of these spans
+        # unless the post also holds a partisan_cue. "every/no/zero Republican senator(s)" is a jab, not a fact.
+        (
+            "party_factual",
+            rf"(?<!\bevery )(?<!\bEvery )(?<!\bno )(?<!\bNo )(?<!\bzero )(?<!\bZero )(?<!\bsingle )(?<!\bnot one )"
+            rf"(?<![\w-])(?!RNC|DNC|\w+ National Committee)(?:{parties})(?:['’]s)? (?:@\w+ )?(?i:{_FACT_ROLES})\b",
+            0,
+        ),
+        ("party_factual", rf"(?<![\w-])(?:{_PAIR_PARTY}),? (?:and|&|&amp;|or|nor) (?:[\w%]+ ){{0,2}}?(?:{_PAIR_PARTY})\b", 0),
+        (
+            "party_factual",
+            rf"\b(?i:join(?:s|ed|ing)?) (?:with )?(?:my )?(?:fellow )?(?:[A-Z]\w+ )?(?:{parties})(?: colleagues)? "
+            rf"(?:in|to|on|for|at|as)\b",
+            0,
+        ),
+        (
+            "party_factual",
+            rf"(?<![\w-])(?:{parties}) (?:(?:have|has|are|will|just|today|formally) )?(?:{_FACT_VERBS})\b",
+            0,
+        ),
+        # a bill's name between ("the GOP HEALS Act", "the GOP tax plan"), not a verb ("Republicans used budget...")
+        ("party_factual", rf"(?<![\w-])(?:{parties})(?:['’]s?)? (?:{_BILL_WORD} ){{0,2}}(?i:{_FACT_BILLS})\b", 0),
         ("electoral", rf"\b[Vv]ot(?:e|ing) (?:for|against) (?:{name}|{parties})\b", 0),
         ("electoral", rf"\b[Vv]ote (?:{parties}|{name})\b(?! (?:on|in|at|by|early|today|now|tomorrow|this)\b)", 0),
         ("electoral", r"\b(?:has|got|have|gets?) my vote\b|\bmy vote (?:is|goes)\b|\bnot one vote\b", I),
