@@ -143,3 +143,20 @@ def test_detector_takes_a_model() -> None:
     assert model is not None
     assert AbuseDetector(model).model is model
     assert AbuseDetector(model=False).model is None
+
+
+def test_two_weight_tables() -> None:
+    """The probability comes from ``score_weights``; the min-weight rule reads the plain ``weights``."""
+    import numpy as np
+
+    from onrecord.detectors.abuse import AbuseModel
+
+    vocab = ["alpha", "beta", "LEX:insult"]
+    model = AbuseModel(vocab, np.array([2.0, 0.5, 1.0]), 0.0, 0.5, 1.0, np.array([-3.0, 0.0, 0.0]), -1.0)
+    p, span, top = model.score([("alpha", 0, 5), ("beta", 6, 10)])
+    assert p < 0.05  # sigmoid(-1 - 3)
+    assert (span, top) == ((0, 5), 2.0)
+    plain = AbuseModel(vocab, np.array([2.0, 0.5, 1.0]), 0.0, 0.5)
+    assert plain.score([("alpha", 0, 5)])[0] > 0.85  # sigmoid(2)
+    shipped = load_model()
+    assert shipped is not None and set(shipped.w) == set(shipped._both)

@@ -7,7 +7,8 @@ normalised text and maps our spans back):
   "squeezed" text (runs of one letter cut to one, terms likewise), so letters may repeat; inner
   letters may be masked with ``*``;
 * a linear model over word unigrams/bigrams (+ lexicon-hit features) trained offline by
-  ``scripts/train_abuse.py`` on ``davidson_offensive`` and shipped as ``data/abuse_model.npz``.
+  ``scripts/train_abuse.py`` on ``davidson_offensive`` and shipped as ``data/abuse_model.npz``
+  (an NB-weighted logistic regression gives the probability; a plain one picks the offensive words).
 
 Every signal has kind ``abuse``; ``evidence`` starts with the subtype (``insult``, ``slur``,
 ``threat``, ``harassment``, ``profanity``, ``mild``) and says where it came from. Scores: slur and
@@ -324,11 +325,29 @@ def clean(text: str) -> str:
 
 
 class AbuseModel:
-    """Logistic model over binary features; weights from ``data/abuse_model.npz``."""
+    """Logistic model over binary features; weights from ``data/abuse_model.npz``.
 
-    def __init__(self, vocab: list[str], weights: np.ndarray, bias: float, threshold: float, min_weight: float = 0.0) -> None:
-        self.w: dict[str, float] = {v: float(x) for v, x in zip(vocab, weights.astype(np.float64), strict=True)}
-        self.bias = bias
+    Two weight tables over one vocabulary: ``score_weights`` (an NB-weighted logistic regression) give
+    the probability; ``weights`` (a plain logistic regression) say which words are strongly offensive on
+    their own (the min-weight rule and the detector's hot-word gate). Without ``score_weights`` the plain
+    weights do both."""
+
+    def __init__(
+        self,
+        vocab: list[str],
+        weights: np.ndarray,
+        bias: float,
+        threshold: float,
+        min_weight: float = 0.0,
+        score_weights: np.ndarray | None = None,
+        score_bias: float | None = None,
+    ) -> None:
+        plain: list[float] = weights.astype(np.float64).tolist()
+        self.w: dict[str, float] = dict(zip(vocab, plain, strict=True))
+        scoring: list[float] = plain if score_weights is None else score_weights.astype(np.float64).tolist()
+        # feature -> (weight for the probability, weight for the min-weight rule): one lookup per feature
+        self._both: dict[str, tuple[float, float]] = dict(zip(vocab, zip(scoring, plain, strict=True), strict=True))
+        self.bias = bias if score_bias is None else score_bias
         self.threshold = threshold
         # A model-only flag also needs one strongly offensive word or phrase (weight >= min_weight):
         # a pile of weakly "Twitter-ish" words is not abuse in an official post.
@@ -344,10 +363,11 @@ class AbuseModel:
             if f in seen:
                 continue
             seen.add(f)
-            v = self.w.get(f)
-            if v is None:
+            vv = self._both.get(f)
+            if vv is None:
                 continue
-            z += v
+            z += vv[0]
+            v = vv[1]
             if v > best and not f.startswith("LEX:") and not (set(f.split()) & IDENTITY):
                 best, span = v, (s, e)
         return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0))), span, best
@@ -365,6 +385,8 @@ def load_model() -> AbuseModel | None:
                 float(z["bias"]),
                 float(z["threshold"]),
                 float(z["min_weight"]) if "min_weight" in z.files else 0.0,
+                z["score_weights"] if "score_weights" in z.files else None,
+                float(z["score_bias"]) if "score_bias" in z.files else None,
             )
     except FileNotFoundError:
         return None
