@@ -4,6 +4,7 @@ office account's post gets a PO03 / PO09 finding.
     python bench/signals.py                  # everything (about a minute)
     python bench/signals.py --only signals   # signal shares per source
     python bench/signals.py --only office    # PO03 / PO09 on congress office-account posts
+    python bench/signals.py --only foreign   # PO09 on the congress posts as NZ/UK/AU employees' personal posts
     python bench/signals.py --show PO03      # also print each office post with a PO03 warning (terminal only)
 
 Every number is printed next to the command that reproduces it. Reads $ONRECORD_SHARED/data
@@ -21,6 +22,10 @@ Every number is printed next to the command that reproduces it. Reads $ONRECORD_
   (crc32 of the screen name, even = tuning half, odd = report half): the PO03 patterns were read and
   corrected on the tuning half only (``--show`` prints the tuning half), so the report half is the
   more honest figure. The data labels accounts, not posts: a few office posts may really be partisan.
+
+* Foreign: all 20,000 congress_capacity posts (about the US government) checked as personal posts of
+  an employee in NZ, UK and AU under that jurisdiction's code: PO09 (harsh criticism of the
+  government) should concern the author's own government, so it should almost never fire here.
 
 The ``--show`` output holds tweet text: read it in a terminal, never copy it into the repository.
 """
@@ -134,13 +139,52 @@ def bench_office(show: str | None = None) -> None:
             row(f"{half} ({len(rs)} posts): {label}", share(n, len(rs)), f"{CMD} office")
 
 
+# ---------------------------------------------------------------------------------------------------- foreign
+FOREIGN_CONTEXTS = (("NZ", "nz-public-sector"), ("UK", "uk-civil-service"), ("AU", "au-aps"))
+
+
+def bench_foreign() -> None:
+    print("\n== PO09 on congress posts (about the US government) checked as personal posts of NZ/UK/AU employees ==")
+    congress = jsonl_or_none("congress_capacity", "dev.jsonl")
+    if congress is None:
+        return
+    import msgspec
+
+    from onrecord.engine import Engine
+    from onrecord.model.post import Post
+
+    for jurisdiction, code in FOREIGN_CONTEXTS:
+        eng = Engine(default_code=code)
+        n = 0
+        for r in congress:
+            post = msgspec.convert(
+                {
+                    "text": r["text"],
+                    "account": {"kind": "personal"},
+                    "author": {"role": "employee"},
+                    "jurisdiction": jurisdiction,
+                },
+                Post,
+            )
+            n += any(f.check == "PO09" for f in eng.check(post).findings)
+        row(
+            f"{len(congress)} congress posts as an {jurisdiction} employee's personal post ({code}): PO09",
+            share(n, len(congress)),
+            f"{CMD} foreign",
+        )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
-    ap.add_argument("--only", choices=["signals", "office"])
+    ap.add_argument("--only", choices=["signals", "office", "foreign"])
     ap.add_argument("--show", metavar="CHECK", help="print the tuning-half office posts with a finding of CHECK (terminal only)")
     a = ap.parse_args()
     print(f"onrecord political signals benchmark; data: {shared_dir()}; value | command")
-    parts: dict[str, Callable[[], None]] = {"signals": bench_signals, "office": lambda: bench_office(a.show)}
+    parts: dict[str, Callable[[], None]] = {
+        "signals": bench_signals,
+        "office": lambda: bench_office(a.show),
+        "foreign": bench_foreign,
+    }
     for name, fn in parts.items():
         if a.only in (None, name):
             fn()

@@ -113,3 +113,22 @@ def test_cli_reports_a_broken_lexicon_without_traceback(lexicon_path: Path) -> N
     assert isinstance(r.exception, SystemExit), "a clean exit, not an exception"
     r = CliRunner().invoke(cli, ["check", "hello"], env={LEXICON_ENV: str(lexicon_path / "missing")})
     assert r.exit_code == 2 and "no such file or folder" in r.stderr
+
+
+def test_extension_file_names_a_foreign_leader(lexicon_path: Path) -> None:
+    post = msgspec.convert(
+        {"text": "The Zorgan administration is a disgrace.", "account": {"kind": "personal"}, "jurisdiction": "NZ"}, Post
+    )
+
+    def po09() -> list[str]:
+        return [f.check for f in Engine(default_code="nz-public-sector").check(post).findings if f.check == "PO09"]
+
+    assert po09() == ["PO09"], "a government nobody says is foreign is the author's own"
+    (lexicon_path / "org.yaml").write_text("governments:\n  other: [Zorgan]\n", "utf-8")
+    reload_lexicon()
+    assert po09() == []
+    (lexicon_path / "org.yaml").write_text("governments:\n  Ruritania: [Zorgan]\n", "utf-8")
+    reload_lexicon()
+    with pytest.raises(LexiconError) as e:
+        lexicon()
+    assert (e.value.line, e.value.field) == (2, "governments.Ruritania") and "other" in e.value.message

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from onrecord.checks.base import CheckContext
 from onrecord.checks.facts import facts_of
 from onrecord.detectors.base import field_text
-from onrecord.detectors.political import PARTISAN_CUE_RE, party_tables
+from onrecord.detectors.political import FOREIGN_TITLES, GOV_REF, PARTISAN_CUE_RE, government_markers, party_tables
 from onrecord.model.finding import Span
 from onrecord.model.signal import Signal
 
@@ -144,3 +145,28 @@ def title_in_text(ctx: CheckContext, fields: tuple[str, ...]) -> Span | None:
                 if i >= 0:
                     return Span(start=i, end=i + len(phrase), text=text[i : i + len(phrase)], field=field)
     return None
+
+
+_GOV = re.compile(GOV_REF)
+
+
+def foreign_government(sentence: str, jurisdiction: str | None) -> bool:
+    """Is every government the sentence names another jurisdiction's? ("the US administration", "the
+    President" to a New Zealander, "the government in Beijing"). Codes ask public servants to stay
+    neutral towards their own government (UK Civil Service Code para 14, NZ Code standard 16, APS
+    s13(11) and limiting factor 3, PSEA s113); criticising a foreign one is not that. A government word
+    with nothing saying whose it is counts as the author's own; EU and unknown jurisdictions are never
+    foreign here (EU staff answer to every member state)."""
+    markers = government_markers().get(jurisdiction or "")
+    if markers is None:
+        return False
+    own_end, foreign_end, foreign_after = markers
+    title = FOREIGN_TITLES[jurisdiction or ""]
+    refs = list(_GOV.finditer(sentence))
+    for m in refs:
+        before = sentence[: m.start()]
+        if own_end.search(before):
+            return False
+        if not (title.fullmatch(m.group()) or foreign_end.search(before) or foreign_after.match(sentence, m.end())):
+            return False
+    return bool(refs)

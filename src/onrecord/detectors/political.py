@@ -42,7 +42,7 @@ def _alt(words: Iterable[str]) -> str:
 
 LEXICON_ENV = "ONRECORD_LEXICON_PATH"
 _LIST_KEYS = ("ordinary_word_parties", "donation_domains", "offices")
-_KEYS = ("parties", *_LIST_KEYS)
+_KEYS = ("parties", "governments", *_LIST_KEYS)
 _JURISDICTIONS: tuple[str, ...] = get_args(Jurisdiction)
 _Where = tuple[str | int, ...]
 _DOMAIN = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/[^\s]*)?$", I)
@@ -87,14 +87,17 @@ def _validate(data: Any, name: str, lines: dict[_Where, int]) -> dict[str, Any]:
     for key in data:
         if key not in _KEYS:
             fail((key,), f"unknown field {key!r} (allowed: {', '.join(_KEYS)})")
-    out: dict[str, Any] = {"parties": {}}
-    parties = data.get("parties", {})
-    if not isinstance(parties, dict):
-        fail(("parties",), "must be a mapping from jurisdiction code to a list of party names")
-    for country, names in parties.items():
-        if country not in _JURISDICTIONS:
-            fail(("parties", country), f"unknown jurisdiction {country!r} (known: {', '.join(_JURISDICTIONS)})")
-        out["parties"][country] = _names(names, ("parties", country), fail)
+    out: dict[str, Any] = {}
+    for key, what, extra in (("parties", "party names", ()), ("governments", "words naming its government", ("other",))):
+        table = data.get(key, {})
+        if not isinstance(table, dict):
+            fail((key,), f"must be a mapping from jurisdiction code to a list of {what}")
+        out[key] = {}
+        for country, names in table.items():
+            if country not in (*_JURISDICTIONS, *extra):
+                known = ", ".join((*_JURISDICTIONS, *extra))
+                fail((key, country), f"unknown jurisdiction {country!r} (known: {known})")
+            out[key][country] = _names(names, (key, country), fail)
     for key in _LIST_KEYS:
         out[key] = _names(data.get(key, []), (key,), fail, domains=key == "donation_domains")
     return out
@@ -141,9 +144,10 @@ def lexicon() -> dict[str, Any]:
     data = _validate(yaml.safe_load(text), "onrecord/detectors/data/partisan.yaml", {})
     for f in _extension_files():
         extra = read_lexicon_file(f)
-        for country, names in extra["parties"].items():
-            have = data["parties"].setdefault(country, [])
-            have.extend(n for n in names if n not in have)
+        for key in ("parties", "governments"):
+            for country, names in extra[key].items():
+                have = data[key].setdefault(country, [])
+                have.extend(n for n in names if n not in have)
         for key in _LIST_KEYS:
             data[key].extend(n for n in extra[key] if n not in data[key])
     return data
@@ -153,6 +157,7 @@ def reload_lexicon() -> None:
     """Forget the loaded lexicon (after ``ONRECORD_LEXICON_PATH`` changed); detectors built later use the new one."""
     lexicon.cache_clear()
     party_tables.cache_clear()
+    government_markers.cache_clear()
 
 
 @lru_cache(maxsize=1)
@@ -161,6 +166,41 @@ def party_tables() -> tuple[frozenset[str], frozenset[str]]:
     the politics of every member state), and the party names that are ordinary words elsewhere."""
     lx = lexicon()
     return frozenset(k for k in lx["parties"] if k != "EU"), frozenset(lx["ordinary_word_parties"])
+
+
+# Government titles that do not exist in a jurisdiction, so there they name someone else's government
+# ("the President" to a New Zealander, "the Prime Minister" to an American). GOV_REF's words only.
+FOREIGN_TITLES: dict[str, re.Pattern[str]] = {
+    "US": re.compile(r"(?:(?:Prime |Deputy Prime |Cabinet |Chief |First )?Ministers?|minister(?:'s|s)?|MPs?|Premier)"),
+    "UK": re.compile(r"President|Senator|Congress(?:wo)?man"),
+    "NZ": re.compile(r"President|Senator|Congress(?:wo)?man|Premier"),
+    "AU": re.compile(r"President|Congress(?:wo)?man"),
+    "CA": re.compile(r"President|Congress(?:wo)?man"),
+}
+
+
+@lru_cache(maxsize=1)
+def government_markers() -> dict[str, tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]]:
+    """Per jurisdiction, from the lexicon's ``governments``: (its own words ending right before a
+    government word, other jurisdictions' words ending there, other jurisdictions' words right after
+    it). Up to two capitalised or qualifying words may come between ("the US federal government", "the
+    Trump administration", "China's Communist government"); after: "the government of China", "... in Beijing"."""
+    gov = lexicon()["governments"]
+    between = r"(?:['’]s)?\s+(?:(?:[A-Z][\w.-]*|new|current|federal|central|national|former|communist|military|coalition)\s+){0,2}$"
+
+    def alt(words: Iterable[str]) -> str:
+        return _alt(words) or r"(?!)"
+
+    out = {}
+    for j in FOREIGN_TITLES:
+        own = gov.get(j, [])
+        foreign = alt(w for k, ws in gov.items() if k != j for w in ws if w not in own)
+        out[j] = (
+            re.compile(rf"(?<![\w-])(?:{alt(own)}){between}"),
+            re.compile(rf"(?<![\w-])(?:{foreign}){between}"),
+            re.compile(rf"(?:['’]s)?\s+(?:of|in)\s+(?:the\s+)?(?:{foreign})(?![\w-])"),
+        )
+    return out
 
 
 GOV_REF = (

@@ -9,6 +9,7 @@ from onrecord.checks.facts import facts_of
 from onrecord.checks.partisan import (
     OPINION_KINDS,
     PARTISAN_KINDS,
+    foreign_government,
     own_fields,
     partisan_content,
     political_fundraising,
@@ -342,7 +343,9 @@ class HarshCriticismOfGovernment(Check):
     """Harsh or extreme criticism of ministers or the government, especially in one's own area.
 
     **What it flags.** Insulting or extreme language about ministers, MPs or the government in the
-    author's own words; a second finding when it concerns the author's own policy area.
+    author's own words; a second finding when it concerns the author's own policy area. Only the
+    author's own jurisdiction's government counts: "the US administration", "the President" (to a
+    New Zealander) or "the government in Beijing" are someone else's.
 
     **Why it matters.** Public servants may criticise policy, but not so harshly that they could no
     longer be seen to serve impartially (APS s13(11) and APSC limiting factors; UK Civil Service
@@ -358,7 +361,10 @@ class HarshCriticismOfGovernment(Check):
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
         if _official_channel(ctx):
             return  # PO03 covers official channels
-        hits = ctx.signals.of("gov_criticism", fields=own_fields(ctx))
+        # Only the author's own government: a New Zealander attacking the US administration is not
+        # failing to serve their own government impartially.
+        where = ctx.post.jurisdiction or ctx.pack.jurisdiction
+        hits = [h for h in ctx.signals.of("gov_criticism", fields=own_fields(ctx)) if not foreign_government(h.text, where)]
         if not hits:
             return
         s = hits[0]
