@@ -328,7 +328,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             r"hand (?:him|her|them) the nomination|partisan primary|(?:my|our) campaign(?! (?:to|against|of|about|for (?:clean|better|a|an|more|fair))\b))\b",
             I,
         ),
-        ("electoral", r"\brall(?:y|ies) for\b|\bcampaign (?:rally|event|kick-?off|office|launch)\b", I),
+        # "rally for change" is a slogan, "rally for Sam Lee" electoral
+        ("electoral", r"\brall(?:y|ies) for\b(?! (?:change|justice|peace|climate|equality|freedom|democracy|action|unity|the (?:planet|climate|future))\b)|\bcampaign (?:rally|event|kick-?off|office|launch)\b", I),
         (
             "electoral",
             rf"\b(?:[Dd]on'?t let|[Ss]top|[Dd]efeat|[Bb]eat) {name}\b(?=.{{0,40}}\b(?:nominat|elect|win|office|Oval|vote))",
@@ -417,8 +418,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         (
             "commercial",
             r"(?:^|\s)#(?:ad|sponsored|spon|partner|paidpartnership|affiliate)\b|\bpaid partnership\b|\bsponsored by\b|"
-            # "in my book" is an idiom; "buy the property" is not a sales pitch
-            r"\buse (?:my )?code\b|\bdiscount code\b|\baffiliate link\b|\bbuy (?:it|now|one|yours|my|the (?:book|product|kit|course|album))\b|\bthe one I use\b|"
+            # "in my book" is an idiom; "buy the property" is not a sales pitch; "(use code 116727)" after a
+            # phone number is a dial-in code, not a discount
+            r"\buse (?:my )?code\b(?!\s*:?\s*\d{4,}\b)|\bdiscount code\b|\baffiliate link\b|\bbuy (?:it|now|one|yours|my|the (?:book|product|kit|course|album))\b|\bthe one I use\b|"
             r"\bshop (?:now|at)\b|\bpre-?order\b|\bmy (?:new )?(?:business|shop|store|course|podcast|consultancy)\b|(?<!\bin )\bmy (?:new )?book\b|"
             r"\bI (?:recommend|swear by|endorse) (?:the |this |my )?[A-Z]\w+",
             I,
@@ -442,7 +444,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             r"\bnot (?:yet |been )?(?:been )?(?:announced|made public|released|published)(?: yet)?\b|\bbefore (?:it'?s|it is|it gets) (?:announced|public|released)\b|"
             r"\bha(?:s|ve)n'?t (?:been )?(?:announced|released|made public)\b|\b(?:leaked|internal) (?:memo|document|doc|email|e-mail|briefing|report|draft|figures|numbers|slides)\b|"
             r"\bscreenshot of (?:our|the) (?:internal|case[- ]management|intranet|staff|HR)\b|\byou didn'?t hear (?:it|this) from me\b|"
-            r"\boff the record\b|\bsneak peek\b",
+            # a sneak peek of a choir's performance is not a leak; of the budget it may be
+            r"\boff the record\b|\bsneak peek (?:at|of) (?:the |our |my |this |a |an )?(?:[\w-]+ ){0,2}?"
+            r"(?:budget|report|plan|bill|draft|document|announcement|policy|results|findings|figures|numbers|data|proposal|memo|strategy|review)s?\b",
             I,
         ),
         (
