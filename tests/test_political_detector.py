@@ -12,7 +12,8 @@ import yaml
 from click.testing import CliRunner
 
 from onrecord.cli.main import cli
-from onrecord.detectors.political import LEXICON_ENV, LexiconError, PoliticalDetector, lexicon, reload_lexicon
+from onrecord.detectors.lexicon import LEXICON_ENV, LexiconError, lexicon
+from onrecord.detectors.political import PoliticalDetector, reload_lexicon
 from onrecord.engine import Engine
 from onrecord.model.post import Post
 

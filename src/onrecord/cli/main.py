@@ -35,7 +35,7 @@ def _check_lexicon() -> None:
     if not os.environ.get("ONRECORD_LEXICON_PATH"):
         return
     from onrecord.cli.common import fail
-    from onrecord.detectors.political import LexiconError, lexicon
+    from onrecord.detectors.lexicon import LexiconError, lexicon
 
     try:
         lexicon()

@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
 
 from onrecord.codes.errors import PackError
-from onrecord.codes.yamlpos import line_of, load_with_lines
+from onrecord.codes.yamlpos import field_name, line_of, read_yaml_file
 from onrecord.model.code import TOPICS, Clause, Pack, Source
 
 PACKS_ENV = "ONRECORD_CODE_PATH"
@@ -27,27 +26,10 @@ def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
-def _field(path: Iterable[str | int]) -> str:
-    out = ""
-    for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out or "(top level)"
-
-
 def read_pack_file(path: str | Path) -> dict[str, Any]:
     """Parse and schema-validate one pack file; return its raw data (not yet resolved)."""
     name = str(path)
-    try:
-        text = Path(path).read_text("utf-8")
-    except OSError as e:
-        raise PackError(name, None, "(file)", f"cannot read: {e.strerror or e}") from None
-    except UnicodeDecodeError as e:
-        raise PackError(name, None, "(file)", f"not UTF-8 text ({e.reason} at byte {e.start})") from None
-    try:
-        data, lines = load_with_lines(text)
-    except yaml.MarkedYAMLError as e:
-        line = e.problem_mark.line + 1 if e.problem_mark else None
-        raise PackError(name, line, "(syntax)", f"invalid YAML: {e.problem}") from None
+    data, lines = read_yaml_file(path)
     if not isinstance(data, dict):
         raise PackError(name, 1, "(top level)", "a pack must be a mapping with id, title, jurisdiction, clauses")
     errors = sorted(_validator().iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
@@ -62,13 +44,13 @@ def read_pack_file(path: str | Path) -> dict[str, Any]:
                 msg = f"unknown field {extra[0]!r} (allowed: {', '.join(sorted(first.schema.get('properties', {})))})"
         elif first.validator == "required":
             msg = first.message.replace("is a required property", "is required")
-        raise PackError(name, line_of(lines, path_), _field(path_), msg)
+        raise PackError(name, line_of(lines, path_), field_name(path_), msg)
     for key in ("clauses", "add", "replace"):
         for i, clause in enumerate(data.get(key, [])):
             for j, topic in enumerate(clause["topics"]):
                 if topic not in TOPICS:
                     p = (key, i, "topics", j)
-                    raise PackError(name, line_of(lines, p), _field(p), f"unknown topic {topic!r} (known: {', '.join(TOPICS)})")
+                    raise PackError(name, line_of(lines, p), field_name(p), f"unknown topic {topic!r} (known: {', '.join(TOPICS)})")
     data["__lines__"] = lines
     data["__path__"] = name
     return data
@@ -163,20 +145,20 @@ class PackRegistry:
             if c["id"] in clauses:
                 p = ("clauses", i, "id")
                 hint = " (use 'replace' to change an inherited clause)" if parent_id else ""
-                raise PackError(path, line_of(lines, p), _field(p), f"duplicate clause id {c['id']!r}{hint}")
+                raise PackError(path, line_of(lines, p), field_name(p), f"duplicate clause id {c['id']!r}{hint}")
             clauses[c["id"]] = _clause(pid, c, path)
         for i, c in enumerate(raw.get("add", [])):
             if c["id"] in clauses:
                 p = ("add", i, "id")
                 raise PackError(
-                    path, line_of(lines, p), _field(p), f"clause {c['id']!r} already exists: use 'replace' to change it"
+                    path, line_of(lines, p), field_name(p), f"clause {c['id']!r} already exists: use 'replace' to change it"
                 )
             clauses[c["id"]] = _clause(pid, c, path)
         for i, c in enumerate(raw.get("replace", [])):
             if c["id"] not in clauses:
                 p = ("replace", i, "id")
                 raise PackError(
-                    path, line_of(lines, p), _field(p), f"clause {c['id']!r} does not exist: use 'add' for a new clause"
+                    path, line_of(lines, p), field_name(p), f"clause {c['id']!r} does not exist: use 'add' for a new clause"
                 )
             old = clauses[c["id"]]
             owner = old.id.split(":", 1)[0]

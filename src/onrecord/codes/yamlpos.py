@@ -2,11 +2,39 @@
 
 from __future__ import annotations
 
+from pathlib import Path as FilePath
 from typing import Any
 
 import yaml
 
+from onrecord.codes.errors import PackError
+
 Path = tuple[str | int, ...]
+
+
+def read_yaml_file(path: str | FilePath, error: type[PackError] = PackError) -> tuple[Any, dict[Path, int]]:
+    """Read and parse a YAML file with the line of every value; a file that cannot be read or parsed
+    raises ``error`` naming the file (and the line, for a syntax error)."""
+    name = str(path)
+    try:
+        text = FilePath(path).read_text("utf-8")
+    except OSError as e:
+        raise error(name, None, "(file)", f"cannot read: {e.strerror or e}") from None
+    except UnicodeDecodeError as e:
+        raise error(name, None, "(file)", f"not UTF-8 text ({e.reason} at byte {e.start})") from None
+    try:
+        return load_with_lines(text)
+    except yaml.MarkedYAMLError as e:
+        line = e.problem_mark.line + 1 if e.problem_mark else None
+        raise error(name, line, "(syntax)", f"invalid YAML: {e.problem}") from None
+
+
+def field_name(path: Path) -> str:
+    """``clauses[2].topics`` for the path ``("clauses", 2, "topics")``, for error messages."""
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "(top level)"
 
 
 def load_with_lines(text: str) -> tuple[Any, dict[Path, int]]:
