@@ -33,7 +33,6 @@ The ``--show`` output holds tweet text: read it in a terminal, never copy it int
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import zlib
 from collections import Counter
@@ -46,24 +45,16 @@ sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "bench"))
 
 from _shared import shared_dir  # noqa: E402
-from checks import as_post, engine_or_none  # noqa: E402  - same post building as the alarms bench
+from checks import as_post, data, engine_or_none, jsonl, row  # noqa: E402  - same posts and output as bench/checks.py
 from onrecord.detectors.political import PoliticalDetector  # noqa: E402
 
 CMD = "python bench/signals.py --only"
 KINDS = ("electoral", "donation_ask")
 
 
-def row(name: str, value: str, cmd: str) -> None:
-    print(f"  {name:<66} {value:<20} {cmd}")
-
-
 def jsonl_or_none(*parts: str) -> list[dict[str, Any]] | None:
-    p = shared_dir().joinpath("data", *parts)
-    if not p.exists():
-        print(f"  skipped: {p} not found (set ONRECORD_SHARED to the folder holding data/)")
-        return None
-    with p.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f]
+    p = data(*parts)
+    return None if p is None else jsonl(p)
 
 
 def share(n: int, total: int) -> str:
