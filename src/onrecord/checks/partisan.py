@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from onrecord.checks.base import CheckContext
 from onrecord.checks.facts import facts_of
 from onrecord.detectors.base import field_text
-from onrecord.detectors.political import FOREIGN_TITLES, GOV_REF, PARTISAN_CUE_RE, government_markers, party_tables
+from onrecord.detectors.political import FOREIGN_TITLES, GOV_RE, PARTISAN_CUE_RE, government_markers, party_tables
 from onrecord.model.finding import Span
 from onrecord.model.signal import Signal
 
@@ -147,8 +146,6 @@ def title_in_text(ctx: CheckContext, fields: tuple[str, ...]) -> Span | None:
     return None
 
 
-_GOV = re.compile(GOV_REF)
-
 
 def foreign_government(sentence: str, jurisdiction: str | None) -> bool:
     """Is every government the sentence names another jurisdiction's? ("the US administration", "the
@@ -162,7 +159,7 @@ def foreign_government(sentence: str, jurisdiction: str | None) -> bool:
         return False
     own_end, foreign_end, foreign_after = markers
     title = FOREIGN_TITLES[jurisdiction or ""]
-    refs = list(_GOV.finditer(sentence))
+    refs = list(GOV_RE.finditer(sentence))
     for m in refs:
         before = sentence[: m.start()]
         if own_end.search(before):

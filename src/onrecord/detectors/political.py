@@ -363,7 +363,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
 
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
-_GOV = re.compile(GOV_REF)
+GOV_RE = re.compile(GOV_REF)
 _NEG = re.compile(NEGATIVE, I)
 _OPINION = re.compile(OPINION, I)
 # The look-behind starts a link only where a run of domain characters starts (no retry inside words).
@@ -470,7 +470,7 @@ class PoliticalDetector:
         n = len(self._patterns)
         self._gov_id, self._neg_id, self._opinion_id, self._link_id = n, n + 1, n + 2, n + 3
         link_gates = [("link", g) for g in _link_gates(self._donation_domains)]
-        self._prefilter = _Prefilter([*self._patterns, ("gov", _GOV), ("neg", _NEG), ("opinion", _OPINION), *link_gates])
+        self._prefilter = _Prefilter([*self._patterns, ("gov", GOV_RE), ("neg", _NEG), ("opinion", _OPINION), *link_gates])
         self._n_ids = n + 3 + len(link_gates)
         self._donation_prefix = re.compile("|".join(re.escape(d) for d in self._donation_domains) or r"(?!)")
         self._donation_set = frozenset(self._donation_domains)
@@ -488,7 +488,7 @@ class PoliticalDetector:
                 ev = self._party_where.get(m.group(), "") if kind == "party" else ""
                 out.append(Signal(kind=kind, start=m.start(), end=m.end(), text=m.group(), field=field, detector=self.name, evidence=ev))
         links = field in ("text", "comment") and bool(cands) and cands[-1] >= self._link_id
-        govs = [g.start() for g in _GOV.finditer(text)] if self._gov_id in cands else []
+        govs = [g.start() for g in GOV_RE.finditer(text)] if self._gov_id in cands else []
         # A sentence can match NEGATIVE or OPINION only if the whole text matches the prefilter's
         # superset of them (look-arounds dropped), so its "no" is exact where Hyperscan reads the text as
         # re does (ASCII; IGNORECASE also folds a few non-ASCII letters such as the Kelvin sign).
