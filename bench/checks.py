@@ -1,7 +1,7 @@
 """Checks benchmark: personal data, abusive language, false alarms, self-promotion, evasion, throughput.
 
     python bench/checks.py                 # everything (the abuse CV retrains 20 small models: a few minutes)
-    python bench/checks.py --only pii      # one part: pii | abuse | alarms | selfpromo | evasion | speed
+    python bench/checks.py --only pii      # one part: pii | abuse | alarms | pd01 | selfpromo | evasion | speed
     taskset -c 0 python bench/checks.py --only speed
 
 Every number is printed next to the command that reproduces it. Reads $ONRECORD_SHARED/data
@@ -19,6 +19,10 @@ Baselines (Presidio, alt-profanity-check) come from the ``bench`` extra: pip ins
   baseline alt-profanity-check was trained partly on this source, so its number is optimistic.
 * False alarms: congress_capacity office-account posts checked with the full engine as an
   official account of an elected official, jurisdiction US, code us-congress.
+* PD01 on real posts: 3,000 posts sampled (seed 3) from each of congress_capacity, congress_selfpromotion,
+  candidates2020_campaign and davidson_offensive, checked with the default engine as an official US account
+  and as a NZ employee's personal account: PD01 findings by entity. Few of these posts hold a third
+  party's personal data, so most findings here are false alarms to read.
 * Self-promotion: congress_selfpromotion posts (members of Congress; label 1 = self-promotion, Wang,
   Cui & Yu 2021) checked as an official account of an elected official, code us-congress. Promoting
   one's own official work is normal there, so the use-of-position checks (EN01, MP01-MP04) should stay
@@ -285,6 +289,36 @@ def bench_alarms() -> None:
     row("   posts with any AB01 finding (warning in this pack)", f"{warn_ab / len(rows):.2%} ({warn_ab})", f"{CMD} alarms")
 
 
+# ---------------------------------------------------------------------------------------------------- PD01 on real posts
+PD01_SOURCES = ("congress_capacity", "congress_selfpromotion", "candidates2020_campaign", "davidson_offensive")
+PD01_CONTEXTS = (
+    ("official US", {"account": {"kind": "official"}, "author": {"role": "elected_official"}, "jurisdiction": "US"}),
+    ("NZ employee", {"account": {"kind": "personal"}, "author": {"role": "employee"}, "jurisdiction": "NZ"}),
+)
+
+
+def bench_pd01(per_source: int = 3000) -> None:
+    print("\n== PD01 on real posts that hold little personal data (a sample per source, two contexts) ==")
+    from onrecord.engine import Engine
+
+    eng = Engine()
+    cmd = f"{CMD} pd01"
+    for src in PD01_SOURCES:
+        p = data(src, "dev.jsonl")
+        if p is None:
+            continue
+        rows = jsonl(p)
+        rows = random.Random(3).sample(rows, min(per_source, len(rows)))
+        for label, ctx in PD01_CONTEXTS:
+            kinds: Counter[str] = Counter()
+            for r in rows:
+                res = eng.check(msgspec.convert({"text": r["text"], **ctx}, Post))
+                kinds.update(f.entity or "" for f in res.findings if f.check == "PD01")
+            total = sum(kinds.values())
+            detail = ", ".join(f"{k} {n}" for k, n in kinds.most_common()) or "none"
+            row(f"{src} ({len(rows)} posts), {label}: PD01 findings", f"{total} ({detail})", cmd)
+
+
 # ---------------------------------------------------------------------------------------------------- self-promotion
 POSITION = ("EN01", "MP01", "MP02", "MP03", "MP04")
 
@@ -492,7 +526,7 @@ def bench_speed(n: int = 2000, batch: int = 500) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--only", choices=["pii", "abuse", "alarms", "selfpromo", "evasion", "speed"])
+    ap.add_argument("--only", choices=["pii", "abuse", "alarms", "pd01", "selfpromo", "evasion", "speed"])
     ap.add_argument("--no-cv", action="store_true", help="skip the abuse cross-validation (needs scikit-learn)")
     a = ap.parse_args()
     print(f"onrecord checks benchmark; data: {shared_dir()}; value | command")
@@ -500,6 +534,7 @@ def main() -> int:
         "pii": bench_pii,
         "abuse": lambda: bench_abuse(cv=not a.no_cv),
         "alarms": bench_alarms,
+        "pd01": bench_pd01,
         "selfpromo": bench_selfpromo,
         "evasion": bench_evasion,
         "speed": bench_speed,
