@@ -97,8 +97,10 @@ NEGATIVE = (
     r"(?<![\w-])(?:disgrace\w*|liar|lying|lies(?!\s+(?:with|in|on|at|ahead|behind|within)\b)|incompetent|fool|"
     r"idiot\w*|garbage(?!\s+(?:collection|bins?|pick-?ups?|trucks?|services?)\b)|cruel\w*|corrupt\w*|useless|"
     r"shameful|pathetic|politically motivated|bad policy|"
-    r"disaster(?!\s+(?:relief|recovery|response|management|assistance|declarations?|zones?|preparedness|funds?|"
-    r"funding|payments?|risk)\b)|clown\w*|moron\w*|traitor\w*|"
+    # a declared, major or natural disaster (and disasters in the plural) is an event, not a verdict
+    r"(?<!declared a )(?<!declare a )(?<!major )(?<!natural )(?<!federal )"
+    r"disaster(?!s\b|\s+(?:relief|recovery|response|management|assistance|declarations?|zones?|preparedness|funds?|"
+    r"funding|payments?|risk|area|loans?|aid)\b)|clown\w*|moron\w*|traitor\w*|"
     r"criminal(?!\s+(?:justice|records?|law|code|offen[cs]es?|courts?|cases?|investigations?|charges?|proceedings?)\b)|"
     r"evil|spit on|hate(?!\s+(?:crimes?|speech)\b)|despise|scum|"
     r"rubbish(?!\s+(?:collection|bins?|pick-?ups?|trucks?|services?|dumping)\b)|joke|wreck\w*|destroy\w*|shambles|"
@@ -133,7 +135,8 @@ PARTISAN_CUE = (
     r"the party of|#\w*(?:Scam|Shutdown|Corrupt|Hypocri|Liar|Lies|Fail|Resign|Impeach|Sham)\w*)(?![\w-])"
 )
 PARTISAN_CUE_RE = re.compile(f"{PARTISAN_CUE}|{NEGATIVE}", I)
-OPINION = r"\b(?:personally|I think|I believe|I feel|frankly|in my (?:view|opinion)|honestly|if you ask me|IMO)\b"
+# "personally" marks a view ("Personally, ...", "I personally think"), not a deed ("I personally thanked")
+OPINION = r"(?<![^.!?\n])\s*Personally\b|\b(?:personally(?=\s*,)|I personally (?:think|believe|feel|find|oppose|support|disagree|agree)|I think|I believe|I feel|frankly|in my (?:view|opinion)|honestly|if you ask me|IMO)\b"
 
 
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
