@@ -132,8 +132,9 @@ def political_fundraising(ctx: CheckContext) -> Span | None:
 
 
 def title_in_text(ctx: CheckContext, fields: tuple[str, ...]) -> Span | None:
-    """The author's official title or organisation, or an 'As a …' self-description, in ``fields``."""
-    hits = ctx.signals.of("title_invocation", fields=fields)
+    """The author's official title or organisation, an 'As a …' self-description or an elected office
+    spoken from ('As Minister, …'), in ``fields``."""
+    hits = ctx.signals.of("title_invocation", "office_title", fields=fields)
     if hits:
         return span_of(hits[0])
     for field in fields:

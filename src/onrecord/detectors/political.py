@@ -7,6 +7,7 @@ a party's bill: checks still count it when ``PARTISAN_CUE_RE`` finds attack or p
 ``donation_link``; ``campaign_link`` (a candidate or party site); ``donation_ask``;
 ``bipartisan`` (neutralises party mentions); ``election_result``; ``agency_claim`` (claims the
 agency's backing); ``agency_voice``; ``title_invocation`` ("As a park ranger…", "I work at…");
+``office_title`` (speaking in one's own elected office: "As Minister, …", "as your Senator");
 ``gov_symbol`` (seal, crest, agency logo); ``commercial`` (#ad, paid partnership, "buy"…);
 ``nonpublic`` (markings, embargoes, drafts, "not yet announced"); ``disclaimer``;
 ``gov_criticism`` (harsh words about ministers or government); ``political_opinion``;
@@ -294,6 +295,29 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             0,
         ),
         (
+            # An appointed title opening a sentence, with no article: "As Director of Parks, I ...".
+            "title_invocation",
+            r"(?:(?<![^.!?\n(])|(?<=[.!?\n(] ))As\s+(?:(?:Deputy|Associate|Assistant|Acting|Interim)\s+)?"
+            r"(?:Director|Secretary|Commissioner|Chair(?:man|woman|person)?|Chief Executive|CEO|Ambassador|Head|Chief)"
+            r"(?:\s+(?:of|for|at)\s+[^,.!?\n]{1,60})?,",
+            0,
+        ),
+        (
+            # Speaking in one's own elected office: "As Minister, ...", "As Mayor of X, ...", "as your Senator",
+            # "speaking as an MP". The sentence-initial form needs the comma so that "As Senator Lee said"
+            # (someone else) is not read as the author's title.
+            "office_title",
+            r"(?:(?<![^.!?\n(])|(?<=[.!?\n(] ))As\s+(?:(?:Deputy|Associate|Assistant|Acting|Shadow)\s+)?"
+            r"(?:(?:Deputy )?Prime Minister|Minister|Mayor|Senator|Congress(?:wo)?man|Representative|MP|MLA|MPP|"
+            r"Councill?or|Cllr|Governor|Premier|Speaker|President|Member of (?:Parliament|Congress))"
+            r"(?:\s+(?:of|for|at)\s+[^,.!?\n]{1,60})?,|"
+            r"\b(?:[Aa]s an?|[Ss]peaking as an?|[Aa]s your)\s+(?:[\w-]+\s+){0,2}?"
+            r"(?:[Ss]enator|[Rr]epresentative|[Cc]ongress(?:wo)?man|[Mm]ayor|MP|MLA|MPP|[Gg]overnor|[Pp]remier|"
+            r"[Mm]ember of (?:[Pp]arliament|[Cc]ongress)|[Cc]ouncil ?member|[Aa]lderman|[Ll]egislator|[Ll]awmaker|"
+            r"[Ee]lected (?:official|representative))\b",
+            0,
+        ),
+        (
             "gov_symbol",
             r"\b(?:(?:official|agency|department|departmental|ministry|council|government|federal|city|county|state)\s+"
             r"(?:\w+\s+)?(?:seal|crest|logo|insignia|emblem|coat of arms|badge|uniform))\b|\b(?:seal|crest|coat of arms|insignia) of\b",
@@ -347,7 +371,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             r"\breview (?:your|\w+'s) (?:company'?s? )?(?:filings|applications|permits|licen[cs]es)\b",
             I,
         ),
-        ("demand", r"\bfix this\b|\bI expect (?:this|you|a|an|that)\b|\bor else\b|\byou'?ll be hearing from\b|\bI demand\b", I),
+        # "we need to fix this problem" is a plan, "Fix this." a demand
+        ("demand", r"(?<!\bto )\bfix this\b|\bI expect (?:this|you|a|an|that)\b|\bor else\b|\byou'?ll be hearing from\b|\bI demand\b", I),
         (
             "personal_task",
             r"\b(?:take over|run|manage|handle|update|post (?:on|to)|draft \w+ posts? for)\b[^.?]{0,40}\bmy (?:personal )?"
