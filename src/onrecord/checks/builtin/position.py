@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from onrecord.checks.base import Check, CheckContext, Hit
 from onrecord.checks.facts import facts_of
 from onrecord.checks.partisan import own_fields, partisan_content, political_fundraising, span_of, title_in_text
 from onrecord.model.finding import Fix
+
+# The request itself says it goes to the author's staff ("can someone from my team post ...").
+_ASKS_STAFF = re.compile(
+    r"\bmy (?:team|staff|direct reports?|assistant|EA|PA|comms team)\b", re.I
+)
 
 
 class EndorsementWithTitle(Check):
@@ -145,7 +151,8 @@ class PersonalTasksForSubordinates(Check):
             return
         facts = facts_of(ctx)
         official = ctx.post.account.kind == "official" or facts.government_device
-        if not (facts.subordinates or official):
+        staff = _ASKS_STAFF.search(ctx.post.text) is not None or _ASKS_STAFF.search(ctx.post.comment) is not None
+        if not (facts.subordinates or official or staff):
             return
         yield Hit(
             topic="misuse_of_position",
