@@ -10,6 +10,7 @@ from onrecord.detectors.multipattern import MultiPattern
 from onrecord.detectors.normalise import normalise
 from onrecord.model.post import Post
 from onrecord.model.signal import Signal
+from yaml_cases import case_params
 
 
 @pytest.mark.parametrize(
@@ -28,6 +29,13 @@ from onrecord.model.signal import Signal
 )
 def test_normalise_undoes_tricks(text: str, expected: str) -> None:
     assert normalise(text).text == expected
+
+
+@pytest.mark.parametrize("case", case_params("normalise"))
+def test_normalise_cases(case: dict[str, str]) -> None:
+    """tests/cases/normalise/*.yaml: identifiers stay as written, evasions are undone."""
+    expected = case["text"] if case["expect"] == "same" else case["expect"]
+    assert normalise(case["text"]).text == expected
 
 
 @pytest.mark.parametrize("text", ["Call 021 555 0123 today", "Room 4B at 10am", "Plain words only.", ""])

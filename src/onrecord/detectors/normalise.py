@@ -2,7 +2,8 @@
 
 Handled: zero-width and other invisible characters, homoglyphs/confusables (Cyrillic and Greek
 look-alikes, full-width and styled "math" letters, accents), leetspeak inside words (``1d10t``,
-``$hit``, ``sh!t``), spaced-out letters (``i d i o t``, ``i.d.i.o.t``) and runs of one repeated
+``$hit``, ``sh!t``; a word that reads as an identifier, ``#COVID19``, ``H1N1``, ``LGBTQ+``, only when
+undoing it gives an abuse-lexicon term, ``B1TCH``; links, e-mail addresses and @handles never), spaced-out letters (``i d i o t``, ``i.d.i.o.t``) and runs of one repeated
 letter (``stuuuupid`` → ``stuupid``: runs of three or more become two, so real doubles survive and
 lexicons match ``c+`` per letter).
 
@@ -21,6 +22,7 @@ from functools import lru_cache
 
 import msgspec
 
+from onrecord.detectors.abuse import lexicon_hits
 from onrecord.detectors.multipattern import MultiPattern
 from onrecord.model.signal import Signal
 
@@ -123,17 +125,22 @@ LEET: dict[str, str] = {
     "£": "l",
 }
 
+LEET_UPPER = {k: v.upper() for k, v in LEET.items()}
 _LEET_CLASS = re.escape("".join(LEET))
 # A "word" for leet purposes: a run of letters, digits and leet symbols.
 _WORD = re.compile(rf"[A-Za-z0-9{_LEET_CLASS}]+")
 # Three or more single letters separated by one kind of light separator: "i d i o t", "i.d.i.o.t".
 _SPACED = re.compile(r"(?<![A-Za-z0-9'’])(?:[A-Za-z](?P<sep>[ .\-_*]{1,2})){2,}[A-Za-z](?![A-Za-z0-9])")
-_PROTECT = re.compile(r"https?://\S+|www\.\S+|@\w+|\b[\w.-]+\.(?:com|org|net|gov|co|io|ly)/\S*")
+_PROTECT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+|@\w+|\b[\w.-]+\.(?:com|org|net|gov|co|io|ly)/\S*")
 # A letter next to a digit or leet symbol; '!' only between letters or before one ("sh!t", "!diot"), so
 # "great!!!" stays punctuation; '@' only after a letter ("@handle" is not leet).
 _LEET_PAIR = r"[A-Za-z][0-9$|+€£]|[A-Za-z]![A-Za-z]|[0-9$!|+€£][A-Za-z]|[A-Za-z]@"
 _LEET_NEAR = re.compile(_LEET_PAIR)
 _UNIT = re.compile(r"\d+[A-Za-z]{1,3}")
+# Plain leetspeak: digits or $ ! | € £ after a letter and before a lower-case one ("1d10t", "b1tch",
+# "sh!t", "B1tch"); digits before st/nd/rd/th are an ordinal ("July4th"), and '+' and '@' after a letter
+# mostly join words ("meds+time", "coming@from"), so those are not plain.
+_PLAIN_LEET = re.compile(r"[A-Za-z](?:[0-9]+(?!st|nd|rd|th)|[$!|€£]+)[a-z]")
 _REPEAT = re.compile(r"([A-Za-z])\1{2,}")
 # A run of 3+ of one letter, any case ("sTuUUpid"): what _squeeze cuts once _REPEAT has fired.
 _RUN = re.compile(r"([^\W\d_])\1{2,}", re.IGNORECASE)
@@ -253,12 +260,33 @@ def _token_bounds(text: str, pos: int) -> tuple[int, int]:
     return a, (m.end() if m else pos)
 
 
+def _identifier(word: str) -> bool:
+    """A word with no plain leetspeak in it (:data:`_PLAIN_LEET`) reads as an identifier or a number:
+    "COVID19", "H1N1", "FY21NDAA", "LGBTQ+", "2020Census", "IL02Proud", "Up4Climate", "July4th"."""
+    return _PLAIN_LEET.search(word) is None
+
+
+def _leet_word(cur: str, a: int, b: int, chars: list[str]) -> None:
+    """Replace the leet characters of the word ``cur[a:b]`` in ``chars``, in upper case when the word
+    has no lower-case letter ("BUL|SHIT" -> "BULLSHIT": the lexicon squeezes runs of one character)."""
+    table = LEET_UPPER if not any(c.islower() for c in cur[a:b]) else LEET
+    for j in range(a, b):
+        c = cur[j]
+        # '@' starting a word is a handle, a trailing '!' is punctuation ("idiot!")
+        if c in LEET and not (c == "@" and j == a) and not (c == "!" and j == b - 1):
+            chars[j] = table[c]
+
+
 def _unleet(cur: str) -> str:
     """Step 2: leetspeak inside words that also contain a letter (never inside links and @handles).
 
-    Only words holding a letter next to a leet character are looked at. Every replacement is one
-    character for one, so offsets are unchanged."""
+    Only words holding a letter next to a leet character are looked at. A word that reads as an
+    identifier (:func:`_identifier`) is unleeted only when the result holds an abuse-lexicon hit
+    ("B1TCH", "FAG5", "h03", "$hit", "idio+"), so "#COVID19", "PA17", "H1N1", "LGBTQ+" stay as written
+    (the abuse detector is the only reader of this text). Every replacement is one character for one,
+    so offsets are unchanged."""
     chars: list[str] | None = None
+    pending: list[tuple[int, int]] = []  # identifier-like words: unleeted only for a lexicon hit
     skip_to = -1
     for near in _LEET_NEAR.finditer(cur):
         if near.start() < skip_to:
@@ -287,13 +315,23 @@ def _unleet(cur: str) -> str:
         enough = letters >= 2 or (letters == 1 and len(w) >= 3 and w[0].islower())
         if not (enough and letters < len(w) and not w.isdigit() and not _UNIT.fullmatch(w)):
             continue
-        for j in range(m.start(), m.end()):
-            c = cur[j]
-            if c in LEET and not (c == "@" and j == m.start()) and not (c == "!" and j == m.end() - 1):
-                # a trailing '!' stays punctuation ("idiot!")
+        if _identifier(w):
+            pending.append(m.span())
+            continue
+        if chars is None:
+            chars = list(cur)
+        _leet_word(cur, m.start(), m.end(), chars)
+    if pending:
+        trial = list(cur) if chars is None else list(chars)
+        for a, b in pending:
+            _leet_word(cur, a, b, trial)
+        # the lexicon sees the whole post, as the detector will ("what a 7rash" is aimed at someone)
+        hits = lexicon_hits("".join(trial))
+        for a, b in pending:
+            if any(s < b and a < e for _, s, e in hits):
                 if chars is None:
                     chars = list(cur)
-                chars[j] = LEET[c]
+                _leet_word(cur, a, b, chars)
     return cur if chars is None else "".join(chars)
 
 
