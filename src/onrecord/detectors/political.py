@@ -179,6 +179,12 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("party_factual", rf"(?<![\w-])(?:{parties})(?:['’]s?)? (?:{_BILL_WORD} ){{0,2}}(?i:{_FACT_BILLS})\b", 0),
         ("electoral", rf"\b[Vv]ot(?:e|ing) (?:for|against) (?:{name}|{parties})\b", 0),
         ("electoral", rf"\b[Vv]ote (?:{parties}|{name})\b(?! (?:on|in|at|by|early|today|now|tomorrow|this)\b)", 0),
+        # a party named by its adjective ("Vote Conservative on Monday", "vote Green"): always a call to vote
+        (
+            "electoral",
+            r"\b[Vv]ote (?:Conservative|Liberal|Labou?r|Green|National|Reform|NDP|Bloc|Democrat|Republican|Lib Dem|Tory|SNP|Plaid)\b",
+            0,
+        ),
         ("electoral", r"\b(?:has|got|have|gets?) my vote\b|\bmy vote (?:is|goes)\b|\bnot one vote\b", I),
         # "President Elect Mike Pence" is a title, not a call to elect
         ("electoral", rf"(?<![-\w])(?<!Pres )(?<!Pres\. )(?<!President )(?:[Rr]e-?)?[Ee]lect(?:ing)? (?:{name}|{parties})\b", 0),

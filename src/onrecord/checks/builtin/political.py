@@ -267,6 +267,41 @@ class FurtherRestrictedPartisan(Check):
         )
 
 
+class RestrictedRolePartisan(Check):
+    """Partisan public comment by a senior or politically restricted official, on any personal channel.
+
+    **What it flags.** A partisan post, share or reply (or the like of an electoral post) from a
+    personal or unknown account whose author's role is ``senior_official``, whether or not the role
+    is named next to it.
+
+    **Why it matters.** Some codes restrict senior and politically restricted staff even in private:
+    no public comment supporting a party (UK Civil Service Management Code 4.4; Local Government and
+    Housing Act 1989 ss1-3; PSEA s117 for Canadian deputy heads). Each pack says which roles such a
+    clause binds; where none does (US Hatch Act off duty for most staff), nothing is reported.
+
+    **Fix.** Display only: remove it; restricted posts keep out of party politics in public.
+    """
+
+    code = "PO10"
+    name = "political.restricted_role"
+    groups = ("political", "core")
+    topics = ("political_neutrality",)
+    needs = PARTISAN_KINDS
+
+    def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
+        if ctx.post.author.role != "senior_official" or _official_channel(ctx) or ctx.post.action == "profile":
+            return
+        found = partisan_content(ctx)
+        if found is None or (ctx.post.action == "like" and not found.electoral):
+            return
+        yield Hit(
+            topic="political_neutrality",
+            message=f"Partisan public comment by a senior or politically restricted official: {found.reason}.",
+            span=found.span,
+            fix=Fix(applicability="display", title="Remove it: politically restricted posts stay out of party politics in public"),
+        )
+
+
 class PreElectionOfficialChannel(Check):
     """Political content on an official channel during a pre-election period.
 
@@ -395,4 +430,5 @@ CHECKS: list[type[Check]] = [
     PreElectionOfficialChannel,
     PoliticsLinkedToRole,
     HarshCriticismOfGovernment,
+    RestrictedRolePartisan,
 ]
