@@ -16,6 +16,7 @@ WHAT: dict[str, str] = {
     "profanity": "strong profanity",
 }
 MAX_HITS = 5
+GRAVE = frozenset({"slur", "threat"})
 
 
 class AbusiveLanguage(Check):
@@ -31,7 +32,8 @@ class AbusiveLanguage(Check):
     **Why it matters.** Codes of conduct require courtesy and respect to the public and colleagues,
     and forbid harassment and discrimination (NZ Code standards; Civil Service Code; APS Code
     s13(3); House Rule XXIII; LGA Model Code). Abuse from an official or identifiable account
-    reflects on the office.
+    reflects on the office. A slur or a threat is also reported under the code's disrepute clauses
+    (APS limiting factor 4, NZ Code standard 3, 5 CFR 735.203, …), which bind in private too.
 
     **Example.** "Only a moron would vote against this."
 
@@ -43,7 +45,7 @@ class AbusiveLanguage(Check):
     code = "AB01"
     name = "abuse.language"
     groups = ("abuse", "core")
-    topics = ("abuse",)
+    topics = ("abuse", "disrepute")
     needs = frozenset({"abuse"})
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
@@ -58,6 +60,17 @@ class AbusiveLanguage(Check):
                 span=Span(start=s.start, end=s.end, text=s.text, field=s.field),
                 entity=sub,
                 fix=Fix(applicability="display", title="Reword without the abusive language"),
+            )
+        # Slurs and threats are the conduct the codes' disrepute clauses name ("notoriously disgraceful
+        # conduct", damage to the agency's reputation), whatever the capacity; insults and profanity are not.
+        grave = [s for s in sigs if s.evidence.split(":", 1)[0] in GRAVE]
+        if grave:
+            s = grave[0]
+            yield Hit(
+                topic="disrepute",
+                message=f"{WHAT[s.evidence.split(':', 1)[0]].capitalize()} reflects on the service, even from a personal account.",
+                span=Span(start=s.start, end=s.end, text=s.text, field=s.field),
+                entity=s.evidence.split(":", 1)[0],
             )
 
 
