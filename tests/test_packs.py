@@ -179,3 +179,18 @@ def test_choose_pack(case: dict[str, Any]) -> None:
     )
     pack, _reason = choose_pack(post, REGISTRY)
     assert pack.id == case["pack"]
+
+
+def test_every_clause_topic_is_reachable() -> None:
+    """A topic no check can report would never be cited: every topic a shipped clause names is a topic
+    of some registered check."""
+    from onrecord.checks.registry import select_checks
+
+    reported = {t for check in select_checks((), ()) for t in check.topics}
+    unreachable = {
+        f"{pack.id}:{clause.id}": sorted(set(clause.topics) - reported)
+        for pack in PackRegistry().all()
+        for clause in (pack.clauses.values() if isinstance(pack.clauses, dict) else pack.clauses)
+        if set(clause.topics) - reported
+    }
+    assert unreachable == {}
