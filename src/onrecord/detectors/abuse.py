@@ -272,7 +272,8 @@ def lexicon_hits(text: str, gated: bool = False) -> list[tuple[str, int, int]]:
             sub = sub[: -len("_you")]
         out.append((sub, s, e))
     # a longer hit of any subtype hides shorter ones inside it ("piece of shit" vs "shit")
-    out.sort(key=lambda h: (h[1], -(h[2] - h[1])))
+    # (an "ok" phrase of the same extent as a term wins: "spices" is not the slur "spic" + "es")
+    out.sort(key=lambda h: (h[1], -(h[2] - h[1]), h[0] != "ok"))
     kept: list[tuple[str, int, int]] = []
     for h in out:
         if kept and h[1] >= kept[-1][1] and h[2] <= kept[-1][2]:
