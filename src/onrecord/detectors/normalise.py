@@ -3,9 +3,10 @@
 Handled: zero-width and other invisible characters, homoglyphs/confusables (Cyrillic and Greek
 look-alikes, full-width and styled "math" letters, accents), leetspeak inside words (``1d10t``,
 ``$hit``, ``sh!t``; a word that reads as an identifier, ``#COVID19``, ``H1N1``, ``LGBTQ+``, only when
-undoing it gives an abuse-lexicon term, ``B1TCH``; links, e-mail addresses and @handles never), spaced-out letters (``i d i o t``, ``i.d.i.o.t``) and runs of one repeated
-letter (``stuuuupid`` → ``stuupid``: runs of three or more become two, so real doubles survive and
-lexicons match ``c+`` per letter).
+undoing it gives an abuse-lexicon term, ``B1TCH``; links, e-mail addresses and @handles never),
+spaced-out letters (``i d i o t``, ``i.d.i.o.t``) and runs of one repeated letter (``stuuuupid`` →
+``stuupid``: runs of three or more become two, so real doubles survive and lexicons match ``c+`` per
+letter).
 
 ``normalise(text)`` returns a :class:`Normalised` with the new text and, per character of it, the
 start and end offsets in the original. Plain text (the common case) is detected by one Hyperscan pass
