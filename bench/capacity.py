@@ -421,19 +421,29 @@ def throughput(n: int = 20000, batch: int = 5000) -> None:
     print(f"artefact load time: {time.perf_counter() - t0:.2f} s  [taskset -c 0 {CMD} --throughput]")
 
 
+INNER_CUT = "2020-07-01"
+
+
+def inner_split(train: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], set[str]]:
+    """The inner split of the bench TRAIN part that every model choice is made on: (inner train = training
+    members minus a further fifth, dates before INNER_CUT; validation = all training members' posts from
+    INNER_CUT to the bench cutoff; the inner-held members)."""
+    inner_held = tc.heldout_members(train, 0.2, tc.SEED + 1)
+    itrain = [r for r in train if r["bioguide"] not in inner_held and r["date"] < INNER_CUT]
+    ival = [r for r in train if r["date"] >= INNER_CUT]
+    return itrain, ival, inner_held
+
+
 def tune(data: tc.Data) -> None:
     """Choices made on the bench TRAIN part only: C on (a) an inner split (a further fifth of the training
     members held out, train before 2020-07-01, validate 2020-07-01..2020-12-31) and (b) member-fold
     out-of-fold scores of all training members; the account rule on (b) with its parameters chosen by
     cross-validation over accounts."""
     train, _, _ = tc.bench_split(data.congress)
-    inner_held = tc.heldout_members(train, 0.2, tc.SEED + 1)
-    inner_cut = "2020-07-01"
-    itrain = [r for r in train if r["bioguide"] not in inner_held and r["date"] < inner_cut]
-    ival = [r for r in train if r["date"] >= inner_cut]
+    itrain, ival, _ = inner_split(train)
     yv = np.array([tc.congress_label(r) == "political" for r in ival], dtype=np.int64)
     yo = np.array([tc.congress_label(r) == "political" for r in train], dtype=np.int64)
-    print(f"# inner split: train {len(itrain)}, validation {len(ival)} (dates {inner_cut}..{tc.CUTOFF});"
+    print(f"# inner split: train {len(itrain)}, validation {len(ival)} (dates {INNER_CUT}..{tc.CUTOFF});"
           f" out-of-fold: {len(train)} posts of {len({r['bioguide'] for r in train})} training members in {tc.FOLDS} folds")
     draws = tc.account_draws(train)
     dy = np.array([camp for camp, _ in draws])

@@ -39,17 +39,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 import train_capacity as tc  # noqa: E402
 
-INNER_CUT = "2020-07-01"  # as bench/capacity.py: tune
 CACHE = Path(tempfile.gettempdir()) / "onrecord_capacity_teacher"
-
-
-def inner_split(data: tc.Data) -> tuple[list[dict[str, Any]], list[dict[str, Any]], set[str]]:
-    """The inner split of bench/capacity.py --tune: (inner train, validation, inner-held members)."""
-    train, _, _ = tc.bench_split(data.congress)
-    inner_held = tc.heldout_members(train, 0.2, tc.SEED + 1)
-    itrain = [r for r in train if r["bioguide"] not in inner_held and r["date"] < INNER_CUT]
-    ival = [r for r in train if r["date"] >= INNER_CUT]
-    return itrain, ival, inner_held
 
 
 def labels(rows: list[dict[str, Any]]) -> np.ndarray:
@@ -214,9 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     torch.set_num_threads(1)
     torch.manual_seed(tc.SEED)
-    from capacity import pol_score
+    from capacity import INNER_CUT, inner_split, pol_score
 
-    itrain, ival, inner_held = inner_split(data)
+    itrain, ival, inner_held = inner_split(tc.bench_split(data.congress)[0])
     y, yv = labels(itrain), labels(ival)
     held = np.array([r["bioguide"] in inner_held for r in ival])
     vtexts = [r["text"] for r in ival]

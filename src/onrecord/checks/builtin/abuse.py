@@ -63,14 +63,14 @@ class AbusiveLanguage(Check):
             )
         # Slurs and threats are the conduct the codes' disrepute clauses name ("notoriously disgraceful
         # conduct", damage to the agency's reputation), whatever the capacity; insults and profanity are not.
-        grave = [s for s in sigs if s.evidence.split(":", 1)[0] in GRAVE]
-        if grave:
-            s = grave[0]
+        grave = next((s for s in sigs if s.evidence.split(":", 1)[0] in GRAVE), None)
+        if grave is not None:
+            sub = grave.evidence.split(":", 1)[0]
             yield Hit(
                 topic="disrepute",
-                message=f"{WHAT[s.evidence.split(':', 1)[0]].capitalize()} reflects on the service, even from a personal account.",
-                span=Span(start=s.start, end=s.end, text=s.text, field=s.field),
-                entity=s.evidence.split(":", 1)[0],
+                message=f"{WHAT[sub].capitalize()} reflects on the service, even from a personal account.",
+                span=Span(start=grave.start, end=grave.end, text=grave.text, field=grave.field),
+                entity=sub,
             )
 
 

@@ -9,6 +9,7 @@ from onrecord.checks.facts import facts_of
 from onrecord.checks.partisan import (
     OPINION_KINDS,
     PARTISAN_KINDS,
+    PartisanContent,
     foreign_government,
     own_fields,
     partisan_content,
@@ -24,6 +25,14 @@ def _official_channel(ctx: CheckContext) -> bool:
     kind = ctx.post.account.kind
     return kind == "official" or (kind == "unknown" and ctx.capacity.label == "official")
 
+
+
+def _partisan_act(ctx: CheckContext) -> PartisanContent | None:
+    """Partisan content the author puts out; a like counts only for an electoral post."""
+    found = partisan_content(ctx)
+    if found is None or (ctx.post.action == "like" and not found.electoral):
+        return None
+    return found
 
 class PoliticalSolicitation(Check):
     """Asks for, passes on or likes a request for political contributions.
@@ -257,8 +266,8 @@ class FurtherRestrictedPartisan(Check):
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
         if ctx.post.author.restriction != "further_restricted" or ctx.post.action == "profile":
             return
-        found = partisan_content(ctx)
-        if found is None or (ctx.post.action == "like" and not found.electoral):
+        found = _partisan_act(ctx)
+        if found is None:
             return
         yield Hit(
             topic="further_restricted_partisan_activity",
@@ -291,8 +300,8 @@ class RestrictedRolePartisan(Check):
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
         if ctx.post.author.role != "senior_official" or _official_channel(ctx) or ctx.post.action == "profile":
             return
-        found = partisan_content(ctx)
-        if found is None or (ctx.post.action == "like" and not found.electoral):
+        found = _partisan_act(ctx)
+        if found is None:
             return
         yield Hit(
             topic="political_neutrality",
