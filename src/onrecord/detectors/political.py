@@ -140,6 +140,15 @@ PARTISAN_CUE_RE = re.compile(f"{PARTISAN_CUE}|{NEGATIVE}", I)
 OPINION = r"(?<![^.!?\n])\s*Personally\b|\b(?:personally(?=\s*,)|I personally (?:think|believe|feel|find|oppose|support|disagree|agree)|I think|I believe|I feel|frankly|in my (?:view|opinion)|honestly|if you ask me|IMO)\b"
 
 
+def _opening_title(qualifiers: str, titles: str) -> str:
+    """A title opening a sentence with no article, up to its comma ("As Minister for Health, ..."). The
+    comma is required so that "As Senator Lee said" (someone else) is not the author's title."""
+    return (
+        rf"(?:(?<![^.!?\n(])|(?<=[.!?\n(] ))As\s+(?:(?:{qualifiers})\s+)?(?:{titles})"
+        r"(?:\s+(?:of|for|at)\s+[^,.!?\n]{1,60})?,"
+    )
+
+
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     lx = lexicon()
     offices = _alt(lx["offices"])
@@ -303,9 +312,10 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         (
             # An appointed title opening a sentence, with no article: "As Director of Parks, I ...".
             "title_invocation",
-            r"(?:(?<![^.!?\n(])|(?<=[.!?\n(] ))As\s+(?:(?:Deputy|Associate|Assistant|Acting|Interim)\s+)?"
-            r"(?:Director|Secretary|Commissioner|Chair(?:man|woman|person)?|Chief Executive|CEO|Ambassador|Head|Chief)"
-            r"(?:\s+(?:of|for|at)\s+[^,.!?\n]{1,60})?,",
+            _opening_title(
+                "Deputy|Associate|Assistant|Acting|Interim",
+                "Director|Secretary|Commissioner|Chair(?:man|woman|person)?|Chief Executive|CEO|Ambassador|Head|Chief",
+            ),
             0,
         ),
         (
@@ -313,10 +323,12 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             # "speaking as an MP". The sentence-initial form needs the comma so that "As Senator Lee said"
             # (someone else) is not read as the author's title.
             "office_title",
-            r"(?:(?<![^.!?\n(])|(?<=[.!?\n(] ))As\s+(?:(?:Deputy|Associate|Assistant|Acting|Shadow)\s+)?"
-            r"(?:(?:Deputy )?Prime Minister|Minister|Mayor|Senator|Congress(?:wo)?man|Representative|MP|MLA|MPP|"
-            r"Councill?or|Cllr|Governor|Premier|Speaker|President|Member of (?:Parliament|Congress))"
-            r"(?:\s+(?:of|for|at)\s+[^,.!?\n]{1,60})?,|"
+            _opening_title(
+                "Deputy|Associate|Assistant|Acting|Shadow",
+                "(?:Deputy )?Prime Minister|Minister|Mayor|Senator|Congress(?:wo)?man|Representative|MP|MLA|MPP|"
+                "Councill?or|Cllr|Governor|Premier|Speaker|President|Member of (?:Parliament|Congress)",
+            )
+            + "|"
             r"\b(?:[Aa]s an?|[Ss]peaking as an?|[Aa]s your)\s+(?:[\w-]+\s+){0,2}?"
             r"(?:[Ss]enator|[Rr]epresentative|[Cc]ongress(?:wo)?man|[Mm]ayor|MP|MLA|MPP|[Gg]overnor|[Pp]remier|"
             r"[Mm]ember of (?:[Pp]arliament|[Cc]ongress)|[Cc]ouncil ?member|[Aa]lderman|[Ll]egislator|[Ll]awmaker|"
