@@ -10,6 +10,7 @@ fitting).
     python bench/capacity.py                       # all measures (trains the bench model, ~1-2 min)
     taskset -c 0 python bench/capacity.py --throughput   # throughput of the shipped model on one core
     python bench/capacity.py --tune                # choose C on an inner split of the TRAIN part only
+    python bench/capacity.py --member-spread       # drop n-grams few training members use (not kept)
 
 Split (scripts/train_capacity.py: bench_split): a fifth of the members of congress_capacity (by
 bioguide, fixed seed) are held out of training entirely; the model is trained on the other members'
@@ -434,6 +435,38 @@ def inner_split(train: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list
     return itrain, ival, inner_held
 
 
+def member_spread(data: tc.Data, ks: tuple[int, ...] = (1, 3, 5, 10, 20, 40), cmd: str = CMD + " --member-spread") -> None:
+    """Do n-grams that few members use (names, districts: each member has one account, so they stand for
+    the label) hurt members never seen? Buckets seen in fewer than k training members of a fold are
+    dropped (buckets seen only in private posts are kept); member-fold out-of-fold post AUC over the bench
+    TRAIN members, the shipped recipe otherwise (C, NB scaling, 3 classes; no temperature: AUC only)."""
+    train, _, _ = tc.bench_split(data.congress)
+    fold = tc.member_folds(train, tc.FOLDS)
+    y = np.array([tc.congress_label(r) == "political" for r in train], dtype=np.int64)
+    priv = [r["text"] for r in data.private]
+    in_priv = np.asarray(tc.design(priv).sum(axis=0)).ravel() > 0
+    scores = {k: np.zeros(len(train)) for k in ks}
+    for j in range(tc.FOLDS):
+        tr = [r for r in train if fold[r["bioguide"]] != j]
+        te = [i for i, r in enumerate(train) if fold[r["bioguide"]] == j]
+        x = tc.design([r["text"] for r in tr]).tocoo()
+        member = {m: i for i, m in enumerate(sorted({r["bioguide"] for r in tr}))}
+        mi = np.array([member[r["bioguide"]] for r in tr])
+        pairs = np.unique(np.stack([mi[x.row], x.col]), axis=1)  # (member, bucket) seen
+        members_per_bucket = np.bincount(pairs[1], minlength=x.shape[1])
+        texts = [r["text"] for r in tr] + priv
+        labels = [tc.congress_label(r) for r in tr] + ["private"] * len(priv)
+        for k in ks:
+            keep = (members_per_bucket >= k) | ((members_per_bucket == 0) & in_priv)
+            m = tc.fit(texts, labels, tc.C_REG, keep=keep)
+            z = CapacityModel(m["weights"], m["bias"], 1.0, tc.BITS).logits([train[i]["text"] for i in te])
+            scores[k][te] = z[:, POL] - z[:, OFF]
+        print(f"  member fold {j + 1}/{tc.FOLDS} done", flush=True)
+    for k in ks:
+        label = "the shipped recipe" if k == 1 else f"buckets seen in >= {k} training members"
+        print(f"k={k} ({label}): out-of-fold post AUC (members never seen) {auc(y, scores[k]):.4f}  [{cmd}]")
+
+
 def tune(data: tc.Data) -> None:
     """Choices made on the bench TRAIN part only: C on (a) an inner split (a further fifth of the training
     members held out, train before 2020-07-01, validate 2020-07-01..2020-12-31) and (b) member-fold
@@ -692,6 +725,8 @@ def main() -> int:
                     help="account rule plus post metadata (posting time, engagement), training members' folds only")
     ap.add_argument("--errors", action="store_true",
                     help="describe the held-out accounts the headline draw reads wrongly (numbers only, no text)")
+    ap.add_argument("--member-spread", action="store_true",
+                    help="drop n-grams few training members use; member-fold out-of-fold post AUC per threshold")
     ap.add_argument("--with-candidates", action="store_true", help="also train on candidates2020 (no candidate share)")
     ap.add_argument("--cutoff", default=tc.CUTOFF, help="first date of the test part (YYYY-MM-DD)")
     ap.add_argument("--handle-intercept", action="store_true",
@@ -711,6 +746,9 @@ def main() -> int:
         return 0
     if args.errors:
         headline_errors(data)
+        return 0
+    if args.member_spread:
+        member_spread(data)
         return 0
     measure(data, args.with_candidates, args.cutoff, args.handle_intercept or tc.HANDLE_INTERCEPT)
     throughput()

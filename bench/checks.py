@@ -1,7 +1,7 @@
 """Checks benchmark: personal data, abusive language, false alarms, self-promotion, evasion, throughput.
 
     python bench/checks.py                 # everything (the abuse CV retrains 20 small models: a few minutes)
-    python bench/checks.py --only pii      # one part: pii | abuse | alarms | pd01 | selfpromo | evasion | speed
+    python bench/checks.py --only pii      # one part: pii | abuse | alarms | pd01 | selfpromo | leet | evasion | speed
     taskset -c 0 python bench/checks.py --only speed
 
 Every number is printed next to the command that reproduces it. Reads $ONRECORD_SHARED/data
@@ -381,6 +381,30 @@ def obfuscations(rng: random.Random) -> dict[str, Callable[[str], str]]:
     }
 
 
+def bench_leet() -> None:
+    """How often the leetspeak step changes ordinary text: it should (almost) never touch real posts.
+    Measures the step itself (normalise's private _fold_chars then _unleet), as normalise runs it."""
+    print("\n== leetspeak step on ordinary posts: share of posts whose words it changes ==")
+    from onrecord.detectors import normalise as N
+    from onrecord.detectors.abuse import clean
+
+    office = office_posts()
+    p = data("davidson_offensive", "dev.jsonl")
+    if office is None or p is None:
+        return
+    sets = {
+        "congress_capacity office-account posts": [r["text"] for r in office],
+        "davidson_offensive posts (offensive ones included)": [clean(r["text"]) for r in jsonl(p)],
+    }
+    for name, texts in sets.items():
+        n = 0
+        for t in texts:
+            folded = N._fold_chars(t) if not t.isascii() else None
+            cur = folded[0] if folded is not None else t
+            n += N._unleet(cur) != cur
+        row(f"{name} ({len(texts)}): changed by the leet step", f"{n / len(texts):.2%} ({n})", f"{CMD} leet")
+
+
 def bench_evasion(n: int = 600) -> None:
     print("\n== evasion: flagged posts still flagged after obfuscating the flagged words ==")
     rng = random.Random(SEED)
@@ -526,7 +550,7 @@ def bench_speed(n: int = 2000, batch: int = 500) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--only", choices=["pii", "abuse", "alarms", "pd01", "selfpromo", "evasion", "speed"])
+    ap.add_argument("--only", choices=["pii", "abuse", "alarms", "pd01", "selfpromo", "leet", "evasion", "speed"])
     ap.add_argument("--no-cv", action="store_true", help="skip the abuse cross-validation (needs scikit-learn)")
     a = ap.parse_args()
     print(f"onrecord checks benchmark; data: {shared_dir()}; value | command")
@@ -536,6 +560,7 @@ def main() -> int:
         "alarms": bench_alarms,
         "pd01": bench_pd01,
         "selfpromo": bench_selfpromo,
+        "leet": bench_leet,
         "evasion": bench_evasion,
         "speed": bench_speed,
     }

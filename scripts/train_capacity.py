@@ -144,11 +144,18 @@ def design(texts: Sequence[str], bits: int = BITS) -> Any:
     return csr_matrix((val, (row, col)), shape=(len(texts), 2**bits), dtype=np.float32)
 
 
-def fit(texts: Sequence[str], labels: Sequence[str], c: float = C_REG, bits: int = BITS) -> dict[str, Any]:
-    """Multinomial logistic regression over the hashed n-grams; returns weights as arrays."""
+def fit(
+    texts: Sequence[str], labels: Sequence[str], c: float = C_REG, bits: int = BITS, keep: np.ndarray | None = None
+) -> dict[str, Any]:
+    """Multinomial logistic regression over the hashed n-grams; returns weights as arrays. ``keep``: a 0/1
+    mask of buckets to use (the others get weight 0; bench/capacity.py --member-spread)."""
     from sklearn.linear_model import LogisticRegression
 
     x = design(texts, bits)
+    if keep is not None:
+        from scipy.sparse import diags as _diags
+
+        x = x @ _diags(keep.astype(np.float32))
     present = [c_ for c_ in CLASSES if c_ in set(labels)]
     y = np.array([present.index(label) for label in labels])
     # NB-SVM style scaling (Wang & Manning 2012): each bucket is scaled by its log-count ratio political
