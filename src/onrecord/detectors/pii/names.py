@@ -168,18 +168,23 @@ class NameTagger:
         self.common = common
         # Added to the name scores at decoding: trades precision for recall (set by the training script).
         self.offset = offset
-        self._info: dict[str, tuple[str, str, bool, bool, bool, bool]] = {}
-        self._self_vec: dict[tuple[str, str], tuple[float, float, float]] = {}
-        self._prev_vec: dict[str, tuple[float, float, float]] = {}
-        self._prev2_vec: dict[str, tuple[float, float, float]] = {}
-        self._next_vec: dict[str, tuple[float, float, float]] = {}
-        self._next2_vec: dict[str, tuple[float, float, float]] = {}
-        self._shape_vec: dict[tuple[str, str, str], tuple[float, float, float]] = {}
-        self._pws_vec: dict[tuple[str, str], tuple[float, float, float]] = {}
-        self._pt_vec: dict[tuple[str, str], tuple[float, float, float]] = {}
+        self._info: dict[str, _Word] = {}
+        self._self_vec: dict[tuple[str, str], Vec] = {}
+        self._prev_vec: dict[str, Vec] = {}
+        self._prev2_vec: dict[str, Vec] = {}
+        self._next_vec: dict[str, Vec] = {}
+        self._next2_vec: dict[str, Vec] = {}
+        self._shape_vec: dict[tuple[str, str, str], Vec] = {}
+        self._pws_vec: dict[tuple[str, str], Vec] = {}
+        self._pt_vec: dict[str, tuple[Vec, Vec, Vec]] = {}
         self._first = self._vec(["first"])
         self._cap_unk_mid = self._vec(["cap_unk_mid"])
         self._unk_pair = self._vec(["unk_pair"])
+        # the context features of the sentence boundaries
+        self._bos_prev = self._vec(self._prev_feats("<s>"))
+        self._bos_prev2 = self._vec(["pw2=<s>"])
+        self._eos_next = self._vec(self._next_feats("</s>"))
+        self._eos_next2 = self._vec(["nw2=</s>"])
 
     @classmethod
     def load(cls) -> NameTagger | None:
@@ -191,76 +196,80 @@ class NameTagger:
 
         Same model as :func:`token_features` (the training side), scored by feature template: the
         weights of the features that depend on one word (or one shape pair) are summed once per word
-        and cached, so a token costs about ten cached look-ups instead of twenty string features."""
+        and cached, so a token costs a few cached look-ups instead of twenty string features."""
+        return self._decode(words)[0]
+
+    def _decode(self, words: list[str]) -> tuple[list[tuple[str, float]], bool]:
+        """``tag_tokens`` and whether any token is ``B-PER``."""
         n = len(words)
         info = self._info
         infos = [info.get(w) or self._word_info(w) for w in words]
         out: list[tuple[str, float]] = []
-        prev = "O"
+        named = False
+        prev = 0  # index into TAGS of the previous token's tag
         off = self.offset
-        sv, pv, p2v, nv, n2v, shv, pwsv, ptv = (
-            self._self_vec,
-            self._prev_vec,
-            self._prev2_vec,
-            self._next_vec,
-            self._next2_vec,
-            self._shape_vec,
-            self._pws_vec,
-            self._pt_vec,
-        )
+        shv, pwsv = self._shape_vec, self._pws_vec
         for i in range(n):
-            w, sh, alpha0, upper0, in_gf, in_common = infos[i]
-            if (prev == "O" and not (upper0 or in_gf)) or not alpha0:
-                out.append(("O", 0.0))
-                prev = "O"
+            cur = infos[i]
+            gate = cur[2]
+            if gate == 0 or (gate == 1 and prev == 0):
+                out.append(_OUTSIDE)
+                prev = 0
                 continue
-            p1, s_p1 = (infos[i - 1][0], infos[i - 1][1]) if i > 0 else ("<s>", "<s>")
-            p2 = infos[i - 2][0] if i > 1 else "<s>"
-            if i + 1 < n:
-                nxt = infos[i + 1]
-                n1, s_n1 = nxt[0], nxt[1]
+            sh = cur[1]
+            if i:
+                p = infos[i - 1]
+                v1, s_p1, p1 = p[7], p[1], p[0]
             else:
-                nxt = None
-                n1 = s_n1 = "</s>"
-            n2 = infos[i + 2][0] if i + 2 < n else "</s>"
-            vecs = [
-                sv.get((w, sh)) or self._compute_self(w, sh),
-                pv.get(p1) or self._compute_ctx(pv, p1, self._prev_feats),
-                p2v.get(p2) or self._compute_ctx(p2v, p2, lambda x: ["pw2=" + x]),
-                nv.get(n1) or self._compute_ctx(nv, n1, self._next_feats),
-                n2v.get(n2) or self._compute_ctx(n2v, n2, lambda x: ["nw2=" + x]),
-                shv.get((s_p1, sh, s_n1)) or self._compute_ctx(shv, (s_p1, sh, s_n1), self._shape_feats),
-                pwsv.get((p1, sh)) or self._compute_ctx(pwsv, (p1, sh), lambda k: ["pw_s=" + k[0] + "|" + k[1]]),
-                ptv.get((prev, sh)) or self._compute_ctx(ptv, (prev, sh), lambda k: ["pt=" + k[0], "pt_s=" + k[0] + k[1]]),
-            ]
-            if i == 0:
-                vecs.append(self._first)
-            elif upper0 and not in_common:
-                vecs.append(self._cap_unk_mid)
-            if not in_common and nxt is not None and nxt[3] and not nxt[5]:
-                vecs.append(self._unk_pair)
-            s0 = s1 = s2 = 0.0
-            for v in vecs:
-                s0 += v[0]
-                s1 += v[1]
-                s2 += v[2]
+                v1, s_p1, p1 = self._bos_prev, "<s>", "<s>"
+            v2 = infos[i - 2][8] if i > 1 else self._bos_prev2
+            if i + 1 < n:
+                q = infos[i + 1]
+                v3, s_n1 = q[9], q[1]
+                pair = cur[3] and q[4]  # unk_pair: an unknown word before a capitalised unknown word
+            else:
+                v3, s_n1, pair = self._eos_next, "</s>", False
+            v4 = infos[i + 2][10] if i + 2 < n else self._eos_next2
+            v0 = cur[5] or self._self_vec.get((cur[0], sh)) or self._compute_self(cur[0], sh)
+            v5 = shv.get((s_p1, sh, s_n1)) or self._compute_ctx(shv, (s_p1, sh, s_n1), self._shape_feats)
+            v6 = pwsv.get((p1, sh)) or self._compute_ctx(pwsv, (p1, sh), _pws_feats)
+            v7 = cur[6][prev]
+            extra = self._first if i == 0 else self._cap_unk_mid if cur[4] else None
+            # summed in the order token_features lists the features (float addition is not associative)
+            s0 = 0.0 + v0[0] + v1[0] + v2[0] + v3[0] + v4[0] + v5[0] + v6[0] + v7[0]
+            s1 = 0.0 + v0[1] + v1[1] + v2[1] + v3[1] + v4[1] + v5[1] + v6[1] + v7[1]
+            if extra is not None:
+                s0 += extra[0]
+                s1 += extra[1]
+            if pair:
+                s0 += self._unk_pair[0]
+                s1 += self._unk_pair[1]
             s1 += off
-            s2 += off
-            if prev == "O":
+            if prev == 0:
                 s2 = -1e9  # I-PER only continues a name
+            else:
+                s2 = 0.0 + v0[2] + v1[2] + v2[2] + v3[2] + v4[2] + v5[2] + v6[2] + v7[2]
+                if extra is not None:
+                    s2 += extra[2]
+                if pair:
+                    s2 += self._unk_pair[2]
+                s2 += off
             if s1 >= s2:
                 best, sb = (1, s1) if s1 > s0 else (0, s0)
             else:
                 best, sb = (2, s2) if s2 > s0 else (0, s0)
-            tag = TAGS[best]
-            out.append((tag, sb - s0 if best else 0.0))
-            prev = tag
-        return out
+            if best:
+                out.append((TAGS[best], sb - s0))
+                named = named or best == 1
+            else:
+                out.append(_OUTSIDE)
+            prev = best
+        return out, named
 
-    # -- feature-template caches (see tag_tokens) ------------------------------------------------------
+    # -- feature-template caches (see _decode) ---------------------------------------------------------
     _CACHE_LIMIT = 200_000
 
-    def _vec(self, feats: list[str]) -> tuple[float, float, float]:
+    def _vec(self, feats: list[str]) -> Vec:
         s0 = s1 = s2 = 0.0
         for f in feats:
             v = self.weights.get(f)
@@ -270,17 +279,36 @@ class NameTagger:
                 s2 += v[2]
         return (s0, s1, s2)
 
-    def _word_info(self, word: str) -> tuple[str, str, bool, bool, bool, bool]:
-        """(folded, shape, first char is a letter, first char is upper case, in first-name gazetteer, common)."""
+    def _word_info(self, word: str) -> _Word:
+        """The cached entry of one token (see :data:`_Word`)."""
         if len(self._info) > self._CACHE_LIMIT:
             self._info.clear()
         w = fold(word)
+        sh = shape(word)
         c0 = word[:1]
-        t = (w, shape(word), c0.isalpha(), c0.isupper(), w in self.gaz_first, w in self.common)
+        upper0 = c0.isupper()
+        unknown = w not in self.common
+        # scored always (a capital or a known first name), only inside a name, or never (not a letter)
+        gate = 0 if not c0.isalpha() else 2 if upper0 or w in self.gaz_first else 1
+        pt = self._pt_vec.get(sh) or self._compute_pt(sh)
+        t = (
+            w,
+            sh,
+            gate,
+            unknown,
+            upper0 and unknown,
+            # the word's own features: worked out now for a word that is always scored, on demand otherwise
+            (self._self_vec.get((w, sh)) or self._compute_self(w, sh)) if gate == 2 else None,
+            pt,
+            self._prev_vec.get(w) or self._compute_ctx(self._prev_vec, w, self._prev_feats),
+            self._prev2_vec.get(w) or self._compute_ctx(self._prev2_vec, w, _prev2_feats),
+            self._next_vec.get(w) or self._compute_ctx(self._next_vec, w, self._next_feats),
+            self._next2_vec.get(w) or self._compute_ctx(self._next2_vec, w, _next2_feats),
+        )
         self._info[word] = t
         return t
 
-    def _compute_self(self, w: str, sh: str) -> tuple[float, float, float]:
+    def _compute_self(self, w: str, sh: str) -> Vec:
         """Features of the token itself (everything in token_features that needs no neighbour)."""
         f = ["b", "w=" + w, "s=" + sh, "p3=" + w[:3], "x3=" + w[-3:], "x2=" + w[-2:]]
         if w in self.gaz_first:
@@ -296,6 +324,12 @@ class NameTagger:
         if len(self._self_vec) > self._CACHE_LIMIT:
             self._self_vec.clear()
         v = self._self_vec[(w, sh)] = self._vec(f)
+        return v
+
+    def _compute_pt(self, sh: str) -> tuple[Vec, Vec, Vec]:
+        """The previous-tag features of a token of shape ``sh``, one vector per previous tag."""
+        a, b, c = (self._vec(["pt=" + t, "pt_s=" + t + sh]) for t in TAGS)
+        v = self._pt_vec[sh] = (a, b, c)
         return v
 
     def _compute_ctx(self, cache: dict[Any, Vec], key: Any, feats: Callable[[Any], list[str]]) -> Vec:
@@ -328,16 +362,23 @@ class NameTagger:
         words = TOKEN_RE.findall(text)
         if not words:
             return []
-        tags = self.tag_tokens(words)
-        if not any(t == "B-PER" for t, _ in tags):
+        tags, named = self._decode(words)
+        if not named:
             return []  # the usual case: offsets are only worked out when there is a name
-        toks = [(m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+        # Between two tokens there is only white space (``\S`` matches any other character), so each
+        # token starts at its first occurrence after the previous one.
+        starts: list[int] = []
+        pos = 0
+        for w in words:
+            pos = text.find(w, pos)
+            starts.append(pos)
+            pos += len(w)
         spans: list[NameSpan] = []
         cur: list[int] = []
         margins: list[float] = []
 
         def close() -> None:
-            s, e = toks[cur[0]][0], toks[cur[-1]][1]
+            s, e = starts[cur[0]], starts[cur[-1]] + len(words[cur[-1]])
             if text[e - 1] == "." and len(words[cur[-1]]) > 2:
                 e -= 1  # sentence full stop, not an initial
             m = min(margins)
@@ -359,6 +400,25 @@ class NameTagger:
         if cur:
             close()
         return spans
+
+
+# A token's cached entry: (folded, shape, gate: 0 never scored / 1 scored after a name tag / 2 always,
+# not a common word, capitalised and not common, own-feature vector (None: on demand),
+# previous-tag vectors by tag, and its vectors as the previous, second previous, next, second next word).
+_Word = tuple[str, str, int, bool, bool, Vec | None, tuple[Vec, Vec, Vec], Vec, Vec, Vec, Vec]
+_OUTSIDE = ("O", 0.0)
+
+
+def _prev2_feats(p2: str) -> list[str]:
+    return ["pw2=" + p2]
+
+
+def _next2_feats(n2: str) -> list[str]:
+    return ["nw2=" + n2]
+
+
+def _pws_feats(k: tuple[str, str]) -> list[str]:
+    return ["pw_s=" + k[0] + "|" + k[1]]
 
 
 @lru_cache(maxsize=1)
