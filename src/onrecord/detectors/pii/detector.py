@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
-from onrecord.detectors.multipattern import MultiPattern
+from onrecord.detectors.multipattern import MultiPattern, select_leftmost_longest
 from onrecord.detectors.normalise import fold_light, map_signal
 from onrecord.detectors.pii import checksums as ck
 from onrecord.detectors.pii import patterns as P
@@ -236,6 +236,12 @@ def _address_gate() -> MultiPattern:
     return MultiPattern.cached(P.ADDRESS_GATES, caseless=False)
 
 
+# P.TRIGGERS compiled as MultiPattern compiles them (caseless), for _triggers.
+_TRIGGER_KINDS: list[str] = [k for _, k in P.TRIGGERS]
+_TRIGGER_RE: list[re.Pattern[str]] = [re.compile(p, re.ASCII | re.IGNORECASE) for p, _ in P.TRIGGERS]
+# Trigger kinds used only as "may match" gates for exact patterns: their spans are never read.
+_GATE_KINDS = frozenset(["ADDRESS", "CASE_REFERENCE", "DATE_OF_BIRTH"])
+
 # (text, field) -> identifier signals, shared by every PiiDetector; bounded, cleared when full.
 _IDENTIFIERS: dict[tuple[str, str], list[Signal]] = {}
 _IDENTIFIERS_MAX = 4096
@@ -401,13 +407,30 @@ class PiiDetector:
             ]
         return out
 
+    def _triggers(self, text: str) -> tuple[list[tuple[str, int, int]], set[str]]:
+        """``self.mp.scan(text)`` for the kinds whose spans are used, and the gate kinds that match.
+
+        The gate kinds (:data:`_GATE_KINDS`) only say whether a slower pattern is worth running, so one
+        ``search`` each replaces finding every match (ADDRESS triggers fire on every number)."""
+        kinds: set[str] = set()
+        found: list[tuple[int, int, int]] = []
+        for i in self.mp.candidates(text):
+            kind = _TRIGGER_KINDS[i]
+            if kind in _GATE_KINDS:
+                if kind not in kinds and _TRIGGER_RE[i].search(text):
+                    kinds.add(kind)
+            else:
+                found.extend((m.start(), m.end(), i) for m in _TRIGGER_RE[i].finditer(text))
+        if not found:
+            return [], kinds
+        return [(_TRIGGER_KINDS[i], s, e) for s, e, i in select_leftmost_longest(found, _TRIGGER_KINDS)], kinds
+
     def _identifiers(self, text: str, field: str) -> list[Signal]:
         """Every kind of personal data but names, one signal per stretch of text."""
         out: list[Signal] = []
-        hits = self.mp.scan(text)
-        if not hits:
+        hits, kinds = self._triggers(text)
+        if not hits and not kinds:
             return out
-        kinds = {k for k, _, _ in hits}
 
         def add(kind: str, s: int, e: int, score: float, ev: str) -> None:
             out.append(
