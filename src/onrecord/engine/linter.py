@@ -98,6 +98,8 @@ class Engine:
                     seen.add(key)
                     findings.append(f)
         findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.span.start if f.span else -1, f.check))
+        if len(findings) > 1:
+            findings = _drop_covered(findings)
         breach = any(f.severity == "breach" for f in findings)
         official = capacity.label == "official"
         return Result(
@@ -129,3 +131,20 @@ class Engine:
             entity=hit.entity,
             fix=hit.fix,
         )
+
+
+def _drop_covered(findings: list[Finding]) -> list[Finding]:
+    """Drop a finding that repeats another of the same check on the same span with the same clauses, at no
+    higher severity (a US threat read as abuse and as disrepute under the one clause 5 CFR 735.203 is one
+    finding). A finding citing fewer clauses stays: its message names another concern (MP01's
+    unauthorised comment beside misuse of position). ``findings`` are sorted most severe first."""
+    kept: list[Finding] = []
+    for f in findings:
+        where = (f.span.start, f.span.end) if f.span else None
+        ids = {c.id for c in f.clauses}
+        if not any(
+            k.check == f.check and ((k.span.start, k.span.end) if k.span else None) == where and ids == {c.id for c in k.clauses}
+            for k in kept
+        ):
+            kept.append(f)
+    return kept
