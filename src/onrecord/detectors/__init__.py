@@ -10,9 +10,10 @@ def default_detectors() -> list[Detector]:
     from onrecord.detectors.abuse import AbuseDetector
     from onrecord.detectors.pii import PersonNameDetector, PiiDetector
     from onrecord.detectors.political import PoliticalDetector
+    from onrecord.detectors.sensitive import SensitiveDetector
 
     # person names are found on demand (PersonNameDetector.lazy_kinds): see detectors/base.py
-    return [PoliticalDetector(), PiiDetector(names=False), AbuseDetector(), PersonNameDetector()]
+    return [PoliticalDetector(), PiiDetector(names=False), AbuseDetector(), SensitiveDetector(), PersonNameDetector()]
 
 
 __all__ = ["Detector", "Signals", "default_detectors", "run_detectors"]

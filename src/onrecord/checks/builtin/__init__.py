@@ -12,6 +12,7 @@ MODULES: tuple[str, ...] = (
     "position",
     "information",
     "personal_data",
+    "sensitive",
     "abuse",
 )
 
