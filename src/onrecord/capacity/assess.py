@@ -30,20 +30,21 @@ def _normalise(raw: dict[str, float]) -> dict[str, float]:
     return {c: round(raw[c] / total, 4) for c in CAPACITIES}
 
 
+_CONTEXT_SCORES: dict[str, dict[str, float]] = {
+    "official": _normalise({"official": 0.97, "professional": 0.01, "private": 0.01, "political": 0.01}),
+    "campaign": _normalise({"official": 0.01, "professional": 0.01, "private": 0.01, "political": 0.97}),
+}
+
+
 def _from_context(kind: str) -> CapacityResult | None:
+    # Scores computed once; each result gets its own copies (results are mutable structs).
     if kind == "official":
         return CapacityResult(
-            label="official",
-            scores=_normalise({"official": 0.97, "professional": 0.01, "private": 0.01, "political": 0.01}),
-            evidence=["account kind: official"],
-            decided_by="context",
+            label="official", scores=dict(_CONTEXT_SCORES[kind]), evidence=["account kind: official"], decided_by="context"
         )
     if kind == "campaign":
         return CapacityResult(
-            label="political",
-            scores=_normalise({"official": 0.01, "professional": 0.01, "private": 0.01, "political": 0.97}),
-            evidence=["account kind: campaign"],
-            decided_by="context",
+            label="political", scores=dict(_CONTEXT_SCORES[kind]), evidence=["account kind: campaign"], decided_by="context"
         )
     return None
 
