@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -203,17 +203,18 @@ class NameTagger:
         """``tag_tokens`` and whether any token is ``B-PER``."""
         n = len(words)
         info = self._info
-        infos = [info.get(w) or self._word_info(w) for w in words]
-        out: list[tuple[str, float]] = []
+        got = list(map(info.get, words))
+        infos = (
+            cast("list[_Word]", got) if None not in got else [x or self._word_info(w) for x, w in zip(got, words, strict=True)]
+        )
+        out: list[tuple[str, float]] = [_OUTSIDE] * n  # most tokens are never scored
         named = False
         prev = 0  # index into TAGS of the previous token's tag
         off = self.offset
         shv, pwsv = self._shape_vec, self._pws_vec
-        for i in range(n):
-            cur = infos[i]
+        for i, cur in enumerate(infos):
             gate = cur[2]
             if gate == 0 or (gate == 1 and prev == 0):
-                out.append(_OUTSIDE)
                 prev = 0
                 continue
             sh = cur[1]
@@ -259,10 +260,8 @@ class NameTagger:
             else:
                 best, sb = (2, s2) if s2 > s0 else (0, s0)
             if best:
-                out.append((TAGS[best], sb - s0))
+                out[i] = (TAGS[best], sb - s0)
                 named = named or best == 1
-            else:
-                out.append(_OUTSIDE)
             prev = best
         return out, named
 

@@ -67,8 +67,9 @@ ADDRESS_RE = re.compile(
     ),
     re.UNICODE,
 )
-# Where an ADDRESS_RE match can start: a digit (the house number), "the corner of", or "P" (PSC, PO Box).
-_ADDRESS_START = re.compile(r"\d|the corner of|P")
+# Where an ADDRESS_RE match can start: a house number and white space (every alternative that starts
+# with a digit starts with HOUSE then \s), "the corner of", or "P" of PSC, PO Box, Post box / Postbox.
+_ADDRESS_START = re.compile(rf"(?={HOUSE}\s)\d|the corner of|P(?=SC |\.?\s?O|ost)")
 
 
 def address_matches(text: str) -> list[re.Match[str]]:
