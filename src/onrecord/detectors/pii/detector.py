@@ -14,8 +14,10 @@ from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
+import msgspec
+
 from onrecord.detectors.multipattern import MultiPattern, select_leftmost_longest
-from onrecord.detectors.normalise import fold_light, map_signal
+from onrecord.detectors.normalise import Normalised, fold_light, map_signal
 from onrecord.detectors.pii import checksums as ck
 from onrecord.detectors.pii import patterns as P
 from onrecord.detectors.pii.names import NameTagger
@@ -265,8 +267,8 @@ _TRIGGER_RE: list[re.Pattern[str]] = [re.compile(p, re.ASCII | re.IGNORECASE) fo
 # Trigger kinds used only as "may match" gates for exact patterns: their spans are never read.
 _GATE_KINDS = frozenset(["ADDRESS", "CASE_REFERENCE", "DATE_OF_BIRTH"])
 
-# (text, field) -> identifier signals, shared by every PiiDetector; bounded, cleared when full.
-_IDENTIFIERS: dict[tuple[str, str], list[Signal]] = {}
+# (text, field) -> (folded text, identifier signals on it), shared by every PiiDetector; bounded, cleared when full.
+_IDENTIFIERS: dict[tuple[str, str], tuple[Normalised, list[Signal]]] = {}
 _IDENTIFIERS_MAX = 4096
 
 
@@ -404,42 +406,29 @@ class PiiDetector:
     def detect(self, text: str, field: str) -> list[Signal]:
         """Personal data in ``text``; invisible and look-alike characters are folded first
         (:func:`fold_light`) and spans point at the original characters."""
-        norm = fold_light(text)
-        if norm.starts is None:
-            return self._detect(text, field)
-        return [map_signal(s, norm) for s in self._detect(norm.text, field)]
+        return self._detect(text, field, identifiers=True)
 
-    def _detect(self, text: str, field: str) -> list[Signal]:
+    def _detect(self, text: str, field: str, identifiers: bool) -> list[Signal]:
+        """Identifiers (when ``identifiers``) then names (when ``self.names``) in ``text``."""
         # The identifiers of a text are the same for every instance (names are not). The eager pass
-        # (names=False) leaves them for the on-demand name pass (PersonNameDetector), which takes
-        # them once instead of finding them a second time; nothing is ever served twice.
+        # (names=False) leaves them, with the folded text, for the on-demand name pass
+        # (PersonNameDetector), which takes them once instead of finding them a second time; nothing
+        # is ever served twice.
         key = (text, field)
-        known = _IDENTIFIERS.pop(key, None) if self.names else None
-        if known is None:
-            known = self._identifiers(text, field)
+        got = _IDENTIFIERS.pop(key, None) if self.names else None
+        if got is None:
+            norm = fold_light(text)
+            got = (norm, self._identifiers(text if norm.starts is None else norm.text, field))
             if not self.names:
                 if len(_IDENTIFIERS) >= _IDENTIFIERS_MAX:
                     _IDENTIFIERS.clear()
-                _IDENTIFIERS[key] = known
-        out = list(known)
+                _IDENTIFIERS[key] = got
+        norm, known = got
+        out = list(known) if identifiers else []
         if self.names:
-            taken = [(x.start, x.end) for x in out]
-            out.extend(self._names(text, taken))
-        if field != "text":
-            out = [
-                Signal(
-                    kind=x.kind,
-                    start=x.start,
-                    end=x.end,
-                    text=x.text,
-                    score=x.score,
-                    field=field,
-                    detector=x.detector,
-                    evidence=x.evidence,
-                )
-                for x in out
-            ]
-        return out
+            names = self._names(text if norm.starts is None else norm.text, [(x.start, x.end) for x in known])
+            out.extend(names if field == "text" else (msgspec.structs.replace(x, field=field) for x in names))
+        return out if norm.starts is None else [map_signal(x, norm) for x in out]
 
     def _triggers(self, text: str) -> tuple[list[tuple[str, int, int]], set[str]]:
         """``self.mp.scan(text)`` for the kinds whose spans are used, and the gate kinds that match.
@@ -586,4 +575,4 @@ class PersonNameDetector:
         self._pii = PiiDetector(names=True)
 
     def detect(self, text: str, field: str) -> list[Signal]:
-        return [s for s in self._pii.detect(text, field) if s.kind == "PERSON"]
+        return self._pii._detect(text, field, identifiers=False)

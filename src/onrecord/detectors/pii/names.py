@@ -14,10 +14,9 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 
@@ -140,8 +139,9 @@ def token_features(
     return f
 
 
-@dataclass(frozen=True, slots=True)
-class NameSpan:
+class NameSpan(NamedTuple):
+    """A person-name span (character offsets) and its score."""
+
     start: int
     end: int
     score: float
@@ -199,8 +199,9 @@ class NameTagger:
         and cached, so a token costs a few cached look-ups instead of twenty string features."""
         return self._decode(words)[0]
 
-    def _decode(self, words: list[str]) -> tuple[list[tuple[str, float]], bool]:
-        """``tag_tokens`` and whether any token is ``B-PER``."""
+    def _decode(self, words: list[str]) -> tuple[list[tuple[str, float]], int]:
+        """``tag_tokens`` and the index of the last token in a name (-1: no name; an ``I-PER`` always
+        follows a ``B-PER``)."""
         n = len(words)
         info = self._info
         got = list(map(info.get, words))
@@ -208,7 +209,7 @@ class NameTagger:
             cast("list[_Word]", got) if None not in got else [x or self._word_info(w) for x, w in zip(got, words, strict=True)]
         )
         out: list[tuple[str, float]] = [_OUTSIDE] * n  # most tokens are never scored
-        named = False
+        last = -1
         prev = 0  # index into TAGS of the previous token's tag
         off = self.offset
         shv, pwsv = self._shape_vec, self._pws_vec
@@ -261,9 +262,9 @@ class NameTagger:
                 best, sb = (2, s2) if s2 > s0 else (0, s0)
             if best:
                 out[i] = (TAGS[best], sb - s0)
-                named = named or best == 1
+                last = i
             prev = best
-        return out, named
+        return out, last
 
     # -- feature-template caches (see _decode) ---------------------------------------------------------
     _CACHE_LIMIT = 200_000
@@ -361,44 +362,43 @@ class NameTagger:
         words = TOKEN_RE.findall(text)
         if not words:
             return []
-        tags, named = self._decode(words)
-        if not named:
+        tags, last = self._decode(words)
+        if last < 0:
             return []  # the usual case: offsets are only worked out when there is a name
         # Between two tokens there is only white space (``\S`` matches any other character), so each
         # token starts at its first occurrence after the previous one.
         starts: list[int] = []
         pos = 0
-        for w in words:
+        for w in words[: last + 1]:
             pos = text.find(w, pos)
             starts.append(pos)
             pos += len(w)
         spans: list[NameSpan] = []
-        cur: list[int] = []
-        margins: list[float] = []
-
-        def close() -> None:
-            s, e = starts[cur[0]], starts[cur[-1]] + len(words[cur[-1]])
-            if text[e - 1] == "." and len(words[cur[-1]]) > 2:
-                e -= 1  # sentence full stop, not an initial
-            m = min(margins)
-            spans.append(NameSpan(s, e, 1.0 / (1.0 + math.exp(-m / 4.0))))
-            cur.clear()
-            margins.clear()
-
-        for j, (t, m) in enumerate(tags):
+        first = end = -1  # first and last token of the name being read (-1: none)
+        margin = 0.0  # its smallest margin
+        for j in range(last + 1):
+            t, m = tags[j]
             if t == "B-PER":
-                if cur:
-                    close()
-                cur.append(j)
-                margins.append(m)
-            elif t == "I-PER" and cur:
-                cur.append(j)
-                margins.append(m)
-            elif cur:
-                close()
-        if cur:
-            close()
+                if first >= 0:
+                    spans.append(self._span(text, words, starts, first, end, margin))
+                first = end = j
+                margin = m
+            elif t == "I-PER" and first >= 0:
+                end = j
+                margin = min(margin, m)
+            elif first >= 0:
+                spans.append(self._span(text, words, starts, first, end, margin))
+                first = -1
+        if first >= 0:
+            spans.append(self._span(text, words, starts, first, end, margin))
         return spans
+
+    @staticmethod
+    def _span(text: str, words: list[str], starts: list[int], first: int, last: int, margin: float) -> NameSpan:
+        e = starts[last] + len(words[last])
+        if text[e - 1] == "." and len(words[last]) > 2:
+            e -= 1  # sentence full stop, not an initial
+        return NameSpan(starts[first], e, 1.0 / (1.0 + math.exp(-margin / 4.0)))
 
 
 # A token's cached entry: (folded, shape, gate: 0 never scored / 1 scored after a name tag / 2 always,
