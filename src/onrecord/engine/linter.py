@@ -10,7 +10,7 @@ from onrecord.checks.registry import select_checks
 from onrecord.codes.loader import PackRegistry
 from onrecord.detectors import Detector, Signals, default_detectors, run_detectors
 from onrecord.engine.choose_pack import UnknownCode, choose_pack
-from onrecord.model.code import Pack
+from onrecord.model.code import Clause, Pack
 from onrecord.model.finding import SEVERITY_RANK, CapacityResult, Finding, Result
 from onrecord.model.post import Post
 
@@ -33,6 +33,11 @@ class Engine:
         self.checks: list[Check] = select_checks(select, ignore)
         self.detectors = list(detectors) if detectors is not None else default_detectors()
         self._pack_cache: dict[tuple[str | None, ...], tuple[Pack, str]] = {}
+        # Per pack: the selected checks that apply to its jurisdiction. Per (pack, topic, capacity, role):
+        # the governing clauses and their severity. Both depend only on their keys. Packs are keyed by id
+        # and held here, so an id cannot be reused by another pack while the engine lives.
+        self._checks_for: dict[int, tuple[Pack, list[Check]]] = {}
+        self._governing: dict[tuple[int, str, str, str], tuple[list[Clause], str]] = {}
         # False runs every check on every post (tests compare both ways).
         self.skip_by_needs = True
 
@@ -84,9 +89,13 @@ class Engine:
         seen: set[tuple[str, str, int, int]] = set()
         # A check that needs signal kinds the post lacks cannot find anything (see Check.needs).
         present = None if (post.circumstances.facts or not self.skip_by_needs) else signals.possible_kinds()
-        for check in self.checks:
-            if check.jurisdictions and pack.jurisdiction not in check.jurisdictions:
-                continue
+        held = self._checks_for.get(id(pack))
+        if held is None:
+            held = self._checks_for[id(pack)] = (
+                pack,
+                [c for c in self.checks if not c.jurisdictions or pack.jurisdiction in c.jurisdictions],
+            )
+        for check in held[1]:
             if present is not None and check.needs is not None and present.isdisjoint(check.needs):
                 continue
             for hit in check.evaluate(ctx):
@@ -113,13 +122,17 @@ class Engine:
             code_reason=why,
         )
 
-    @staticmethod
-    def _resolve(check: Check, hit: Hit, pack: Pack, capacity: str, role: str) -> Finding | None:
+    def _resolve(self, check: Check, hit: Hit, pack: Pack, capacity: str, role: str) -> Finding | None:
         cap = hit.capacity or capacity
-        clauses = pack.governing(hit.topic, cap, role)
+        key = (id(pack), hit.topic, cap, role)
+        got = self._governing.get(key)
+        if got is None:
+            clauses = pack.governing(hit.topic, cap, role)
+            severity = max((c.severity[cap] for c in clauses), key=SEVERITY_RANK.__getitem__) if clauses else ""
+            got = self._governing[key] = (clauses, severity)
+        clauses, severity = got
         if not clauses:
             return None  # no clause of the author's code supports it: not reported
-        severity = max((c.severity[cap] for c in clauses), key=SEVERITY_RANK.__getitem__)
         return Finding(
             check=check.code,
             name=check.name,
