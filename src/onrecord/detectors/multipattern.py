@@ -20,12 +20,22 @@ Usage::
 * ``candidates(text)`` exposes the prefilter alone (pattern indexes that may match).
 * Built objects are cached by ``(patterns, caseless)``: ``MultiPattern.cached(...)`` returns the same
   instance for the same arguments, so detectors can build at import time or lazily at no extra cost.
+* Compiled Hyperscan databases are also kept on disk (:func:`cache_dir`: ``ONRECORD_CACHE``, default
+  ``~/.cache/onrecord``), keyed by the patterns, the flags and the hyperscan version: compiling the
+  shipped lexicons takes about 8 s, loading them a few ms, so a one-post ``onrecord check`` and every
+  audit worker start fast. An unreadable or stale file is compiled again; an unwritable directory
+  only costs the compile.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, ClassVar
 
 try:  # optional accelerator; the pure-Python path gives the same answers
@@ -34,6 +44,44 @@ except ImportError:  # pragma: no cover - depends on the platform
     _hs = None  # type: ignore[assignment]
 
 HAVE_HYPERSCAN: bool = _hs is not None
+
+
+def cache_dir() -> Path | None:
+    """Where compiled Hyperscan databases are kept (created if missing); None when it cannot be made."""
+    base = os.environ.get("ONRECORD_CACHE") or os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "onrecord")
+    try:
+        Path(base).mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return Path(base)
+
+
+STALE_DAYS = 30  # a cached database not loaded for this long is deleted when another is written
+
+
+def cache_write(path: Path, blob: bytes) -> None:
+    """Write ``blob`` to ``path`` atomically, then delete cached databases not used for :data:`STALE_DAYS`
+    (their patterns changed: a lexicon edit, an upgrade). Errors only cost the cache."""
+    try:
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(blob)
+        tmp.replace(path)
+        cutoff = time.time() - STALE_DAYS * 86400
+        for old in path.parent.glob("*.hsdb"):
+            if old.stat().st_mtime < cutoff:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def cache_read(path: Path) -> bytes | None:
+    """The cached bytes at ``path`` (marked as used), or None."""
+    try:
+        blob = path.read_bytes()
+        os.utime(path)
+        return blob
+    except OSError:
+        return None
 
 
 def ascii_semantics(text: str) -> bool:
@@ -72,7 +120,7 @@ class MultiPattern:
         self._always: list[int] = []  # patterns Hyperscan could not compile: always run with re
         self._db: Any = None
         if HAVE_HYPERSCAN and engine in ("auto", "hyperscan") and self.patterns:
-            self._db = self._hs_build(list(range(len(self.patterns))))
+            self._db = self._hs_load_or_build()
         else:
             self._always = list(range(len(self.patterns)))
         self.engine = "hyperscan" if self._db is not None else "re"
@@ -85,6 +133,30 @@ class MultiPattern:
         if mp is None:
             mp = cls._cache[key] = cls(patterns, caseless=caseless)
         return mp
+
+    def _hs_load_or_build(self) -> Any:
+        """The database from the disk cache, else compiled (and saved). File: a JSON header line with the
+        patterns Hyperscan rejected (``_always``), then the serialised database."""
+        assert _hs is not None
+        key = hashlib.sha256(repr((self.patterns, self.caseless, getattr(_hs, "__version__", ""), 1)).encode()).hexdigest()[:20]
+        folder = cache_dir()
+        path = folder / f"mp-{key}.hsdb" if folder else None
+        raw = cache_read(path) if path is not None else None
+        if raw is not None:
+            try:
+                head, _, blob = raw.partition(b"\n")
+                always = json.loads(head)["always"]
+                db = _hs.loadb(blob, _hs.HS_MODE_BLOCK) if blob else None
+                if db is not None:
+                    db.scratch = _hs.Scratch(db)
+                self._always = [int(i) for i in always]
+                return db
+            except Exception:
+                self._always = []  # unreadable or from another build: compile again
+        db = self._hs_build(list(range(len(self.patterns))))
+        if path is not None:
+            cache_write(path, json.dumps({"always": self._always}).encode() + b"\n" + (_hs.dumpb(db) if db is not None else b""))
+        return db
 
     def _hs_compile(self, ids: list[int]) -> Any:
         assert _hs is not None

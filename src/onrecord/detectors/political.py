@@ -18,22 +18,22 @@ agency's backing); ``agency_voice``; ``title_invocation`` ("As a park ranger…"
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from onrecord.detectors.lexicon import lexicon
-from onrecord.detectors.multipattern import ascii_semantics
+from onrecord.detectors.multipattern import ascii_semantics, cache_dir, cache_read, cache_write
 from onrecord.model.signal import Signal
 
 I = re.IGNORECASE  # noqa: E741 - short alias keeps the pattern table readable
 
 
 def _alt(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    # Longest first (a longer name wins over its prefix); ties alphabetical, so that the pattern, and the
+    # key of its compiled database on disk, is the same in every process (set order varies with the hash seed).
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 def reload_lexicon() -> None:
@@ -434,15 +434,6 @@ def _link_gates(donation_domains: tuple[str, ...]) -> list[re.Pattern[str]]:
     return gates
 
 
-def _cache_dir() -> Path | None:
-    base = os.environ.get("ONRECORD_CACHE") or os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "onrecord")
-    try:
-        Path(base).mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return Path(base)
-
-
 class _Prefilter:
     """One Hyperscan pass that says which patterns may match, so ``re`` runs only for those.
 
@@ -464,11 +455,12 @@ class _Prefilter:
             for _, p in patterns
         ]
         key = hashlib.sha256(repr((exprs, flags, getattr(hs, "__version__", ""))).encode()).hexdigest()[:16]
-        cache = _cache_dir()
+        cache = cache_dir()
         path = cache / f"political-{key}.hsdb" if cache else None
-        if path is not None and path.exists():
+        raw = cache_read(path) if path is not None else None
+        if raw is not None:
             try:
-                self.db = hs.loadb(path.read_bytes(), hs.HS_MODE_BLOCK)
+                self.db = hs.loadb(raw, hs.HS_MODE_BLOCK)
                 self.db.scratch = hs.Scratch(self.db)
                 return
             except Exception:
@@ -480,12 +472,7 @@ class _Prefilter:
             return
         self.db = db
         if path is not None:
-            try:
-                tmp = path.with_suffix(f".{os.getpid()}.tmp")
-                tmp.write_bytes(hs.dumpb(db))
-                tmp.replace(path)
-            except OSError:
-                pass
+            cache_write(path, hs.dumpb(db))
 
     def candidates(self, text: str, n: int) -> list[int]:
         if self.db is None:
