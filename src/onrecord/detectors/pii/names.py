@@ -213,30 +213,33 @@ class NameTagger:
         prev = 0  # index into TAGS of the previous token's tag
         off = self.offset
         shv, pwsv = self._shape_vec, self._pws_vec
+        unk_pair, cap_unk_mid = self._unk_pair, self._cap_unk_mid
         for i, cur in enumerate(infos):
-            gate = cur[2]
+            gate = cur.gate
             if gate == 0 or (gate == 1 and prev == 0):
                 prev = 0
                 continue
-            sh = cur[1]
+            sh = cur.shape
             if i:
                 p = infos[i - 1]
-                v1, s_p1, p1 = p[7], p[1], p[0]
+                v1 = p.as_prev or self._fill_prev(p)
+                s_p1, p1 = p.shape, p.fold
             else:
                 v1, s_p1, p1 = self._bos_prev, "<s>", "<s>"
-            v2 = infos[i - 2][8] if i > 1 else self._bos_prev2
+            v2 = (infos[i - 2].as_prev2 or self._fill_prev2(infos[i - 2])) if i > 1 else self._bos_prev2
             if i + 1 < n:
                 q = infos[i + 1]
-                v3, s_n1 = q[9], q[1]
-                pair = cur[3] and q[4]  # unk_pair: an unknown word before a capitalised unknown word
+                v3 = q.as_next or self._fill_next(q)
+                s_n1 = q.shape
+                pair = cur.unknown and q.cap_unknown  # unk_pair: an unknown word before a capitalised unknown word
             else:
                 v3, s_n1, pair = self._eos_next, "</s>", False
-            v4 = infos[i + 2][10] if i + 2 < n else self._eos_next2
-            v0 = cur[5] or self._self_vec.get((cur[0], sh)) or self._compute_self(cur[0], sh)
+            v4 = (infos[i + 2].as_next2 or self._fill_next2(infos[i + 2])) if i + 2 < n else self._eos_next2
+            v0 = cur.own or self._fill_own(cur)
             v5 = shv.get((s_p1, sh, s_n1)) or self._compute_ctx(shv, (s_p1, sh, s_n1), self._shape_feats)
             v6 = pwsv.get((p1, sh)) or self._compute_ctx(pwsv, (p1, sh), _pws_feats)
-            v7 = cur[6][prev]
-            extra = self._first if i == 0 else self._cap_unk_mid if cur[4] else None
+            v7 = cur.pt[prev]
+            extra = self._first if i == 0 else cap_unk_mid if cur.cap_unknown else None
             # summed in the order token_features lists the features (float addition is not associative)
             s0 = 0.0 + v0[0] + v1[0] + v2[0] + v3[0] + v4[0] + v5[0] + v6[0] + v7[0]
             s1 = 0.0 + v0[1] + v1[1] + v2[1] + v3[1] + v4[1] + v5[1] + v6[1] + v7[1]
@@ -244,8 +247,8 @@ class NameTagger:
                 s0 += extra[0]
                 s1 += extra[1]
             if pair:
-                s0 += self._unk_pair[0]
-                s1 += self._unk_pair[1]
+                s0 += unk_pair[0]
+                s1 += unk_pair[1]
             s1 += off
             if prev == 0:
                 s2 = -1e9  # I-PER only continues a name
@@ -254,7 +257,7 @@ class NameTagger:
                 if extra is not None:
                     s2 += extra[2]
                 if pair:
-                    s2 += self._unk_pair[2]
+                    s2 += unk_pair[2]
                 s2 += off
             if s1 >= s2:
                 best, sb = (1, s1) if s1 > s0 else (0, s0)
@@ -280,7 +283,7 @@ class NameTagger:
         return (s0, s1, s2)
 
     def _word_info(self, word: str) -> _Word:
-        """The cached entry of one token (see :data:`_Word`)."""
+        """The cached entry of one token; its vectors are worked out when first needed."""
         if len(self._info) > self._CACHE_LIMIT:
             self._info.clear()
         w = fold(word)
@@ -290,23 +293,28 @@ class NameTagger:
         unknown = w not in self.common
         # scored always (a capital or a known first name), only inside a name, or never (not a letter)
         gate = 0 if not c0.isalpha() else 2 if upper0 or w in self.gaz_first else 1
-        pt = self._pt_vec.get(sh) or self._compute_pt(sh)
-        t = (
-            w,
-            sh,
-            gate,
-            unknown,
-            upper0 and unknown,
-            # the word's own features: worked out now for a word that is always scored, on demand otherwise
-            (self._self_vec.get((w, sh)) or self._compute_self(w, sh)) if gate == 2 else None,
-            pt,
-            self._prev_vec.get(w) or self._compute_ctx(self._prev_vec, w, self._prev_feats),
-            self._prev2_vec.get(w) or self._compute_ctx(self._prev2_vec, w, _prev2_feats),
-            self._next_vec.get(w) or self._compute_ctx(self._next_vec, w, self._next_feats),
-            self._next2_vec.get(w) or self._compute_ctx(self._next2_vec, w, _next2_feats),
-        )
-        self._info[word] = t
+        t = self._info[word] = _Word(w, sh, gate, unknown, upper0 and unknown, self._pt_vec.get(sh) or self._compute_pt(sh))
         return t
+
+    def _fill_own(self, t: _Word) -> Vec:
+        v = t.own = self._self_vec.get((t.fold, t.shape)) or self._compute_self(t.fold, t.shape)
+        return v
+
+    def _fill_prev(self, t: _Word) -> Vec:
+        v = t.as_prev = self._prev_vec.get(t.fold) or self._compute_ctx(self._prev_vec, t.fold, self._prev_feats)
+        return v
+
+    def _fill_prev2(self, t: _Word) -> Vec:
+        v = t.as_prev2 = self._prev2_vec.get(t.fold) or self._compute_ctx(self._prev2_vec, t.fold, _prev2_feats)
+        return v
+
+    def _fill_next(self, t: _Word) -> Vec:
+        v = t.as_next = self._next_vec.get(t.fold) or self._compute_ctx(self._next_vec, t.fold, self._next_feats)
+        return v
+
+    def _fill_next2(self, t: _Word) -> Vec:
+        v = t.as_next2 = self._next2_vec.get(t.fold) or self._compute_ctx(self._next2_vec, t.fold, _next2_feats)
+        return v
 
     def _compute_self(self, w: str, sh: str) -> Vec:
         """Features of the token itself (everything in token_features that needs no neighbour)."""
@@ -401,10 +409,29 @@ class NameTagger:
         return NameSpan(starts[first], e, 1.0 / (1.0 + math.exp(-margin / 4.0)))
 
 
-# A token's cached entry: (folded, shape, gate: 0 never scored / 1 scored after a name tag / 2 always,
-# not a common word, capitalised and not common, own-feature vector (None: on demand),
-# previous-tag vectors by tag, and its vectors as the previous, second previous, next, second next word).
-_Word = tuple[str, str, int, bool, bool, Vec | None, tuple[Vec, Vec, Vec], Vec, Vec, Vec, Vec]
+class _Word:
+    """What the tagger needs of one token string, cached (see NameTagger._decode): its folded form and
+    shape; ``gate`` 0 never scored (not a letter), 1 scored only after a name tag, 2 always (a capital
+    or a known first name); not a common word; capitalised and not common; the weight vectors of its
+    own features, of the previous-tag features by previous tag, and of its features as the previous,
+    second previous, next and second next word (``None`` until first needed)."""
+
+    __slots__ = ("as_next", "as_next2", "as_prev", "as_prev2", "cap_unknown", "fold", "gate", "own", "pt", "shape", "unknown")
+
+    def __init__(self, fold: str, shape: str, gate: int, unknown: bool, cap_unknown: bool, pt: tuple[Vec, Vec, Vec]) -> None:
+        self.fold = fold
+        self.shape = shape
+        self.gate = gate
+        self.unknown = unknown
+        self.cap_unknown = cap_unknown
+        self.pt = pt
+        self.own: Vec | None = None
+        self.as_prev: Vec | None = None
+        self.as_prev2: Vec | None = None
+        self.as_next: Vec | None = None
+        self.as_next2: Vec | None = None
+
+
 _OUTSIDE = ("O", 0.0)
 
 
