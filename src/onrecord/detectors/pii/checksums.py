@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 def digits(s: str) -> str:
-    return "".join(c for c in s if c.isdigit())
+    """The characters of ``s`` for which ``str.isdigit`` holds, in order."""
+    return "".join(filter(str.isdigit, s))
 
 
 def luhn(num: str) -> bool:
