@@ -500,7 +500,7 @@ class PiiDetector:
             for m in P.address_matches(text) if gate is None or "street" in gate else ():
                 addr.append(m.span())
             eu = (gate is None or "eu" in gate) and P.ADDRESS_EU_CUE.search(text)
-            for m in P.ADDRESS_EU_RE.finditer(text) if eu else ():
+            for m in P.address_eu_matches(text) if eu else ():
                 a, b = m.span("a")
                 if text[b : b + 1] == ":" and text[b + 1 : b + 2].isdigit():
                     continue  # "Proverbs 11:18", "Acts 3:6" on a line of their own: a verse, not an address

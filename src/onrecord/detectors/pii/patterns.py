@@ -74,13 +74,19 @@ _ADDRESS_START = re.compile(rf"(?={HOUSE}\s)\d|the corner of|P(?=SC |\.?\s?O|ost
 
 def address_matches(text: str) -> list[re.Match[str]]:
     """``ADDRESS_RE.finditer(text)``, tried only where a match can start (same matches, about 2x faster)."""
+    return _matches_from(ADDRESS_RE, _ADDRESS_START, text)
+
+
+def _matches_from(rx: re.Pattern[str], starts: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """``rx.finditer(text)`` when every match of ``rx`` starts where ``starts`` matches: ``rx`` is tried
+    there only (left to right, each try after the end of the last match, as finditer does)."""
     out: list[re.Match[str]] = []
     pos = 0
-    for c in _ADDRESS_START.finditer(text):
+    for c in starts.finditer(text):
         s = c.start()
         if s < pos:
             continue
-        m = ADDRESS_RE.match(text, s)
+        m = rx.match(text, s)
         if m:
             out.append(m)
             pos = m.end() if m.end() > s else s + 1
@@ -118,6 +124,15 @@ ADDRESS_EU_CUE = re.compile(
     r"lives? (?:at|on|in)|address|located at|moved to|sent to|send (?:it|a new one) to|drops you off at|shows on|"
     r"refers to|meeting at|live in|lived in|\n"
 )
+# Every ADDRESS_EU_RE match starts with one of these cues (its look-behinds see the text before).
+_EU_START = re.compile(f"(?={ADDRESS_EU_CUE.pattern})")
+
+
+def address_eu_matches(text: str) -> list[re.Match[str]]:
+    """``ADDRESS_EU_RE.finditer(text)``, tried only where a cue starts (same matches, about 1.8x faster)."""
+    return _matches_from(ADDRESS_EU_RE, _EU_START, text)
+
+
 MONTH_START = re.compile(
     r"(?i)^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|^\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|"
     r"aug|sep|oct|nov|dec)[a-z]*\b"
