@@ -35,8 +35,8 @@ UP = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹĻ�
 LET = r"[^\W\d_]"
 CAPW = rf"[{UP}][\w'’\-]*\.?"  # a capitalised word (any script with upper case)
 WORD = r"[^\W\d_][\w'’\-]*\.?"
-SUFFIX = (
-    r"(?:Street|St|Road|Rd|Avenue|Ave|Av|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Terrace|Tce|Terr|"
+_SUFFIX_WORDS = (
+    r"Street|St|Road|Rd|Avenue|Ave|Av|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Terrace|Tce|Terr|"
     r"Crescent|Cres|Way|Highway|Hwy|Square|Sq|Squares|Parade|Pde|Close|Grove|Gardens|Mews|Row|Quay|Wharf|"
     r"Esplanade|Point|Points|Bridge|Pass|Union|Dale|Lodge|Extension|Extensions|Prairie|Streets|Heights|Hill|"
     r"Hills|Park|Parkway|Pkwy|Circle|Cir|Trail|Loop|Alley|Walk|Green|Rise|View|Vale|Valley|Junction|Landing|"
@@ -44,8 +44,9 @@ SUFFIX = (
     r"Crossing|Cove|Creek|Estate|Estates|Falls|Flats|Gateway|Knoll|Lake|Lakes|Manor|Mill|Mills|Mount|"
     r"Orchard|Pike|Plaza|Ranch|Route|Shore|Shores|Spring|Springs|Stravenue|Summit|Track|Turnpike|Via|Villa|"
     r"Village|Vista|Well|Wells|Str|Calle|Rue|Via|Strasse|straße|gasse|vej|gatan|gata|katu|tie|weg|straat|laan|"
-    r"plein|kapu|utca|u|ul|rkp|tér)\b\.?"
+    r"plein|kapu|utca|u|ul|rkp|tér"
 )
+SUFFIX = rf"(?:{_SUFFIX_WORDS})\b\.?"
 UNIT = r"(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor|Fl\.?|Room|Rm\.?|#)\s*[\w\-]{1,6}"
 HOUSE = r"\d{1,5}[A-Za-z]?(?:[\-/]\d{1,5})?"
 # The tail: units, towns (capitalised or upper-case words), state codes, postcodes, countries.
@@ -67,9 +68,11 @@ ADDRESS_RE = re.compile(
     ),
     re.UNICODE,
 )
-# Where an ADDRESS_RE match can start: a house number and white space (every alternative that starts
-# with a digit starts with HOUSE then \s), "the corner of", or "P" of PSC, PO Box, Post box / Postbox.
-_ADDRESS_START = re.compile(rf"(?={HOUSE}\s)\d|the corner of|P(?=SC |\.?\s?O|ost)")
+# Where an ADDRESS_RE match can start: "the corner of", "P" of PSC, PO Box, Post box / Postbox, or a digit
+# where every alternative that starts with one can: a house number (and maybe a second), white space,
+# then a capitalised word (CAPW) or a street suffix (the lower-case ones spelled out).
+_LOWER_SUFFIXES = "|".join(w for w in _SUFFIX_WORDS.split("|") if not w[0].isupper())
+_ADDRESS_START = re.compile(rf"(?={HOUSE}(?:\s+{HOUSE})?\s+(?:[{UP}]|{_LOWER_SUFFIXES}))\d|the corner of|P(?=SC |\.?\s?O|ost)")
 
 
 def address_matches(text: str) -> list[re.Match[str]]:
