@@ -68,16 +68,35 @@ ADDRESS_RE = re.compile(
     ),
     re.UNICODE,
 )
-# Where an ADDRESS_RE match can start: "the corner of", "P" of PSC, PO Box, Post box / Postbox, or a digit
-# where every alternative that starts with one can: a house number (and maybe a second), white space,
-# then a capitalised word (CAPW) or a street suffix (the lower-case ones spelled out).
+# Where an ADDRESS_RE match can start: "the corner of", "P" of PSC, PO Box, Post box / Postbox, or in a digit
+# run (see address_matches) where what every alternative that starts with a digit needs follows: a house number
+# (and maybe a second), white space, then a capitalised word (CAPW) or a street suffix (lower-case ones spelled out).
+_ADDRESS_START = re.compile(r"(?P<run>\d+)|the corner of|P(?=SC |\.?\s?O|ost)")
 _LOWER_SUFFIXES = "|".join(w for w in _SUFFIX_WORDS.split("|") if not w[0].isupper())
-_ADDRESS_START = re.compile(rf"(?={HOUSE}(?:\s+{HOUSE})?\s+(?:[{UP}]|{_LOWER_SUFFIXES}))\d|the corner of|P(?=SC |\.?\s?O|ost)")
+_HOUSE_LEAD = re.compile(rf"{HOUSE}(?:\s+{HOUSE})?\s+(?:[{UP}]|{_LOWER_SUFFIXES})")
 
 
 def address_matches(text: str) -> list[re.Match[str]]:
-    """``ADDRESS_RE.finditer(text)``, tried only where a match can start (same matches, about 2x faster)."""
-    return _matches_from(ADDRESS_RE, _ADDRESS_START, text)
+    r"""``ADDRESS_RE.finditer(text)``, tried only where a match can start (same matches; 2.5x faster on PII text).
+
+    A match that starts with a digit starts with HOUSE, whose ``\d{1,5}`` must take the rest of the digit
+    run: only the run's last five digits can start one, and from any of them the match goes on alike. So a
+    run is tried once, at the first of those digits not inside the last match."""
+    out: list[re.Match[str]] = []
+    pos = 0
+    for c in _ADDRESS_START.finditer(text):
+        s, e = c.span()
+        if c.lastgroup == "run":
+            s = max(pos, s, e - 5)
+            if s >= e or not _HOUSE_LEAD.match(text, s):
+                continue
+        elif s < pos:
+            continue
+        m = ADDRESS_RE.match(text, s)
+        if m:
+            out.append(m)
+            pos = m.end() if m.end() > s else s + 1
+    return out
 
 
 def _matches_from(rx: re.Pattern[str], starts: re.Pattern[str], text: str) -> list[re.Match[str]]:
