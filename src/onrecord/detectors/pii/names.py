@@ -185,6 +185,11 @@ class NameTagger:
         self._bos_prev2 = self._vec(["pw2=<s>"])
         self._eos_next = self._vec(self._next_feats("</s>"))
         self._eos_next2 = self._vec(["nw2=</s>"])
+        # the entries _decode puts before and after the words (their vectors are those above)
+        self._bos = _Word("<s>", "<s>", 0, False, False, _NO_PT)
+        self._bos.as_prev, self._bos.as_prev2 = self._bos_prev, self._bos_prev2
+        self._eos = _Word("</s>", "</s>", 0, False, False, _NO_PT)
+        self._eos.as_next, self._eos.as_next2 = self._eos_next, self._eos_next2
 
     @classmethod
     def load(cls) -> NameTagger | None:
@@ -208,6 +213,8 @@ class NameTagger:
         infos = (
             cast("list[_Word]", got) if None not in got else [x or self._word_info(w) for x, w in zip(got, words, strict=True)]
         )
+        # two sentence-boundary entries on each side: neighbours need no bounds checks
+        row = [self._bos, self._bos, *infos, self._eos, self._eos]
         out: list[tuple[str, float]] = [_OUTSIDE] * n  # most tokens are never scored
         last = -1
         prev = 0  # index into TAGS of the previous token's tag
@@ -220,21 +227,13 @@ class NameTagger:
                 prev = 0
                 continue
             sh = cur.shape
-            if i:
-                p = infos[i - 1]
-                v1 = p.as_prev or self._fill_prev(p)
-                s_p1, p1 = p.shape, p.fold
-            else:
-                v1, s_p1, p1 = self._bos_prev, "<s>", "<s>"
-            v2 = (infos[i - 2].as_prev2 or self._fill_prev2(infos[i - 2])) if i > 1 else self._bos_prev2
-            if i + 1 < n:
-                q = infos[i + 1]
-                v3 = q.as_next or self._fill_next(q)
-                s_n1 = q.shape
-                pair = cur.unknown and q.cap_unknown  # unk_pair: an unknown word before a capitalised unknown word
-            else:
-                v3, s_n1, pair = self._eos_next, "</s>", False
-            v4 = (infos[i + 2].as_next2 or self._fill_next2(infos[i + 2])) if i + 2 < n else self._eos_next2
+            p, q = row[i + 1], row[i + 3]
+            v1 = p.as_prev or self._fill_prev(p)
+            v2 = row[i].as_prev2 or self._fill_prev2(row[i])
+            v3 = q.as_next or self._fill_next(q)
+            v4 = row[i + 4].as_next2 or self._fill_next2(row[i + 4])
+            s_p1, p1, s_n1 = p.shape, p.fold, q.shape
+            pair = cur.unknown and q.cap_unknown  # unk_pair: an unknown word before a capitalised unknown word
             v0 = cur.own or self._fill_own(cur)
             v5 = shv.get((s_p1, sh, s_n1)) or self._compute_ctx(shv, (s_p1, sh, s_n1), self._shape_feats)
             v6 = pwsv.get((p1, sh)) or self._compute_ctx(pwsv, (p1, sh), _pws_feats)
@@ -432,6 +431,7 @@ class _Word:
         self.as_next2: Vec | None = None
 
 
+_NO_PT: tuple[Vec, Vec, Vec] = ((0.0, 0.0, 0.0),) * 3  # the boundary entries are never scored
 _OUTSIDE = ("O", 0.0)
 
 
