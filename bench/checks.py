@@ -1,7 +1,7 @@
 """Checks benchmark: personal data, abusive language, false alarms, self-promotion, evasion, throughput.
 
     python bench/checks.py                 # everything (the abuse CV retrains 20 small models: a few minutes)
-    python bench/checks.py --only pii      # one part: pii | abuse | alarms | pd01 | selfpromo | leet | evasion | speed
+    python bench/checks.py --only pii      # one part: pii | abuse | alarms | pd01 | pd02 | selfpromo | leet | evasion | speed | startup
     taskset -c 0 python bench/checks.py --only speed
 
 Every number is printed next to the command that reproduces it. Reads $ONRECORD_SHARED/data
@@ -23,6 +23,12 @@ Baselines (Presidio, alt-profanity-check) come from the ``bench`` extra: pip ins
   candidates2020_campaign and davidson_offensive, checked with the default engine as an official US account
   and as a NZ employee's personal account: PD01 findings by entity. Few of these posts hold a third
   party's personal data, so most findings here are false alarms to read.
+* PD02 on real posts: the sensitive-details detector over every text of every shared dev set (signals by
+  category, detector time per text, one core) and PD02 findings with the engine as an official US account
+  replying (the strictest reading: every "your ..." is addressed to one person). No labelled set exists, so
+  this measures false alarms only; recall rests on the YAML cases.
+* Start-up: wall time of ``onrecord check "hello there"`` with an empty pattern cache (every Hyperscan
+  database compiled) and again with it filled, in a throwaway ONRECORD_CACHE.
 * Self-promotion: congress_selfpromotion posts (members of Congress; label 1 = self-promotion, Wang,
   Cui & Yu 2021) checked as an official account of an elected official, code us-congress. Promoting
   one's own official work is normal there, so the use-of-position checks (EN01, MP01-MP04) should stay
@@ -319,6 +325,48 @@ def bench_pd01(per_source: int = 3000) -> None:
             row(f"{src} ({len(rows)} posts), {label}: PD01 findings", f"{total} ({detail})", cmd)
 
 
+def bench_pd02() -> None:
+    print("\n== PD02 on real posts: sensitive details of a particular person (all shared dev texts) ==")
+    from onrecord.detectors.sensitive import SensitiveDetector
+
+    texts = [r["text"] for f in sorted(shared_dir().glob("data/*/dev.jsonl")) for r in jsonl(f) if isinstance(r.get("text"), str)]
+    if not texts:
+        print("  skipped: no shared data")
+        return
+    cmd = f"{CMD} pd02"
+    det = SensitiveDetector()
+    det.detect("warm up the pattern cache", "text")
+    cats: Counter[str] = Counter(s.evidence for t in texts for s in det.detect(t, "text"))
+    row(f"sensitive_detail signals over {len(texts):,} texts", f"{sum(cats.values())} ({dict(cats) or 'none'})", cmd)
+    t0 = time.perf_counter()
+    for t in texts:
+        det.detect(t, "text")
+    row("detector time per text, one core", f"{(time.perf_counter() - t0) / len(texts) * 1e6:.2f} us", cmd)
+    eng = engine_or_none()
+    if eng is None:
+        return
+    ctx = {"action": "reply", "account": {"kind": "official"}, "author": {"role": "employee"}, "jurisdiction": "US"}
+    found = sum(
+        1 for r in eng.check_many([msgspec.convert({"text": t, **ctx}, Post) for t in texts]) if not isinstance(r, Exception)
+        for f in r.findings if f.check == "PD02"
+    )
+    row("PD02 findings, every text as an official US reply", str(found), cmd)
+
+
+def bench_startup() -> None:
+    print("\n== start-up: onrecord check of one post, empty pattern cache vs filled ==")
+    import subprocess
+    import tempfile
+
+    cmd = f"{CMD} startup"
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "ONRECORD_CACHE": cache}
+        for label in ("empty cache (compiles every database)", "filled cache", "filled cache, again"):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "onrecord", "check", "hello there"], env=env, capture_output=True, check=False)
+            row(f"onrecord check 'hello there', {label}", f"{time.perf_counter() - t0:.2f} s", cmd)
+
+
 # ---------------------------------------------------------------------------------------------------- self-promotion
 POSITION = ("EN01", "MP01", "MP02", "MP03", "MP04")
 
@@ -550,7 +598,7 @@ def bench_speed(n: int = 2000, batch: int = 500) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--only", choices=["pii", "abuse", "alarms", "pd01", "selfpromo", "leet", "evasion", "speed"])
+    ap.add_argument("--only", choices=["pii", "abuse", "alarms", "pd01", "pd02", "selfpromo", "leet", "evasion", "speed", "startup"])
     ap.add_argument("--no-cv", action="store_true", help="skip the abuse cross-validation (needs scikit-learn)")
     a = ap.parse_args()
     print(f"onrecord checks benchmark; data: {shared_dir()}; value | command")
@@ -559,10 +607,12 @@ def main() -> int:
         "abuse": lambda: bench_abuse(cv=not a.no_cv),
         "alarms": bench_alarms,
         "pd01": bench_pd01,
+        "pd02": bench_pd02,
         "selfpromo": bench_selfpromo,
         "leet": bench_leet,
         "evasion": bench_evasion,
         "speed": bench_speed,
+        "startup": bench_startup,
     }
     for name, fn in parts.items():
         if a.only in (None, name):
