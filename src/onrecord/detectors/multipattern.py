@@ -34,7 +34,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -59,29 +59,38 @@ def cache_dir() -> Path | None:
 STALE_DAYS = 30  # a cached database not loaded for this long is deleted when another is written
 
 
-def cache_write(path: Path, blob: bytes) -> None:
-    """Write ``blob`` to ``path`` atomically, then delete cached databases not used for :data:`STALE_DAYS`
-    (their patterns changed: a lexicon edit, an upgrade). Errors only cost the cache."""
-    try:
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(blob)
-        tmp.replace(path)
-        cutoff = time.time() - STALE_DAYS * 86400
-        for old in path.parent.glob("*.hsdb"):
-            if old.stat().st_mtime < cutoff:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass
-
-
-def cache_read(path: Path) -> bytes | None:
-    """The cached bytes at ``path`` (marked as used), or None."""
-    try:
-        blob = path.read_bytes()
-        os.utime(path)
-        return blob
-    except OSError:
-        return None
+def cached_database(name: str, key: object, build: Callable[[], tuple[Any, dict[str, Any]]]) -> tuple[Any, dict[str, Any]]:
+    """A Hyperscan database and its JSON-able notes, from ``<cache_dir>/<name>-<hash of key>.hsdb`` or else from
+    ``build()`` (then saved). A file that does not load is built again; an unusable folder only costs the
+    build. Writing a file deletes databases not loaded for :data:`STALE_DAYS` (their patterns changed)."""
+    assert _hs is not None
+    digest = hashlib.sha256(repr((key, getattr(_hs, "__version__", ""))).encode()).hexdigest()[:20]
+    folder = cache_dir()
+    path = folder / f"{name}-{digest}.hsdb" if folder else None
+    if path is not None and path.exists():
+        try:
+            head, _, blob = path.read_bytes().partition(b"\n")
+            notes = json.loads(head)
+            db = _hs.loadb(blob, _hs.HS_MODE_BLOCK) if blob else None
+            if db is not None:
+                db.scratch = _hs.Scratch(db)
+            os.utime(path)  # marks it as used
+            return db, notes
+        except Exception:
+            pass  # unreadable or from another build: build again
+    db, notes = build()
+    if path is not None:
+        try:
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(json.dumps(notes).encode() + b"\n" + (_hs.dumpb(db) if db is not None else b""))
+            tmp.replace(path)
+            cutoff = time.time() - STALE_DAYS * 86400
+            for old in path.parent.glob("*.hsdb"):
+                if old.stat().st_mtime < cutoff:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            pass
+    return db, notes
 
 
 def ascii_semantics(text: str) -> bool:
@@ -135,27 +144,14 @@ class MultiPattern:
         return mp
 
     def _hs_load_or_build(self) -> Any:
-        """The database from the disk cache, else compiled (and saved). File: a JSON header line with the
-        patterns Hyperscan rejected (``_always``), then the serialised database."""
-        assert _hs is not None
-        key = hashlib.sha256(repr((self.patterns, self.caseless, getattr(_hs, "__version__", ""), 1)).encode()).hexdigest()[:20]
-        folder = cache_dir()
-        path = folder / f"mp-{key}.hsdb" if folder else None
-        raw = cache_read(path) if path is not None else None
-        if raw is not None:
-            try:
-                head, _, blob = raw.partition(b"\n")
-                always = json.loads(head)["always"]
-                db = _hs.loadb(blob, _hs.HS_MODE_BLOCK) if blob else None
-                if db is not None:
-                    db.scratch = _hs.Scratch(db)
-                self._always = [int(i) for i in always]
-                return db
-            except Exception:
-                self._always = []  # unreadable or from another build: compile again
-        db = self._hs_build(list(range(len(self.patterns))))
-        if path is not None:
-            cache_write(path, json.dumps({"always": self._always}).encode() + b"\n" + (_hs.dumpb(db) if db is not None else b""))
+        """The database, from the disk cache or compiled; the notes keep the patterns Hyperscan rejected."""
+
+        def build() -> tuple[Any, dict[str, Any]]:
+            db = self._hs_build(list(range(len(self.patterns))))
+            return db, {"always": self._always}
+
+        db, notes = cached_database("mp", (self.patterns, self.caseless), build)
+        self._always = [int(i) for i in notes["always"]]
         return db
 
     def _hs_compile(self, ids: list[int]) -> Any:

@@ -17,14 +17,13 @@ agency's backing); ``agency_voice``; ``title_invocation`` ("As a park ranger…"
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
 from onrecord.detectors.lexicon import lexicon
-from onrecord.detectors.multipattern import ascii_semantics, cache_dir, cache_read, cache_write
+from onrecord.detectors.multipattern import ascii_semantics, cached_database
 from onrecord.model.signal import Signal
 
 I = re.IGNORECASE  # noqa: E741 - short alias keeps the pattern table readable
@@ -454,25 +453,16 @@ class _Prefilter:
             hs.HS_FLAG_PREFILTER | hs.HS_FLAG_SINGLEMATCH | hs.HS_FLAG_UTF8 | (hs.HS_FLAG_CASELESS if p.flags & re.IGNORECASE else 0)
             for _, p in patterns
         ]
-        key = hashlib.sha256(repr((exprs, flags, getattr(hs, "__version__", ""))).encode()).hexdigest()[:16]
-        cache = cache_dir()
-        path = cache / f"political-{key}.hsdb" if cache else None
-        raw = cache_read(path) if path is not None else None
-        if raw is not None:
+
+        def build() -> tuple[Any, dict[str, Any]]:
+            db = hs.Database(mode=hs.HS_MODE_BLOCK)
             try:
-                self.db = hs.loadb(raw, hs.HS_MODE_BLOCK)
-                self.db.scratch = hs.Scratch(self.db)
-                return
+                db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
             except Exception:
-                self.db = None
-        db = hs.Database(mode=hs.HS_MODE_BLOCK)
-        try:
-            db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
-        except Exception:
-            return
-        self.db = db
-        if path is not None:
-            cache_write(path, hs.dumpb(db))
+                return None, {}
+            return db, {}
+
+        self.db = cached_database("political", (exprs, flags), build)[0]
 
     def candidates(self, text: str, n: int) -> list[int]:
         if self.db is None:
