@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import msgspec
 import pytest
 
@@ -69,3 +71,51 @@ def test_political_sentence_signals_fire() -> None:
     det = PoliticalDetector()
     kinds = {s.kind for t in POLITICAL_TEXTS for s in det.detect(t, "text")}
     assert {"gov_criticism", "political_opinion"} <= kinds
+
+
+def _disguise(term: str, rng: random.Random) -> str:
+    """``term`` as an evader might write it: letters repeated 1-5 times, any case, inner letters masked, a suffix."""
+    stem = term.lstrip("=").rstrip("*")
+    out = []
+    for i, ch in enumerate(stem):
+        if ch.isalpha() and 0 < i < len(stem) - 1 and rng.random() < 0.15:
+            out.append("*" * rng.randint(1, 3))
+            continue
+        n = rng.choice((1, 1, 1, 2, 2, 3, 5)) if ch.isalpha() else 1
+        c = ch.upper() if rng.random() < 0.3 else ch
+        out.append(c * n)
+    word = "".join(out) + rng.choice(("", "", "s", "sss", "es", "ing", "y"))
+    before = rng.choice(("", "you ", "what a ", "www.", "http://x.co/", "#", "@", "wwww "))
+    after = rng.choice(("", "!", ".", " and more", "www.", "...", "tt"))
+    return before + word + after
+
+
+def test_bounded_abuse_gate_is_a_superset_of_the_loose_one() -> None:
+    """The fast lexicon gate (bounded regexes, falling back to the loose ones on RUN3) never says no where the
+    loose regexes match, for every term written in many disguises."""
+    from onrecord.detectors import abuse
+
+    rng = random.Random(7)
+    loose = abuse._loose_matcher()
+    texts = [_disguise(t, rng) for _, t in abuse.lexicon() for _ in range(40)]
+    passed = 0
+    for text in texts:
+        if loose.candidates(text):
+            passed += 1
+            assert abuse._lexicon_gate(text), text
+    assert passed > len(texts) // 2  # the disguises mostly still read as the term
+
+
+def test_abuse_detector_gate_matches_loose_gate() -> None:
+    """The detector's one-pass gate gives the loose gate's lexicon / hot-word answer wherever that one matches."""
+    from onrecord.detectors.abuse import AbuseDetector, lexicon
+
+    det = AbuseDetector()
+    rng = random.Random(8)
+    for _, t in lexicon():
+        text = _disguise(t, rng)
+        want = det._loose_gate.candidates(text)
+        got = det._candidates(text)
+        if want and want[0] < det._n_lex:
+            assert got and got[0] < det._n_lex, text
+        assert bool(want and want[-1] >= det._n_lex) == bool(got and got[-1] >= det._n_lex), text
