@@ -113,22 +113,74 @@ class Signals:
         return {k for k, v in self._by_kind.items() if v}
 
 
+class _Plan:
+    """A detector list split once: eager detectors on the original text, eager ones on normalised text, lazy ones."""
+
+    __slots__ = ("detectors", "eager", "lazy", "size")
+
+    def __init__(self, detectors: Sequence[Detector]) -> None:
+        self.detectors = detectors  # held so that its id is not reused while the plan is cached
+        self.size = len(detectors)
+        # (detector, sees normalised text), in the given order: signals come out in detector order
+        self.eager = [(d, bool(getattr(d, "normalise", False))) for d in detectors if not getattr(d, "lazy_kinds", None)]
+        self.lazy = [d for d in detectors if getattr(d, "lazy_kinds", None)]
+
+
+_PLANS: dict[int, _Plan] = {}
+
+
+def _plan(detectors: Sequence[Detector]) -> _Plan:
+    plan = _PLANS.get(id(detectors))
+    # The same list object with other contents (a caller appended a detector) gets a new plan.
+    if plan is None or plan.detectors is not detectors or plan.size != len(detectors):
+        if len(_PLANS) > 64:
+            _PLANS.clear()
+        plan = _PLANS[id(detectors)] = _Plan(detectors)
+    return plan
+
+
+def post_texts(post: Post, fields: Sequence[str] = TEXT_FIELDS) -> list[tuple[str, str]]:
+    """``(field, text)`` for every non-empty text field of ``post``, then its links (as one ``links`` text)."""
+    if fields is TEXT_FIELDS:
+        acc = post.account
+        texts = [
+            (f, t)
+            for f, t in (
+                ("text", post.text),
+                ("comment", post.comment),
+                ("bio", acc.bio),
+                ("display_name", acc.display_name),
+                ("profile_image", acc.profile_image),
+                ("header_image", acc.header_image),
+            )
+            if t
+        ]
+    else:
+        texts = [(f, t) for f in fields if (t := field_text(post, f))]
+    if post.links:
+        texts.append(("links", field_text(post, "links")))
+    return texts
+
+
 def run_detectors(post: Post, detectors: Sequence[Detector], fields: Sequence[str] = TEXT_FIELDS) -> Signals:
     """Run every eager detector over every non-empty text field of ``post`` (and its links); lazy
     detectors (``lazy_kinds``) are handed to :class:`Signals` and run when asked for."""
+    plan = _plan(detectors)
     found: list[Signal] = []
-    eager = [d for d in detectors if not getattr(d, "lazy_kinds", None)]
-    lazy = [d for d in detectors if getattr(d, "lazy_kinds", None)]
-    texts: list[tuple[str, str]] = []
-    for field in fields:
-        text = field_text(post, field)
-        if text:
-            texts.append((field, text))
-    if post.links:
-        texts.append(("links", field_text(post, "links")))
+    texts = post_texts(post, fields)
     for field, text in texts:
-        _detect_all(eager, text, field, found)
-    return Signals(found, [(d, texts) for d in lazy])
+        norm = None
+        for d, normalised in plan.eager:
+            if not normalised:
+                found.extend(d.detect(text, field))
+                continue
+            if norm is None:
+                norm = normalise(text)
+            if norm.text is text:  # nothing to undo: spans are the original's
+                found.extend(d.detect(text, field))
+            else:
+                found.extend(map_signal(s, norm) for s in d.detect(norm.text, field))
+    return Signals(found, [(d, texts) for d in plan.lazy])
 
 
 def _detect_all(detectors: Sequence[Detector], text: str, field: str, found: list[Signal]) -> None:
