@@ -38,6 +38,8 @@ class Engine:
         # and held here, so an id cannot be reused by another pack while the engine lives.
         self._checks_for: dict[int, tuple[Pack, list[Check]]] = {}
         self._governing: dict[tuple[int, str, str, str], tuple[list[Clause], str]] = {}
+        # Per (pack, signal kinds a post may hold): the checks whose needs those kinds meet.
+        self._runnable: dict[tuple[int, frozenset[str]], list[Check]] = {}
         # False runs every check on every post (tests compare both ways).
         self.skip_by_needs = True
 
@@ -95,9 +97,17 @@ class Engine:
                 pack,
                 [c for c in self.checks if not c.jurisdictions or pack.jurisdiction in c.jurisdictions],
             )
-        for check in held[1]:
-            if present is not None and check.needs is not None and present.isdisjoint(check.needs):
-                continue
+        checks = held[1]
+        if present is not None:
+            # Posts of a run hold a few hundred distinct sets of kinds: the filtered list is kept per set.
+            rkey = (id(pack), present)
+            got = self._runnable.get(rkey)
+            if got is None:
+                if len(self._runnable) > 4096:
+                    self._runnable.clear()
+                got = self._runnable[rkey] = [c for c in checks if c.needs is None or not present.isdisjoint(c.needs)]
+            checks = got
+        for check in checks:
             for hit in check.evaluate(ctx):
                 f = self._resolve(check, hit, pack, capacity.label, post.author.role)
                 if f is None:
