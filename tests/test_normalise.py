@@ -93,3 +93,18 @@ def test_multipattern_leftmost_longest_per_kind(engine: str) -> None:
 def test_multipattern_is_cached() -> None:
     pats = [(r"\bcat\b", "pet")]
     assert MultiPattern.cached(pats) is MultiPattern.cached(list(pats))
+
+
+def test_leet_near_is_leet_pair_regrouped() -> None:
+    """_LEET_NEAR is _LEET_PAIR with its branches grouped: the same matches on every string of leet-ish characters."""
+    import random
+    import re
+
+    from onrecord.detectors import normalise as n
+
+    pair = re.compile(n._LEET_PAIR)
+    rng = random.Random(3)
+    alphabet = "aZb0$|+€£!@ .x9"
+    for _ in range(5000):
+        t = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert [m.span() for m in pair.finditer(t)] == [m.span() for m in n._LEET_NEAR.finditer(t)], t
