@@ -114,6 +114,11 @@ def select_leftmost_longest(hits: list[tuple[int, int, int]], kinds: Sequence[st
     return out
 
 
+def collect_ids(id_: int, frm: int, to: int, flags: int, found: list[int]) -> None:
+    """Hyperscan match handler: adds the pattern id to the ``context`` list (no closure per scan)."""
+    found.append(id_)
+
+
 class MultiPattern:
     """Many regexes scanned in one pass. See the module docstring for the API and semantics."""
 
@@ -188,15 +193,13 @@ class MultiPattern:
         """Indexes of the patterns that may match ``text``."""
         if self._db is None or not text:
             return list(self._always)
-        found: set[int] = set()
-
-        def on_match(id_: int, frm: int, to: int, flags: int, ctx: Any) -> None:
-            found.add(id_)
-
-        self._db.scan(text.encode("utf-8", "replace"), match_event_handler=on_match)
+        found: list[int] = []  # SINGLEMATCH: each id is reported once
+        self._db.scan(text.encode("utf-8", "replace"), match_event_handler=collect_ids, context=found)
         if self._always:
-            found.update(self._always)
-        return sorted(found)
+            found.extend(i for i in self._always if i not in found)
+        if len(found) > 1:
+            found.sort()
+        return found
 
     def gate_kinds(self, text: str) -> set[str] | None:
         """Kinds whose patterns may match ``text``, as a superset gate for exact regexes elsewhere; None when

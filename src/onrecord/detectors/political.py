@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from onrecord.detectors.lexicon import lexicon
-from onrecord.detectors.multipattern import ascii_semantics, cached_database
+from onrecord.detectors.multipattern import ascii_semantics, cached_database, collect_ids
 from onrecord.model.signal import Signal
 
 I = re.IGNORECASE  # noqa: E741 - short alias keeps the pattern table readable
@@ -468,7 +468,7 @@ class _Prefilter:
         if self.db is None:
             return list(range(n))
         hits: list[int] = []
-        self.db.scan(text.encode("utf-8"), match_event_handler=lambda i, *_: hits.append(i))
+        self.db.scan(text.encode("utf-8"), match_event_handler=collect_ids, context=hits)
         return sorted(set(hits))
 
 

@@ -10,8 +10,8 @@ from onrecord.checks.registry import select_checks
 from onrecord.codes.loader import PackRegistry
 from onrecord.detectors import Detector, Signals, default_detectors, run_detectors
 from onrecord.engine.choose_pack import UnknownCode, choose_pack
-from onrecord.model.code import Clause, Pack
-from onrecord.model.finding import SEVERITY_RANK, CapacityResult, Finding, Result
+from onrecord.model.code import Pack
+from onrecord.model.finding import SEVERITY_RANK, CapacityResult, ClauseRef, Finding, Result
 from onrecord.model.post import Post
 
 
@@ -37,7 +37,7 @@ class Engine:
         # the governing clauses and their severity. Both depend only on their keys. Packs are keyed by id
         # and held here, so an id cannot be reused by another pack while the engine lives.
         self._checks_for: dict[int, tuple[Pack, list[Check]]] = {}
-        self._governing: dict[tuple[int, str, str, str], tuple[list[Clause], str]] = {}
+        self._governing: dict[tuple[int, str, str, str], tuple[list[ClauseRef], str]] = {}
         # Per (pack, signal kinds a post may hold): the checks whose needs those kinds meet.
         self._runnable: dict[tuple[int, frozenset[str]], list[Check]] = {}
         # False runs every check on every post (tests compare both ways).
@@ -139,16 +139,16 @@ class Engine:
         if got is None:
             clauses = pack.governing(hit.topic, cap, role)
             severity = max((c.severity[cap] for c in clauses), key=SEVERITY_RANK.__getitem__) if clauses else ""
-            got = self._governing[key] = (clauses, severity)
-        clauses, severity = got
-        if not clauses:
+            got = self._governing[key] = ([c.ref() for c in clauses], severity)
+        refs, severity = got
+        if not refs:
             return None  # no clause of the author's code supports it: not reported
         return Finding(
             check=check.code,
             name=check.name,
             topic=hit.topic,
             severity=severity,  # type: ignore[arg-type]
-            clauses=[c.ref() for c in clauses],
+            clauses=list(refs),  # the refs are shared between findings, the list is not
             message=hit.message,
             span=hit.span,
             entity=hit.entity,
