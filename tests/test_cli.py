@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from onrecord.cli.main import cli
@@ -154,3 +155,23 @@ def test_audit_takes_context_from_the_accounts_registry(tmp_path: Path) -> None:
     code, _, _ = run("audit", str(posts), "--out", str(tmp_path / "out"), "--db", db)
     r = json.loads((tmp_path / "out" / "results.jsonl").read_text().splitlines()[0])
     assert code == 1 and r["capacity"]["label"] == "official" and r["allowed"] is False
+
+
+def test_human_output_wraps_inside_its_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At any width the human report keeps every line inside the width, with no trailing blanks, and each
+    finding is a block: severity, code, name and span, then its message, clauses and fix indented under it."""
+    for width in (50, 80, 120):
+        monkeypatch.setenv("COLUMNS", str(width))
+        code, out, _ = run("check", "--input", str(EXAMPLES), "--format", "human")
+        assert code == 2
+        lines = out.splitlines()
+        assert all(len(line) <= width for line in lines), width
+        assert not [line for line in lines if line != line.rstrip()]
+        head = next(i for i, line in enumerate(lines) if line.startswith("  breach   PO03 political.official_channel"))
+        if not lines[head + 1].startswith(" " * 11):  # a narrow console puts the span on a line of its own
+            assert lines[head + 1] == "  text:6-36"
+            head += 1
+        block = lines[head + 1 : head + 6]
+        assert block[0].startswith(" " * 11 + "Partisan content on an official channel")
+        assert any(line.startswith(" " * 11 + "clause us-federal:osc-sm-official-accounts") for line in block)
+        assert all(line.startswith(" " * 11) for line in block[:3])
