@@ -172,6 +172,7 @@ def test_human_output_wraps_inside_its_blocks(monkeypatch: pytest.MonkeyPatch) -
             assert lines[head + 1] == "  text:6-36"
             head += 1
         block = lines[head + 1 : head + 6]
-        assert block[0].startswith(" " * 11 + "Partisan content on an official channel")
-        assert any(line.startswith(" " * 11 + "clause us-federal:osc-sm-official-accounts") for line in block)
+        assert block[0].startswith(" " * 11 + "Partisan content on an")
+        if width >= 80:
+            assert any(line.startswith(" " * 11 + "clause us-federal:osc-sm-official-accounts") for line in block)
         assert all(line.startswith(" " * 11) for line in block[:3])
