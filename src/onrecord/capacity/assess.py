@@ -139,26 +139,27 @@ def assess_many(
                     probs[row, _IDX["political"]] = 0.0
         labels = probs.argmax(axis=1)
         text_p = np.exp(z_all)
+        # Python floats and ints from here on: indexing numpy per post costs more than the batch conversion
+        label_of = [CLASSES[k] for k in labels.tolist()]
+        probs_l: list[list[float]] = probs.tolist()
+        text_l: list[list[float]] = text_p.tolist()
         pulls: dict[int, list[str]] = {}
         if explain and model is not None:
-            wanted = [row for row in range(len(todo)) if CLASSES[int(labels[row])] != "professional"]
-            found = model.token_pulls(
-                [texts[r] for r in wanted], [CLASSES[int(labels[r])] for r in wanted], prenormalised=True
-            )
+            wanted = [row for row in range(len(todo)) if label_of[row] != "professional"]
+            found = model.token_pulls([texts[r] for r in wanted], [label_of[r] for r in wanted], prenormalised=True)
             pulls = dict(zip(wanted, found, strict=True))
         for row, i in enumerate(todo):
-            p = probs[row]
-            label = CLASSES[int(labels[row])]
+            p = probs_l[row]
+            label = label_of[row]
             evidence: list[str] = []
             if model is not None:
+                tp = text_l[row]
                 if label == "professional":
-                    evidence.append(
-                        "text model: " + ", ".join(f"{c} {text_p[row, _IDX[c]]:.2f}" for c in CLASSES if c != "professional")
-                    )
+                    evidence.append("text model: " + ", ".join(f"{c} {tp[_IDX[c]]:.2f}" for c in CLASSES if c != "professional"))
                 else:
                     pulled = pulls.get(row, [])
                     words = f" (words: {', '.join(repr(w) for w in pulled)})" if pulled else ""
-                    evidence.append(f"text model: {label} {text_p[row, _IDX[label]]:.2f}{words}")
+                    evidence.append(f"text model: {label} {tp[_IDX[label]]:.2f}{words}")
             reading = handles[row]
             if reading is not None:
                 evidence += reading.evidence
@@ -167,9 +168,9 @@ def assess_many(
             if campaigning[row]:
                 evidence.append("acts in a campaign role (canvassing, leafleting, party meetings)")
             evidence += [c.evidence for c in sorted(all_cues[row], key=lambda c: -c.weight)]
-            scores: dict[str, float] = {c: round(float(p[_IDX[c]]), 4) for c in CAPACITIES}
+            scores: dict[str, float] = {c: round(p[_IDX[c]], 4) for c in CAPACITIES}
             out[i] = CapacityResult(
-                label=label,  # type: ignore[arg-type]
+                label=label,
                 scores=scores,
                 evidence=evidence or ["no decisive cue"],
                 decided_by="model" if model is not None else "rules",
