@@ -291,7 +291,8 @@ def _exact_matcher() -> MultiPattern:
 
 def lexicon_hits(text: str, gated: bool = False) -> list[tuple[str, int, int]]:
     """``(subtype, start, end)`` lexicon hits in ``text``, ``*_directed`` resolved by context, ``ok`` phrases
-    removed together with the terms inside them. ``gated``: the caller has seen :func:`_loose_matcher` match."""
+    removed together with the terms inside them. ``gated``: the caller has seen :func:`_loose_matcher` (or a
+    superset of it) match."""
     out: list[tuple[str, int, int]] = []
     if not gated and not _lexicon_gate(text):
         return out
@@ -478,7 +479,8 @@ class AbuseDetector:
         self._loose_gate = MultiPattern.cached([*((p, "lexicon") for p, _ in _gate_patterns()), *((p, "hot") for p in hot)], caseless=True)
 
     def _candidates(self, text: str) -> list[int]:
-        """The loose gate's candidates for ``text`` (lexicon ids, then hot-word ids), from the bounded pass when it can tell."""
+        """Lexicon ids, then hot-word ids, for ``text``: from the bounded pass (its lexicon ids a superset of the
+        loose gate's, which :func:`lexicon_hits` then settles; its hot-word ids the same) unless RUN3 fires."""
         found = self._gate.candidates(text)
         if found and found[-1] >= self._n_gate:
             return self._loose_gate.candidates(text)
