@@ -60,8 +60,9 @@ class Signals:
                 keep.append((det, texts))
                 continue
             found: list[Signal] = []
+            pair = ((det, bool(getattr(det, "normalise", False))),)
             for field, text in texts:
-                _detect_all((det,), text, field, found)
+                _detect_all(pair, text, field, found)
             self._all.extend(found)
             for x in found:
                 self._by_kind.setdefault(x.kind, []).append(x)
@@ -169,28 +170,21 @@ def run_detectors(post: Post, detectors: Sequence[Detector], fields: Sequence[st
     found: list[Signal] = []
     texts = post_texts(post, fields)
     for field, text in texts:
-        norm = None
-        for d, normalised in plan.eager:
-            if not normalised:
-                found.extend(d.detect(text, field))
-                continue
-            if norm is None:
-                norm = normalise(text)
-            if norm.text is text:  # nothing to undo: spans are the original's
-                found.extend(d.detect(text, field))
-            else:
-                found.extend(map_signal(s, norm) for s in d.detect(norm.text, field))
+        _detect_all(plan.eager, text, field, found)
     return Signals(found, [(d, texts) for d in plan.lazy])
 
 
-def _detect_all(detectors: Sequence[Detector], text: str, field: str, found: list[Signal]) -> None:
-    """Run ``detectors`` on one text. Detectors with ``normalise = True`` see evasion-normalised
-    text (computed once per text) and their spans are mapped back to the original."""
+def _detect_all(detectors: Sequence[tuple[Detector, bool]], text: str, field: str, found: list[Signal]) -> None:
+    """Run ``(detector, sees normalised text)`` pairs on one text. The evasion-normalised text is computed
+    once per text, and spans found on it are mapped back to the original."""
     norm = None
-    for d in detectors:
-        if getattr(d, "normalise", False):
-            if norm is None:
-                norm = normalise(text)
-            found.extend(map_signal(s, norm) for s in d.detect(norm.text, field))
-        else:
+    for d, normalised in detectors:
+        if not normalised:
             found.extend(d.detect(text, field))
+            continue
+        if norm is None:
+            norm = normalise(text)
+        if norm.text is text:  # nothing to undo: spans are the original's
+            found.extend(d.detect(text, field))
+        else:
+            found.extend(map_signal(s, norm) for s in d.detect(norm.text, field))
