@@ -119,3 +119,25 @@ def test_abuse_detector_gate_matches_loose_gate() -> None:
         if want and want[0] < det._n_lex:
             assert got and got[0] < det._n_lex, text
         assert bool(want and want[-1] >= det._n_lex) == bool(got and got[-1] >= det._n_lex), text
+
+
+def test_professional_regex_matches_its_alternatives_as_written() -> None:
+    """cues._PROFESSIONAL (the alternatives behind a look-ahead for their first characters) finds what the plain
+    alternation finds, at the same places, on cue phrases mixed with Unicode look-alikes and noise."""
+    import re
+
+    plain = re.compile("|".join(cues._PROFESSIONAL_ALTS), re.I)
+    rng = random.Random(11)
+    pieces = [
+        "as a", "As An engineer,", "  as a teacher,", "nurse", "at", "in my role", "my team", "I'm speaking", "conference",
+        "we're hiring", "#hiring", "job opening", "open to work", "#OpenToWork", "excited to share", "I've joined",
+        "KEYNOTE", "\u212aeynote", "\u0130n my role", "x", "\n", "\u00e9", "_", "\u2019", "#", "a", "I",
+    ]
+    for _ in range(20000):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        assert [m.span() for m in plain.finditer(text)] == [m.span() for m in cues._PROFESSIONAL.finditer(text)], text
+        m = plain.search(text)
+        if m is not None:
+            again = plain.search(text, m.end())
+            other = cues._PROFESSIONAL.search(text, m.end())
+            assert (again.span() if again else None) == (other.span() if other else None), text
