@@ -60,7 +60,7 @@ class Signals:
                 keep.append((det, texts))
                 continue
             found: list[Signal] = []
-            pair = ((det, bool(getattr(det, "normalise", False))),)
+            pair = (_with_input(det),)
             for field, text in texts:
                 _detect_all(pair, text, field, found)
             self._all.extend(found)
@@ -114,6 +114,11 @@ class Signals:
         return {k for k, v in self._by_kind.items() if v}
 
 
+def _with_input(d: Detector) -> tuple[Detector, bool]:
+    """``(d, whether it reads evasion-normalised text)``: what :func:`_detect_all` takes."""
+    return d, bool(getattr(d, "normalise", False))
+
+
 class _Plan:
     """A detector list split once: eager detectors on the original text, eager ones on normalised text, lazy ones."""
 
@@ -123,7 +128,7 @@ class _Plan:
         self.detectors = detectors  # held so that its id is not reused while the plan is cached
         self.size = len(detectors)
         # (detector, sees normalised text), in the given order: signals come out in detector order
-        self.eager = [(d, bool(getattr(d, "normalise", False))) for d in detectors if not getattr(d, "lazy_kinds", None)]
+        self.eager = [_with_input(d) for d in detectors if not getattr(d, "lazy_kinds", None)]
         self.lazy = [d for d in detectors if getattr(d, "lazy_kinds", None)]
 
 
@@ -142,22 +147,7 @@ def _plan(detectors: Sequence[Detector]) -> _Plan:
 
 def post_texts(post: Post, fields: Sequence[str] = TEXT_FIELDS) -> list[tuple[str, str]]:
     """``(field, text)`` for every non-empty text field of ``post``, then its links (as one ``links`` text)."""
-    if fields is TEXT_FIELDS:
-        acc = post.account
-        texts = [
-            (f, t)
-            for f, t in (
-                ("text", post.text),
-                ("comment", post.comment),
-                ("bio", acc.bio),
-                ("display_name", acc.display_name),
-                ("profile_image", acc.profile_image),
-                ("header_image", acc.header_image),
-            )
-            if t
-        ]
-    else:
-        texts = [(f, t) for f in fields if (t := field_text(post, f))]
+    texts = [(f, t) for f in fields if (t := field_text(post, f))]
     if post.links:
         texts.append(("links", field_text(post, "links")))
     return texts

@@ -14,7 +14,7 @@ from onrecord.formatters.records import Checked, Record
 from onrecord.model.finding import Finding, InputError
 
 _STYLE = {"breach": "bold white on red", "warning": "black on yellow", "info": "black on cyan"}
-_WORD = {"breach": "bold red", "warning": "yellow", "info": "cyan"}
+_SEVERITY_STYLE = {"breach": "bold red", "warning": "yellow", "info": "cyan"}
 _INDENT = 11  # finding blocks: "  breach   " then the text
 
 
@@ -27,7 +27,7 @@ def _indented(console: Console, text: Text | str, indent: int, style: str = "") 
 
 
 def _finding(console: Console, f: Finding) -> None:
-    head = Text(f"{f.severity:<9}", style=_WORD[f.severity]) + Text(f"{f.check} ", style="bold") + Text(f.name)
+    head = Text(f"{f.severity:<9}", style=_SEVERITY_STYLE[f.severity]) + Text(f"{f.check} ", style="bold") + Text(f.name)
     if f.span is not None:
         head += Text(f"  {f.span.field}:{f.span.start}-{f.span.end}", style="dim")
     _indented(console, head, 2)
