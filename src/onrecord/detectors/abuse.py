@@ -475,7 +475,7 @@ class AbuseDetector:
         self._gate = MultiPattern.cached(
             [*((p, "lexicon") for p, _ in _bounded_gate_patterns()), *((p, "hot") for p in hot), *((r, "run3") for r in RUN3)],
             caseless=True,
-        )
+        ).share()
         self._loose_gate = MultiPattern.cached([*((p, "lexicon") for p, _ in _gate_patterns()), *((p, "hot") for p in hot)], caseless=True)
 
     def _candidates(self, text: str) -> list[int]:

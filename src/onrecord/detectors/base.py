@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
+from onrecord.detectors.multipattern import SHARED_PASS
 from onrecord.detectors.normalise import map_signal, normalise
 from onrecord.model.post import Post
 from onrecord.model.signal import Signal
@@ -156,9 +157,20 @@ def post_texts(post: Post, fields: Sequence[str] = TEXT_FIELDS) -> list[tuple[st
 def run_detectors(post: Post, detectors: Sequence[Detector], fields: Sequence[str] = TEXT_FIELDS) -> Signals:
     """Run every eager detector over every non-empty text field of ``post`` (and its links); lazy
     detectors (``lazy_kinds``) are handed to :class:`Signals` and run when asked for."""
+    return _run(_plan(detectors), post_texts(post, fields))
+
+
+def run_detectors_many(posts: Sequence[Post], detectors: Sequence[Detector], fields: Sequence[str] = TEXT_FIELDS) -> list[Signals]:
+    """:func:`run_detectors` for a batch: the gates in :data:`SHARED_PASS` first scan every text of the batch
+    in one pass each (same signals, less scanning)."""
     plan = _plan(detectors)
+    texts = [post_texts(post, fields) for post in posts]
+    SHARED_PASS.prime(t for post in texts for f, t in post if f != "links")  # the links text goes to a link parser
+    return [_run(plan, t) for t in texts]
+
+
+def _run(plan: _Plan, texts: list[tuple[str, str]]) -> Signals:
     found: list[Signal] = []
-    texts = post_texts(post, fields)
     for field, text in texts:
         _detect_all(plan.eager, text, field, found)
     return Signals(found, [(d, texts) for d in plan.lazy])

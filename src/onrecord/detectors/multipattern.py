@@ -20,6 +20,8 @@ Usage::
 * ``candidates(text)`` exposes the prefilter alone (pattern indexes that may match).
 * Built objects are cached by ``(patterns, caseless)``: ``MultiPattern.cached(...)`` returns the same
   instance for the same arguments, so detectors can build at import time or lazily at no extra cost.
+* ``share()`` makes a gate a member of :data:`SHARED_PASS`: ahead of a batch, one Hyperscan scan per text
+  answers every member at once (see :class:`SharedPass`), with the same answers as the member's own scan.
 * Compiled Hyperscan databases are also kept on disk (:func:`cache_dir`: ``ONRECORD_CACHE``, default
   ``~/.cache/onrecord``), keyed by the patterns, the flags and the hyperscan version: compiling the
   shipped lexicons takes about 8 s, loading them a few ms, so a one-post ``onrecord check`` and every
@@ -34,7 +36,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -133,6 +135,7 @@ class MultiPattern:
         self._re: list[re.Pattern[str]] = [re.compile(p, flags) for p, _ in self.patterns]
         self._always: list[int] = []  # patterns Hyperscan could not compile: always run with re
         self._db: Any = None
+        self._slot: int | None = None  # member slot in SHARED_PASS (share())
         if HAVE_HYPERSCAN and engine in ("auto", "hyperscan") and self.patterns:
             self._db = self._hs_load_or_build()
         else:
@@ -189,12 +192,24 @@ class MultiPattern:
         mid = len(ids) // 2
         return self._hs_compilable(ids[:mid]) + self._hs_compilable(ids[mid:])
 
+    def share(self) -> MultiPattern:
+        """Join :data:`SHARED_PASS` (for gates every post goes through); returns ``self``."""
+        if self._db is not None and self._slot is None:
+            f = _hs.HS_FLAG_SINGLEMATCH | _hs.HS_FLAG_UTF8 | _hs.HS_FLAG_ALLOWEMPTY
+            if self.caseless:
+                f |= _hs.HS_FLAG_CASELESS
+            ids = [i for i in range(len(self.patterns)) if i not in self._always]
+            self._slot = SHARED_PASS.join([self.patterns[i][0].encode() for i in ids], [int(f)] * len(ids), ids)
+        return self
+
     def candidates(self, text: str) -> list[int]:
         """Indexes of the patterns that may match ``text``."""
         if self._db is None or not text:
             return list(self._always)
-        found: list[int] = []  # SINGLEMATCH: each id is reported once
-        self._db.scan(text.encode("utf-8", "replace"), match_event_handler=collect_ids, context=found)
+        found = None if self._slot is None else SHARED_PASS.lookup(text, self._slot)
+        if found is None:
+            found = []  # SINGLEMATCH: each id is reported once
+            self._db.scan(text.encode("utf-8", "replace"), match_event_handler=collect_ids, context=found)
         if self._always:
             found.extend(i for i in self._always if i not in found)
         if len(found) > 1:
@@ -224,3 +239,97 @@ class MultiPattern:
     def search(self, text: str) -> bool:
         """True when any pattern matches ``text``."""
         return any(self._re[i].search(text) for i in self.candidates(text))
+
+
+_NONE: tuple[int, ...] = ()
+
+
+class SharedPass:
+    """One Hyperscan scan per text for several gates at once, ahead of a batch.
+
+    Gates that every post goes through join with their compiled expressions, flags and own pattern ids
+    (:meth:`join` gives a slot; members with the same patterns share one). :meth:`prime` scans each text of
+    a batch once against all members' patterns together and keeps each member's ids; the member's own scan
+    of a primed text becomes a dictionary look-up (:meth:`lookup`). Each pattern keeps its own flags and
+    ``HS_FLAG_SINGLEMATCH``, so the merged database reports for every member exactly what its own database
+    would. Answers depend on the text alone: a text that was not primed (the evasion-normalised text, a
+    text of an earlier batch, one that is not valid UTF-8) is scanned by the member as before."""
+
+    def __init__(self) -> None:
+        self._slots: dict[tuple[tuple[bytes, ...], tuple[int, ...], tuple[int, ...]], int] = {}
+        self._exprs: list[bytes] = []
+        self._flags: list[int] = []
+        self._owner: list[int] = []  # merged id -> slot
+        self._local: list[int] = []  # merged id -> the member's own pattern id
+        self._db: Any = None
+        self._built = 0  # number of merged patterns the database was built for
+        self._primed: dict[str, list[tuple[int, ...] | list[int]]] = {}
+
+    def join(self, exprs: list[bytes], flags: list[int], ids: list[int]) -> int:
+        """The slot of a member whose pattern ``ids[k]`` is ``exprs[k]`` compiled with ``flags[k]``."""
+        key = (tuple(exprs), tuple(flags), tuple(ids))
+        slot = self._slots.get(key)
+        if slot is None:
+            slot = self._slots[key] = len(self._slots)
+            self._exprs.extend(exprs)
+            self._flags.extend(flags)
+            self._owner.extend([slot] * len(ids))
+            self._local.extend(ids)
+            self._primed = {}  # primed lists have one entry per slot: a new slot waits for the next batch
+        return slot
+
+    def _database(self) -> Any:
+        if self._built != len(self._exprs):
+            exprs, flags = list(self._exprs), list(self._flags)
+
+            def build() -> tuple[Any, dict[str, Any]]:
+                assert _hs is not None
+                db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
+                try:
+                    db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
+                except Exception:
+                    return None, {}
+                return db, {}
+
+            self._db = cached_database("shared", (exprs, flags), build)[0] if _hs is not None and exprs else None
+            self._built = len(exprs)
+        return self._db
+
+    def prime(self, texts: Iterable[str]) -> None:
+        """Scan ``texts`` (the batch about to be checked) for every member; forgets the previous batch."""
+        db = self._database()
+        if db is None:
+            return
+        n = len(self._slots)
+        owner, local = self._owner, self._local
+        primed: dict[str, list[tuple[int, ...] | list[int]]] = {}
+        for text in texts:
+            if not text or text in primed:
+                continue
+            try:
+                raw = text.encode("utf-8")
+            except UnicodeEncodeError:  # lone surrogates: members encode these their own ways
+                continue
+            found: list[int] = []
+            db.scan(raw, match_event_handler=collect_ids, context=found)
+            per: list[tuple[int, ...] | list[int]] = [_NONE] * n
+            if found:
+                if len(found) > 1:
+                    found.sort()  # each member's ids ascending, as its own scan returns them sorted
+                for g in found:
+                    got = per[owner[g]]
+                    if got is _NONE:
+                        per[owner[g]] = [local[g]]
+                    else:
+                        got.append(local[g])  # type: ignore[union-attr]
+            primed[text] = per
+        self._primed = primed
+
+    def lookup(self, text: str, slot: int) -> list[int] | None:
+        """The member's pattern ids that may match ``text`` (a new list), or None when ``text`` was not primed."""
+        per = self._primed.get(text)
+        return None if per is None else list(per[slot])
+
+
+SHARED_PASS = SharedPass()
+"""The process's shared pass: gates join it with :meth:`MultiPattern.share`; the engine primes it per batch."""

@@ -172,7 +172,12 @@ def _gate() -> MultiPattern:
             (r"(?:^|[^A-Za-z0-9'’])[A-Za-z][ .\-_*]{1,2}[A-Za-z][ .\-_*]{1,2}[A-Za-z](?:[^A-Za-z0-9]|$)", "spaced"),
         ],
         caseless=False,
-    )
+    ).share()
+
+
+def prepare() -> None:
+    """Build the normalisation gate now (it joins the shared pass with the detectors' gates)."""
+    _gate()
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from onrecord.detectors.lexicon import lexicon
-from onrecord.detectors.multipattern import ascii_semantics, cached_database, collect_ids
+from onrecord.detectors.multipattern import SHARED_PASS, ascii_semantics, cached_database, collect_ids
 from onrecord.model.signal import Signal
 
 I = re.IGNORECASE  # noqa: E741 - short alias keeps the pattern table readable
@@ -463,10 +463,15 @@ class _Prefilter:
             return db, {}
 
         self.db = cached_database("political", (exprs, flags), build)[0]
+        # every post's text goes through this gate: it rides in the engine's shared pass
+        self.slot = SHARED_PASS.join(exprs, [int(f) for f in flags], list(range(len(exprs)))) if self.db is not None else -1
 
     def candidates(self, text: str, n: int) -> list[int]:
         if self.db is None:
             return list(range(n))
+        primed = SHARED_PASS.lookup(text, self.slot)
+        if primed is not None:
+            return primed
         hits: list[int] = []
         self.db.scan(text.encode("utf-8"), match_event_handler=collect_ids, context=hits)
         return sorted(set(hits))

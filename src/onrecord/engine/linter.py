@@ -8,7 +8,7 @@ from onrecord.capacity.assess import assess_many
 from onrecord.checks.base import Check, CheckContext, Hit
 from onrecord.checks.registry import select_checks
 from onrecord.codes.loader import PackRegistry
-from onrecord.detectors import Detector, Signals, default_detectors, run_detectors
+from onrecord.detectors import Detector, Signals, default_detectors, run_detectors_many
 from onrecord.engine.choose_pack import UnknownCode, choose_pack
 from onrecord.model.code import Pack
 from onrecord.model.finding import SEVERITY_RANK, CapacityResult, ClauseRef, Finding, Result
@@ -62,7 +62,7 @@ class Engine:
             except UnknownCode as e:
                 chosen.append(e)
         ok = [i for i, c in enumerate(chosen) if not isinstance(c, UnknownCode)]
-        signals = [run_detectors(posts[i], self.detectors) for i in ok]
+        signals = run_detectors_many([posts[i] for i in ok], self.detectors)
         capacities = assess_many([posts[i] for i in ok], signals)
         judged = dict(zip(ok, zip(signals, capacities, strict=True), strict=True))
         for i, post in enumerate(posts):

@@ -87,7 +87,7 @@ PRIVATE_GATE = MultiPattern.cached(
         )
     ],
     caseless=True,
-)
+).share()
 # Hyperscan supersets of ORG_CONTEXT and PRIVATE_CONTEXT (the look-behinds dropped). On text Hyperscan reads
 # as Python does (ascii_semantics) a gate without a hit means no match, and the regex (5-8 us a call) is skipped.
 _ORG_GATE = MultiPattern.cached([(ORG_CONTEXT.pattern, "org")], caseless=True)

@@ -281,7 +281,7 @@ class PiiDetector:
     normalise = False  # identifiers must be seen as written (leetspeak folding would break digits)
 
     def __init__(self, names: bool = True) -> None:
-        self.mp = MultiPattern.cached(P.TRIGGERS, caseless=True)
+        self.mp = MultiPattern.cached(P.TRIGGERS, caseless=True).share()
         # names=False: no PERSON signals at all (the engine runs names on demand: PersonNameDetector)
         self.names = names
         self.tagger: NameTagger | None = NameTagger.load() if names else None
