@@ -12,7 +12,7 @@ import pytest
 
 from onrecord.capacity import assess, assess_many
 from onrecord.capacity.features import hashed_ngrams, normalise
-from onrecord.capacity.model import ARTEFACT, CapacityModel, default_model
+from onrecord.capacity.model import ARTEFACT, CLASSES, CapacityModel, default_model
 from onrecord.detectors import default_detectors
 from onrecord.detectors.base import Signals, run_detectors
 from onrecord.model.finding import CAPACITIES
@@ -146,3 +146,31 @@ def test_evidence_words_survive_the_token_table_filling_up(monkeypatch: pytest.M
         assert tight.token_pulls(texts[:1], labels[:1]) == expected[:1]
         assert tight.token_pulls(texts, labels) == expected
         assert tight.token_pulls(texts[2:], labels[2:]) == expected[2:]
+
+
+def test_evidence_words_follow_their_definition() -> None:
+    """token_pulls against the definition worked out token by token: score for the label minus the best
+    other class (professional aside), in float32; the three highest above 0.05, ties in token order."""
+    model = CapacityModel.load()
+    texts = [
+        "Proud to vote for the infrastructure bill today with my colleagues!! #infrastructure",
+        "Chip in before midnight to keep our campaign strong https://t.co/x1 a a a",
+        "Great barbecue with the family this weekend, the family loved it",
+        "",
+        "We're hiring a policy analyst: join my team",
+    ]
+    classes = list(CLASSES)
+    prof = classes.index("professional")
+    for label in classes:
+        got = model.token_pulls(texts, [label] * len(texts))
+        for text, words in zip(texts, got, strict=True):
+            toks = [x for x in dict.fromkeys(normalise(text).split()) if len(x) > 1 and x != "_url_"]
+            pulls = []
+            for k, tok in enumerate(toks):
+                s = (model.logits([tok]) - model.bias)[0]
+                j = classes.index(label)
+                others = max(s[c] for c in range(len(classes)) if c not in (j, prof))
+                pull = np.float32(s[j] - others)
+                if pull > np.float32(0.05):
+                    pulls.append((-float(pull), k, tok))
+            assert words == [tok for _, _, tok in sorted(pulls)[:3]], (label, text)

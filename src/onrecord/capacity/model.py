@@ -26,9 +26,8 @@ class CapacityModel:
         self.bias = np.asarray(bias, dtype=np.float32)
         self.temperature = float(temperature)
         self.bits = int(bits)
-        # Per-token scores for evidence words (see token_pulls): token -> row of _token_scores.
-        self._token_index: dict[str, int] = {}
-        self._token_scores: npt.NDArray[np.float32] = np.zeros((0, len(CLASSES)), dtype=np.float32)
+        # Per-token pulls for evidence words (see token_pulls): token -> pull toward each class.
+        self._token_pull: dict[str, tuple[float, ...]] = {}
 
     @classmethod
     def load(cls, path: Path = ARTEFACT) -> CapacityModel:
@@ -60,44 +59,51 @@ class CapacityModel:
     def token_pulls(
         self, texts: Sequence[str], labels: Sequence[str], top: int = 3, prenormalised: bool = False
     ) -> list[list[str]]:
-        """:meth:`token_pull` for many texts, with one model call for the tokens not scored before
-        (per-token scores are kept: tokens repeat a lot across posts)."""
-        per_text: list[list[str]] = []
-        for t in texts:
-            toks = list(dict.fromkeys((t if prenormalised else normalise(t)).split()))
-            per_text.append([x for x in toks if len(x) > 1 and x != "_url_"])
-        out: list[list[str]] = [[] for _ in per_text]
-        flat = [x for toks in per_text for x in toks]
-        if not flat:
-            return out
-        index = self._token_index
-        missing = sorted({x for x in flat if x not in index})
-        if missing and len(index) + len(missing) > _TOKEN_ROWS_LIMIT:
-            # start afresh, keeping only this batch's tokens
-            index.clear()
-            self._token_scores = self._token_scores[:0]
-            missing = sorted(set(flat))
+        """:meth:`token_pull` for many texts, with one model call for the tokens not scored before.
+
+        A token's pull toward a class is its score for that class minus the best of the other classes
+        except professional, in float32 as the model scores; it is the same in every post, so it is
+        worked out once per token (tokens repeat a lot across posts) and kept. Per text: the ``top``
+        tokens with the highest pull above 0.05, ties in token order."""
+        # each text's distinct tokens, in order (a dict keeps the order of first occurrence)
+        per_text = [dict.fromkeys((t if prenormalised else normalise(t)).split()) for t in texts]
+        cache = self._token_pull
+        missing = {x for toks in per_text for x in toks if x not in cache}
         if missing:
-            base = len(index)
-            index.update((x, base + i) for i, x in enumerate(missing))
-            self._token_scores = np.concatenate([self._token_scores, self.logits(missing) - self.bias])
-        # pull = score for the text's label - best of the other classes except professional
-        lg = self._token_scores[np.fromiter((index[x] for x in flat), dtype=np.int64, count=len(flat))]
-        at = np.arange(len(flat))
-        sizes = np.array([len(t) for t in per_text], dtype=np.int64)
-        owner = np.repeat(np.arange(len(per_text)), sizes)
-        j = np.array([CLASSES.index(label) for label in labels], dtype=np.int64)[owner]
-        others = lg.copy()
-        others[at, j] = -np.inf
-        others[:, CLASSES.index("professional")] = -np.inf
-        pull = lg[at, j] - others.max(axis=1)
-        # per text: highest pull first, ties in token order; the first ``top`` above 0.05
-        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-        order = np.lexsort((at, -pull, owner))
-        rank = np.arange(len(flat)) - starts[owner[order]]
-        for k in order[(rank < top) & (pull[order] > 0.05)].tolist():
-            out[owner[k]].append(flat[k])
+            if len(cache) + len(missing) > _TOKEN_ROWS_LIMIT:
+                cache.clear()  # start afresh, keeping only this batch's tokens
+                missing = {x for toks in per_text for x in toks}
+            # one-character tokens and the URL placeholder are never evidence: they never rank
+            scored = sorted(x for x in missing if len(x) > 1 and x != "_url_")
+            cache.update(dict.fromkeys((x for x in missing if len(x) <= 1 or x == "_url_"), _NEVER))
+            if scored:
+                cache.update(zip(scored, self._pulls(self.logits(scored) - self.bias), strict=True))
+        out: list[list[str]] = []
+        for toks, label in zip(per_text, labels, strict=True):
+            j = CLASSES.index(label)
+            ranked = [(-p, k, x) for k, x in enumerate(toks) if (p := cache[x][j]) > _MIN_PULL]
+            if len(ranked) > 1:
+                ranked.sort()
+            out.append([x for _, _, x in ranked[:top]])
         return out
+
+    @staticmethod
+    def _pulls(lg: npt.NDArray[np.float32]) -> list[tuple[float, ...]]:
+        """Per row of token scores: the pull toward each class (score minus the best other class, not
+        counting professional), computed in float32."""
+        prof = CLASSES.index("professional")
+        cols = []
+        for j in range(len(CLASSES)):
+            others = lg.copy()
+            others[:, j] = -np.inf
+            others[:, prof] = -np.inf
+            cols.append(lg[:, j] - others.max(axis=1))
+        return [tuple(row) for row in np.stack(cols, axis=1).tolist()]
+
+
+# Pulls are float32; the threshold is compared as float32 too (0.05 is not exact in either width).
+_MIN_PULL = float(np.float32(0.05))
+_NEVER = (-np.inf,) * len(CLASSES)
 
 
 @lru_cache(maxsize=1)
