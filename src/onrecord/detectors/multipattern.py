@@ -328,7 +328,8 @@ class SharedPass:
     def lookup(self, text: str, slot: int) -> list[int] | None:
         """The member's pattern ids that may match ``text`` (a new list), or None when ``text`` was not primed."""
         per = self._primed.get(text)
-        return None if per is None else list(per[slot])
+        # a slot that joined while the batch was being primed is not in it (another thread's join)
+        return None if per is None or slot >= len(per) else list(per[slot])
 
 
 SHARED_PASS = SharedPass()
