@@ -159,3 +159,98 @@ def test_link_regexes_with_a_look_ahead_match_as_before() -> None:
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 10)))
         for old, new in pairs:
             assert old.findall(text) == new.findall(text), text
+
+
+# Non-ASCII characters that Python's Unicode regexes read as Hyperscan's ASCII ones read any non-ASCII
+# character (multipattern._inert): gates stay exact on texts holding only these.
+INERT = ["’", "“", "”", "—", "–", "…", "•", "€", "≠", "😀", "\u200b", "→", "✔"]
+PHRASES = [
+    "paid for by", "Paid for by Friends of Jane for Congress", "views my own", "tweets are personal", "as a nurse at the clinic",
+    "As an engineer,", "my team", "lives at 12 Main St", "12 Main Street", "PO Box 7", "call us on", "contact the office",
+    "her claim", "their case file", "complaint", "date of birth", "The Minister is a disgrace", "I believe the Government",
+    "IMO the council", "on behalf of the council", "casework", "ward surgery", "RT ≠ endorsement", "we're hiring", "x",
+    "idiot", "the", "of", "Flat 3, 45 Queen's Road", "Senator", "https://t.co/Ab1", "#hiring", "Mrs Jones", "0800 123 456",
+]
+
+
+def _inert_texts(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        parts = []
+        for _ in range(rng.randint(1, 6)):
+            p = rng.choice(PHRASES)
+            if rng.random() < 0.5:  # an inert character inside or beside a phrase
+                k = rng.randint(0, len(p))
+                p = p[:k] + rng.choice(INERT) + p[k:]
+            parts.append(p)
+        out.append(rng.choice([" ", "", "\n", "’"]).join(parts))
+    return out
+
+
+def test_inert_texts_read_as_ascii() -> None:
+    from onrecord.detectors.multipattern import ascii_semantics
+
+    texts = _inert_texts(200, 1)
+    assert all(ascii_semantics(t) for t in texts)
+    assert not any(ascii_semantics(t) for t in ["café", "a\u00a0b", "\u212aelvin", "lone \ud800", "ⓐ", "x\x1fy"])
+
+
+def test_hyperscan_reads_inert_text_as_python_does() -> None:
+    """For every compiled gate: where Python's Unicode regex for a pattern matches a text of ASCII and inert
+    characters, Hyperscan says that pattern may match (so a gate's "no" stays exact on such text)."""
+    import re
+
+    from onrecord.detectors import default_detectors
+    from onrecord.detectors.multipattern import MultiPattern
+
+    default_detectors()
+    import onrecord.capacity.cues
+    import onrecord.checks.builtin.personal_data  # noqa: F401
+
+    texts = _inert_texts(1500, 2)
+    checked = 0
+    for mp in list(MultiPattern._cache.values()):
+        if mp._db is None:
+            continue
+        py = [re.compile(p, re.IGNORECASE if mp.caseless else 0) for p, _ in mp.patterns]
+        for t in texts:
+            cands = set(mp.candidates(t))
+            for i, rx in enumerate(py):
+                if rx.search(t):
+                    checked += 1
+                    assert i in cands, (mp.patterns[i][0][:60], t)
+    assert checked > 1000
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_gated_answers_equal_ungated_on_inert_text(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from onrecord.checks.builtin import personal_data as pd
+    from onrecord.detectors import political
+    from onrecord.detectors.pii import detector as pii
+    from onrecord.detectors.political import PoliticalDetector
+
+    texts = _inert_texts(400, seed)
+    posts = [msgspec.convert({"text": t, "account": {"kind": "unknown"}}, Post) for t in texts]
+    det, pol = pii.PiiDetector(names=False), PoliticalDetector()
+    gated = (
+        [cues.context_cues(p, None) for p in posts],
+        [(pd._org_context(t), pd._private_context(t)) for t in texts],
+        [det.detect(t, "text") for t in texts],
+        [pol.detect(t, "text") for t in texts],
+    )
+    monkeypatch.setattr(cues._TEXT_CUE_GATE, "gate_kinds", lambda words: None)
+    monkeypatch.setattr(pd._ORG_GATE, "gate_kinds", lambda t: None)
+    monkeypatch.setattr(pd._PRIVATE_CONTEXT_GATE, "gate_kinds", lambda t: None)
+    monkeypatch.setattr(pii._address_gate(), "gate_kinds", lambda t: None)
+    monkeypatch.setattr(political, "ascii_semantics", lambda t: False)
+    pii._IDENTIFIERS.clear()
+    ungated = (
+        [cues.context_cues(p, None) for p in posts],
+        [(pd.ORG_CONTEXT.search(t) is not None, pd.PRIVATE_CONTEXT.search(t) is not None) for t in texts],
+        [det.detect(t, "text") for t in texts],
+        [pol.detect(t, "text") for t in texts],
+    )
+    for name, a, b in zip(("cues", "PD01 contexts", "PII", "political"), gated, ungated, strict=True):
+        assert a == b, name
+    assert any(gated[0]) and any(any(x) for x in gated[1]) and any(gated[2]) and any(gated[3])

@@ -37,6 +37,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -95,11 +96,28 @@ def cached_database(name: str, key: object, build: Callable[[], tuple[Any, dict[
     return db, notes
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+@lru_cache(maxsize=4096)
+def _inert(ch: str) -> bool:
+    """A non-ASCII character that Python's Unicode regexes treat as Hyperscan's ASCII classes treat every
+    non-ASCII character: not a word character (``\\w`` is ``isalnum()`` or ``_``), not white space, and
+    without case (so no ASCII letter folds to it under IGNORECASE). Curly quotes, dashes, emoji, bullets
+    and currency signs are; letters, digits, no-break spaces and lone surrogates are not."""
+    if "\ud800" <= ch <= "\udfff":  # encoded as '?' for Hyperscan: not the same character
+        return False
+    return not (ch.isalnum() or ch.isspace()) and ch.lower() == ch == ch.upper() and ch.casefold() == ch
+
+
 def ascii_semantics(text: str) -> bool:
-    """True when Python's Unicode regex classes read ``text`` as ASCII ones do (Hyperscan's): ASCII
-    text without the separators U+001C-U+001F, which Unicode ``\\s`` counts as whitespace. A Hyperscan
-    superset gate that says "no" is exact on such text."""
-    return text.isascii() and not ("\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text)
+    """True when Python's Unicode regex classes read ``text`` as ASCII ones do (Hyperscan's): no separator
+    U+001C-U+001F (Unicode ``\\s`` counts them as white space), and every non-ASCII character
+    :func:`_inert` (a tweet's curly quotes and emoji). A Hyperscan superset gate that says "no" is exact on
+    such text."""
+    if "\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text:
+        return False
+    return text.isascii() or all(map(_inert, set(_NON_ASCII.findall(text))))
 
 
 def select_leftmost_longest(hits: list[tuple[int, int, int]], kinds: Sequence[str]) -> list[tuple[int, int, int]]:
