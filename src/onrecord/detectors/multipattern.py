@@ -110,6 +110,22 @@ def _inert(ch: str) -> bool:
     return not (ch.isalnum() or ch.isspace()) and ch.lower() == ch == ch.upper() and ch.casefold() == ch
 
 
+def compiled_database(name: str, exprs: list[bytes], flags: list[int]) -> Any:
+    """``exprs[i]`` compiled with ``flags[i]`` under id ``i`` into one block-mode database, kept on disk by
+    :func:`cached_database`; None when Hyperscan rejects the set."""
+
+    def build() -> tuple[Any, dict[str, Any]]:
+        assert _hs is not None
+        db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
+        try:
+            db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
+        except Exception:
+            return None, {}
+        return db, {}
+
+    return cached_database(name, (exprs, flags), build)[0]
+
+
 def ascii_semantics(text: str) -> bool:
     """True when Python's Unicode regex classes read ``text`` as ASCII ones do (Hyperscan's): no separator
     U+001C-U+001F (Unicode ``\\s`` counts them as white space), and every non-ASCII character
@@ -300,16 +316,7 @@ class SharedPass:
         if self._built != len(self._exprs):
             exprs, flags = list(self._exprs), list(self._flags)
 
-            def build() -> tuple[Any, dict[str, Any]]:
-                assert _hs is not None
-                db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
-                try:
-                    db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
-                except Exception:
-                    return None, {}
-                return db, {}
-
-            self._db = cached_database("shared", (exprs, flags), build)[0] if _hs is not None and exprs else None
+            self._db = compiled_database("shared", exprs, flags) if _hs is not None and exprs else None
             self._built = len(exprs)
         return self._db
 

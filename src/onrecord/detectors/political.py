@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from onrecord.detectors.lexicon import lexicon
-from onrecord.detectors.multipattern import SHARED_PASS, ascii_semantics, cached_database, collect_ids
+from onrecord.detectors.multipattern import SHARED_PASS, ascii_semantics, collect_ids, compiled_database
 from onrecord.model.signal import Signal
 
 I = re.IGNORECASE  # noqa: E741 - short alias keeps the pattern table readable
@@ -444,6 +444,7 @@ class _Prefilter:
 
     def __init__(self, patterns: list[tuple[str, re.Pattern[str]]]) -> None:
         self.db: Any = None
+        self.slot = -1  # in SHARED_PASS
         try:
             import hyperscan as hs
         except ImportError:  # pragma: no cover - platform dependent
@@ -453,18 +454,10 @@ class _Prefilter:
             hs.HS_FLAG_PREFILTER | hs.HS_FLAG_SINGLEMATCH | hs.HS_FLAG_UTF8 | (hs.HS_FLAG_CASELESS if p.flags & re.IGNORECASE else 0)
             for _, p in patterns
         ]
-
-        def build() -> tuple[Any, dict[str, Any]]:
-            db = hs.Database(mode=hs.HS_MODE_BLOCK)
-            try:
-                db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
-            except Exception:
-                return None, {}
-            return db, {}
-
-        self.db = cached_database("political", (exprs, flags), build)[0]
+        self.db = compiled_database("political", exprs, flags)
         # every post's text goes through this gate: it rides in the engine's shared pass
-        self.slot = SHARED_PASS.join(exprs, [int(f) for f in flags], list(range(len(exprs)))) if self.db is not None else -1
+        if self.db is not None:
+            self.slot = SHARED_PASS.join(exprs, [int(f) for f in flags], list(range(len(exprs))))
 
     def candidates(self, text: str, n: int) -> list[int]:
         if self.db is None:
