@@ -79,3 +79,12 @@ def test_batch_signals_equal_one_post_at_a_time() -> None:
         one = run_detectors(post, dets)
         assert sorted(got.kinds()) == sorted(one.kinds())
         assert got._all == one._all
+
+
+def test_small_batches_are_left_to_the_gates() -> None:
+    """A one-post check neither compiles the shared database nor primes it: each gate scans on its own."""
+    _members()
+    SHARED_PASS.prime(["paid for by"] * (SHARED_PASS.MIN_BATCH - 1))
+    assert SHARED_PASS.lookup("paid for by", 0) is None
+    SHARED_PASS.prime(["paid for by"] * SHARED_PASS.MIN_BATCH)
+    assert SHARED_PASS.lookup("paid for by", 0) is not None

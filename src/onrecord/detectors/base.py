@@ -165,7 +165,7 @@ def run_detectors_many(posts: Sequence[Post], detectors: Sequence[Detector], fie
     in one pass each (same signals, less scanning)."""
     plan = _plan(detectors)
     texts = [post_texts(post, fields) for post in posts]
-    SHARED_PASS.prime(t for post in texts for f, t in post if f != "links")  # the links text goes to a link parser
+    SHARED_PASS.prime([t for post in texts for f, t in post if f != "links"])  # the links text goes to a link parser
     return [_run(plan, t) for t in texts]
 
 

@@ -36,7 +36,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -320,8 +320,15 @@ class SharedPass:
             self._built = len(exprs)
         return self._db
 
-    def prime(self, texts: Iterable[str]) -> None:
+    # Fewer texts than this are left to the gates' own scans: a one-post check gains nothing from the pass, and
+    # never pays for compiling its database (about 5 s, once per cache folder).
+    MIN_BATCH: ClassVar[int] = 64
+
+    def prime(self, texts: Sequence[str]) -> None:
         """Scan ``texts`` (the batch about to be checked) for every member; forgets the previous batch."""
+        if len(texts) < self.MIN_BATCH:
+            self._primed = {}
+            return
         db = self._database()
         if db is None:
             return
