@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import ClassVar
+
+import msgspec
 
 from onrecord.detectors.base import Signals
 from onrecord.model.code import Pack
@@ -12,12 +13,12 @@ from onrecord.model.finding import CapacityResult, Fix, Span
 from onrecord.model.post import Post
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(msgspec.Struct, frozen=True, kw_only=True):
     """What a check found: a topic (never a clause), a message, and optionally where and a fix.
 
     ``capacity`` overrides the post's capacity for clause resolution, e.g. partisan content shared
     from an official account is judged as an official-capacity act whatever the text says.
+    (A frozen msgspec Struct rather than a frozen dataclass: built ten times faster, once per hit.)
     """
 
     topic: str
@@ -28,16 +29,15 @@ class Hit:
     capacity: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class CheckContext:
-    """Everything a check may look at. Checks are pure functions of this."""
+class CheckContext(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything a check may look at. Checks are pure functions of this. (Built once per post.)"""
 
     post: Post
     capacity: CapacityResult
     signals: Signals
     pack: Pack
     # Judgements several checks share (partisan content, parsed facts), computed once per post.
-    memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
+    memo: dict[object, object] = msgspec.field(default_factory=dict)
 
 
 class Check:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 
 import msgspec
@@ -180,9 +179,9 @@ def prepare() -> None:
     _gate()
 
 
-@dataclass(frozen=True, slots=True)
-class Normalised:
-    """Normalised text; ``starts[i]``/``ends[i]`` give the original span of character ``i``."""
+class Normalised(msgspec.Struct, frozen=True):
+    """Normalised text; ``starts[i]``/``ends[i]`` give the original span of character ``i``.
+    (A frozen msgspec Struct: built for every text, and ten times faster to build than a frozen dataclass.)"""
 
     text: str
     original: str
