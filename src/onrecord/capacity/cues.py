@@ -8,16 +8,16 @@ the learned text model stays the main judge when only text is known.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+import msgspec
 
 from onrecord.detectors.base import Signals
 from onrecord.detectors.multipattern import MultiPattern
 from onrecord.model.post import Post
 
 
-@dataclass(frozen=True)
-class Cue:
+class Cue(msgspec.Struct, frozen=True):
     """A nudge of ``weight`` log-odds toward ``label``, with a human-readable reason."""
 
     label: str

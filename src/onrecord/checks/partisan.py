@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from onrecord.checks.base import CheckContext
 from onrecord.checks.facts import facts_of
@@ -40,8 +40,7 @@ def span_of(s: Signal) -> Span:
     return Span(start=s.start, end=s.end, text=s.text, field=s.field)
 
 
-@dataclass(frozen=True, slots=True)
-class PartisanContent:
+class PartisanContent(msgspec.Struct, frozen=True):
     """Why content counts as partisan, and where."""
 
     reason: str
