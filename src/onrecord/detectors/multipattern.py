@@ -133,7 +133,12 @@ def ascii_semantics(text: str) -> bool:
     such text."""
     if "\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text:
         return False
-    return text.isascii() or all(map(_inert, set(_NON_ASCII.findall(text))))
+    return text.isascii() or _all_inert(text)
+
+
+@lru_cache(maxsize=1024)  # several gates ask about the same text
+def _all_inert(text: str) -> bool:
+    return all(map(_inert, set(_NON_ASCII.findall(text))))
 
 
 def select_leftmost_longest(hits: list[tuple[int, int, int]], kinds: Sequence[str]) -> list[tuple[int, int, int]]:
@@ -196,17 +201,20 @@ class MultiPattern:
         self._always = [int(i) for i in notes["always"]]
         return db
 
-    def _hs_compile(self, ids: list[int]) -> Any:
+    def _hs_flags(self) -> int:
+        """The Hyperscan flags every pattern of this set is compiled with."""
         assert _hs is not None
         f = _hs.HS_FLAG_SINGLEMATCH | _hs.HS_FLAG_UTF8 | _hs.HS_FLAG_ALLOWEMPTY
-        if self.caseless:
-            f |= _hs.HS_FLAG_CASELESS
+        return int(f | _hs.HS_FLAG_CASELESS if self.caseless else f)
+
+    def _hs_compile(self, ids: list[int]) -> Any:
+        assert _hs is not None
         db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
         db.compile(
             expressions=[self.patterns[i][0].encode() for i in ids],
             ids=ids,
             elements=len(ids),
-            flags=[int(f)] * len(ids),
+            flags=[self._hs_flags()] * len(ids),
         )
         return db
 
@@ -229,11 +237,8 @@ class MultiPattern:
     def share(self) -> MultiPattern:
         """Join :data:`SHARED_PASS` (for gates every post goes through); returns ``self``."""
         if self._db is not None and self._slot is None:
-            f = _hs.HS_FLAG_SINGLEMATCH | _hs.HS_FLAG_UTF8 | _hs.HS_FLAG_ALLOWEMPTY
-            if self.caseless:
-                f |= _hs.HS_FLAG_CASELESS
             ids = [i for i in range(len(self.patterns)) if i not in self._always]
-            self._slot = SHARED_PASS.join([self.patterns[i][0].encode() for i in ids], [int(f)] * len(ids), ids)
+            self._slot = SHARED_PASS.join([self.patterns[i][0].encode() for i in ids], [self._hs_flags()] * len(ids), ids)
         return self
 
     def candidates(self, text: str) -> list[int]:
@@ -314,8 +319,7 @@ class SharedPass:
 
     def _database(self) -> Any:
         if self._built != len(self._exprs):
-            exprs, flags = list(self._exprs), list(self._flags)
-
+            exprs, flags = list(self._exprs), list(self._flags)  # copies: members may join later
             self._db = compiled_database("shared", exprs, flags) if _hs is not None and exprs else None
             self._built = len(exprs)
         return self._db
