@@ -40,18 +40,25 @@ class Detector(Protocol):
 class Signals:
     """Signals found in a post, indexed by kind. Lazy detectors run on the first request for their kinds."""
 
-    __slots__ = ("_all", "_by_kind", "_lazy_kinds", "_pending")
+    __slots__ = ("_all", "_by_kind", "_lazy_kinds", "_pending", "_possible")
 
     def __init__(
-        self, signals: Sequence[Signal], pending: Sequence[tuple[Detector, list[tuple[str, str]]]] = ()
+        self,
+        signals: Sequence[Signal],
+        pending: Sequence[tuple[Detector, list[tuple[str, str]]]] = (),
+        lazy_kinds: frozenset[str] | None = None,
     ) -> None:
+        """``lazy_kinds``: the kinds the ``pending`` detectors declare, when the caller already has them."""
         self._all: list[Signal] = list(signals)
         self._by_kind: dict[str, list[Signal]] = {}
         for s in self._all:
             self._by_kind.setdefault(s.kind, []).append(s)
         # (lazy detector, [(field, text), ...]) not run yet
         self._pending: list[tuple[Detector, list[tuple[str, str]]]] = list(pending)
-        self._lazy_kinds: frozenset[str] = frozenset(k for d, _ in self._pending for k in getattr(d, "lazy_kinds", ()))
+        self._possible: frozenset[str] | None = None
+        self._lazy_kinds: frozenset[str] = (
+            lazy_kinds if lazy_kinds is not None else frozenset(k for d, _ in self._pending for k in getattr(d, "lazy_kinds", ()))
+        )
 
     def _resolve(self, kinds: Iterable[str] | None = None) -> None:
         wanted = None if kinds is None else set(kinds)
@@ -68,6 +75,7 @@ class Signals:
             for x in found:
                 self._by_kind.setdefault(x.kind, []).append(x)
         self._pending = keep
+        self._possible = None
         self._lazy_kinds = frozenset(k for d, _ in keep for k in getattr(d, "lazy_kinds", ()))
 
     @property
@@ -107,8 +115,11 @@ class Signals:
 
     def possible_kinds(self) -> frozenset[str]:
         """Kinds found so far plus those a pending lazy detector may add (runs nothing)."""
-        found = frozenset(self._by_kind)
-        return found | self._lazy_kinds if self._pending else found
+        got = self._possible
+        if got is None:  # kept until a lazy detector runs (the engine and PD01 both ask)
+            found = frozenset(self._by_kind)
+            got = self._possible = found | self._lazy_kinds if self._pending else found
+        return got
 
     def found_kinds(self) -> set[str]:
         """Kinds found so far, without running lazy detectors (enough for kinds no lazy detector makes)."""
@@ -123,7 +134,7 @@ def _with_input(d: Detector) -> tuple[Detector, bool]:
 class _Plan:
     """A detector list split once: eager detectors on the original text, eager ones on normalised text, lazy ones."""
 
-    __slots__ = ("detectors", "eager", "lazy", "size")
+    __slots__ = ("detectors", "eager", "lazy", "lazy_kinds", "size")
 
     def __init__(self, detectors: Sequence[Detector]) -> None:
         self.detectors = detectors  # held so that its id is not reused while the plan is cached
@@ -131,6 +142,7 @@ class _Plan:
         # (detector, sees normalised text), in the given order: signals come out in detector order
         self.eager = [_with_input(d) for d in detectors if not getattr(d, "lazy_kinds", None)]
         self.lazy = [d for d in detectors if getattr(d, "lazy_kinds", None)]
+        self.lazy_kinds: frozenset[str] = frozenset(k for d in self.lazy for k in getattr(d, "lazy_kinds", ()))
 
 
 _PLANS: dict[int, _Plan] = {}
@@ -148,7 +160,22 @@ def _plan(detectors: Sequence[Detector]) -> _Plan:
 
 def post_texts(post: Post, fields: Sequence[str] = TEXT_FIELDS) -> list[tuple[str, str]]:
     """``(field, text)`` for every non-empty text field of ``post``, then its links (as one ``links`` text)."""
-    texts = [(f, t) for f in fields if (t := field_text(post, f))]
+    if fields is TEXT_FIELDS:  # the engine's case: the six fields read directly (a call per field costs more)
+        a = post.account
+        texts = [
+            (f, t if type(t) is str else str(t))
+            for f, t in (
+                ("text", post.text),
+                ("comment", post.comment),
+                ("bio", a.bio),
+                ("display_name", a.display_name),
+                ("profile_image", a.profile_image),
+                ("header_image", a.header_image),
+            )
+            if t
+        ]
+    else:
+        texts = [(f, t) for f in fields if (t := field_text(post, f))]
     if post.links:
         texts.append(("links", field_text(post, "links")))
     return texts
@@ -173,7 +200,7 @@ def _run(plan: _Plan, texts: list[tuple[str, str]]) -> Signals:
     found: list[Signal] = []
     for field, text in texts:
         _detect_all(plan.eager, text, field, found)
-    return Signals(found, [(d, texts) for d in plan.lazy])
+    return Signals(found, [(d, texts) for d in plan.lazy], plan.lazy_kinds)
 
 
 def _detect_all(detectors: Sequence[tuple[Detector, bool]], text: str, field: str, found: list[Signal]) -> None:

@@ -62,8 +62,14 @@ class Engine:
             except UnknownCode as e:
                 chosen.append(e)
         ok = [i for i, c in enumerate(chosen) if not isinstance(c, UnknownCode)]
-        signals = run_detectors_many([posts[i] for i in ok], self.detectors)
-        capacities = assess_many([posts[i] for i in ok], signals)
+        good = posts if len(ok) == len(posts) else [posts[i] for i in ok]
+        signals = run_detectors_many(good, self.detectors)
+        capacities = assess_many(good, signals)
+        if good is posts:  # the usual batch: every post names a known code
+            return [
+                self._judge(post, c[0], c[1], sig, cap)  # type: ignore[index]
+                for post, c, sig, cap in zip(posts, chosen, signals, capacities, strict=True)
+            ]
         judged = dict(zip(ok, zip(signals, capacities, strict=True), strict=True))
         for i, post in enumerate(posts):
             c = chosen[i]
@@ -116,17 +122,18 @@ class Engine:
                 if key not in seen:
                     seen.add(key)
                     findings.append(f)
-        findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.span.start if f.span else -1, f.check))
         if len(findings) > 1:
+            findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.span.start if f.span else -1, f.check))
             findings = _drop_covered(findings)
-        breach = any(f.severity == "breach" for f in findings)
+        # most posts have no finding: no generator for them
+        breach = bool(findings) and any(f.severity == "breach" for f in findings)
         official = capacity.label == "official"
         return Result(
             id=post.id,
             code=pack.id,
             capacity=capacity,
             allowed=not breach,
-            review_required=breach or official or any(f.severity == "warning" for f in findings),
+            review_required=breach or official or (bool(findings) and any(f.severity == "warning" for f in findings)),
             archive=official,
             findings=findings,
             code_reason=why,

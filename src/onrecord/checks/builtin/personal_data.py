@@ -105,6 +105,7 @@ def _private_context(text: str) -> bool:
 
 
 NOT_NAMES = tuple(k for k in PLACEHOLDER if k != "PERSON")
+_NOT_NAMES_SET = frozenset(NOT_NAMES)
 PUBLIC_IN_NAME = re.compile(
     r"(?i)^(?:president|vice president|vp|senator|sen\.?|rep\.?|representative|speaker|governor|gov\.?|mayor|"
     r"secretary|leader|minister|premier|former|chairman|chairwoman|chair|commissioner|judge|justice|general|"
@@ -159,15 +160,15 @@ class PersonalDataThirdParty(Check):
         fields = ("text", "comment")
         # only the kinds the post can hold, in NOT_NAMES order (asking for all fourteen costs more)
         present = ctx.signals.possible_kinds()
-        kinds = [k for k in NOT_NAMES if k in present]
+        kinds = [] if present.isdisjoint(_NOT_NAMES_SET) else [k for k in NOT_NAMES if k in present]
         sigs = [s for s in ctx.signals.of(*kinds, fields=fields) if s.score >= MIN_SCORE] if kinds else []
-        texts = {"text": post.text, "comment": post.comment}
         # Names are asked for (and the name tagger run) only when they can change the answer: with other
-        # personal data in the post, or words that tie a name to private matters.
-        if sigs or any(PRIVATE_GATE.search(t) for t in texts.values() if t):  # one Hyperscan pass each
+        # personal data in the post, or words that tie a name to private matters (one Hyperscan pass each).
+        if sigs or (post.text and PRIVATE_GATE.search(post.text)) or (post.comment and PRIVATE_GATE.search(post.comment)):
             sigs.extend(s for s in ctx.signals.of("PERSON", fields=fields) if s.score >= MIN_SCORE)
         if not sigs:
             return
+        texts = {"text": post.text, "comment": post.comment}
         own = _words(post.author.name, post.account.display_name, post.account.handle.lstrip("@"), post.author.organisation)
         people = [
             p
