@@ -245,19 +245,14 @@ class MultiPattern:
         """Indexes of the patterns that may match ``text``."""
         if self._db is None or not text:
             return list(self._always)
-        slot = self._slot
-        if slot is not None:
-            # SHARED_PASS.lookup, inlined: every post asks several gates (a primed entry is sorted already)
-            per = SHARED_PASS._primed.get(text)
-            if per is not None and slot < len(per):
-                got = per[slot]
-                if not self._always:
-                    return [] if got is _NONE else list(got)
-                found = list(got)
-            else:
-                found = None
-        else:
-            found = None
+        found: list[int] | None = None
+        # SHARED_PASS.lookup, inlined: every post asks several gates this (a primed entry is sorted already)
+        per = None if self._slot is None else SHARED_PASS._primed.get(text)
+        if per is not None and self._slot is not None and self._slot < len(per):
+            got = per[self._slot]
+            if not self._always:
+                return [] if got is _NONE else list(got)
+            found = list(got)
         if found is None:
             found = []  # SINGLEMATCH: each id is reported once
             self._db.scan(text.encode("utf-8", "replace"), match_event_handler=collect_ids, context=found)

@@ -462,9 +462,9 @@ class _Prefilter:
     def candidates(self, text: str, n: int) -> list[int]:
         if self.db is None:
             return list(range(n))
-        per = SHARED_PASS._primed.get(text)  # SHARED_PASS.lookup, inlined (once per post)
-        if per is not None and 0 <= self.slot < len(per):
-            return list(per[self.slot])
+        primed = SHARED_PASS.lookup(text, self.slot)
+        if primed is not None:
+            return primed
         hits: list[int] = []
         self.db.scan(text.encode("utf-8"), match_event_handler=collect_ids, context=hits)
         return sorted(set(hits))
