@@ -247,9 +247,10 @@ class MultiPattern:
             return list(self._always)
         found: list[int] | None = None
         # SHARED_PASS.lookup, inlined: every post asks several gates this (a primed entry is sorted already)
-        per = None if self._slot is None else SHARED_PASS._primed.get(text)
-        if per is not None and self._slot is not None and self._slot < len(per):
-            got = per[self._slot]
+        slot = self._slot
+        per = None if slot is None else SHARED_PASS._primed.get(text)
+        if per is not None and slot is not None and slot < len(per):
+            got = per[slot]
             if not self._always:
                 return [] if got is _NONE else list(got)
             found = list(got)
