@@ -15,6 +15,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "codes",
     "explain",
     "capacity",
+    "exposure",
     "audit",
     "accounts",
     "review",

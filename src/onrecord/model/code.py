@@ -25,6 +25,7 @@ TOPICS: dict[str, str] = {
     "disrepute": "conduct likely to damage the reputation of the office, organisation or service",
     "capacity_ambiguity": "role identifiable but the capacity is unclear (no disclaimer)",
     "public_record": "an official-capacity post is a public record that must be kept",
+    "personal_security": "details about oneself that, alone or combined across profiles, expose employer, role, whereabouts or family",
 }
 
 

@@ -1,0 +1,425 @@
+"""Group posts into people and accounts, find what each account discloses, link accounts that anyone can
+link, and report the combinations that make a risk, citing the clauses of the person's own code."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import msgspec
+
+from onrecord.codes.loader import PackRegistry
+from onrecord.engine.choose_pack import UnknownCode, choose_pack
+from onrecord.exposure.facts import (
+    POST_FIELDS,
+    PROFILE_FIELDS,
+    Fact,
+    FactFinder,
+    account_key,
+    contact_facts,
+    field_value,
+    post_ref,
+    posting_routine,
+)
+from onrecord.exposure.rules import Combination, ExposureRules, shipped_rules
+from onrecord.model.post import Post
+
+# Facts of one kind shown per account (all are counted).
+SHOWN_PER_KIND = 5
+# P(political) from which a post counts as a political fact (the `onrecord capacity` flag threshold).
+POLITICAL_THRESHOLD = 0.9
+_SEVERITY_RANK = {"info": 0, "warning": 1, "breach": 2}
+_URL = re.compile(r"(?i)\b(?:https?://)?((?:[\w-]+\.)+[a-z]{2,}(?:/[\w./%~-]*)?)")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_SHORTENERS = frozenset({"t.co", "bit.ly", "buff.ly", "ow.ly", "lnkd.in", "linktr.ee"})
+
+
+class ClauseRef(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    title: str
+    url: str
+    severity: str
+
+
+class Risk(msgspec.Struct, kw_only=True):
+    """A combination met by one account, or by linked accounts together."""
+
+    code: str
+    name: str
+    level: str
+    topic: str
+    accounts: list[str]
+    facts: list[Fact]
+    message: str
+    fix: str
+    severity: str  # the highest severity of the cited clauses, or "advice" when no clause governs it
+    clauses: list[ClauseRef] = msgspec.field(default_factory=list)
+
+
+class Link(msgspec.Struct, frozen=True, kw_only=True):
+    """Two accounts that anyone reading them can tie together, and why."""
+
+    accounts: tuple[str, str]
+    evidence: str
+
+
+class AccountExposure(msgspec.Struct, kw_only=True):
+    account: str
+    platform: str
+    kind: str
+    capacity: str  # the capacity the account speaks in, for resolving clauses
+    posts: int
+    fact_counts: dict[str, int]
+    facts: list[Fact]
+
+
+class PersonExposure(msgspec.Struct, kw_only=True):
+    person: str
+    code: str
+    code_reason: str
+    accounts: list[AccountExposure]
+    links: list[Link]
+    risks: list[Risk]
+    advice: list[Risk]
+
+
+class ExposureReport(msgspec.Struct, kw_only=True):
+    persons: list[PersonExposure]
+    posts: int
+    accounts: int
+    risks: int
+    advice: int
+    bad_lines: int = 0
+
+
+@dataclass
+class _Account:
+    key: str
+    posts: list[tuple[int, Post]] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+
+    @property
+    def first(self) -> Post:
+        return self.posts[0][1]
+
+    @property
+    def kind(self) -> str:
+        return Counter(p.account.kind for _, p in self.posts).most_common(1)[0][0]
+
+
+class _Union:
+    def __init__(self, keys: Sequence[str]) -> None:
+        self.parent = {k: k for k in keys}
+
+    def find(self, k: str) -> str:
+        while self.parent[k] != k:
+            self.parent[k] = self.parent[self.parent[k]]
+            k = self.parent[k]
+        return k
+
+    def join(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _bio_tokens(bio: str) -> set[str]:
+    out = {m.group(0).lower() for m in _EMAIL.finditer(bio)}
+    for m in _URL.finditer(bio):
+        u = m.group(1).lower().rstrip("/.")
+        if u.split("/")[0] not in _SHORTENERS and "@" not in bio[max(0, m.start() - 1) : m.start()]:
+            out.add(u)
+    return out
+
+
+def _names_handle(text: str, handle: str) -> bool:
+    h = handle.lstrip("@")
+    return len(h) >= 4 and re.search(rf"(?<![\w.]){re.escape(h)}(?!\w)", text, re.IGNORECASE) is not None
+
+
+def _public_links(accounts: dict[str, _Account]) -> list[Link]:
+    """Links anyone can see: a bio naming another account's handle, a shared e-mail or web address in the
+    bios, or the same display name of two words or more."""
+    links: dict[tuple[str, str], str] = {}
+    keys = sorted(accounts)
+    info = {k: (accounts[k].first.account, _bio_tokens(accounts[k].first.account.bio)) for k in keys}
+    for i, a in enumerate(keys):
+        acc_a, tok_a = info[a]
+        for b in keys[i + 1 :]:
+            acc_b, tok_b = info[b]
+            pair = (a, b)
+            if acc_b.handle and _names_handle(acc_a.bio, acc_b.handle):
+                links[pair] = f"the profile of {a} names {b}"
+            elif acc_a.handle and _names_handle(acc_b.bio, acc_a.handle):
+                links[pair] = f"the profile of {b} names {a}"
+            elif shared := sorted(tok_a & tok_b):
+                links[pair] = f"both profiles give {shared[0]}"
+            elif (
+                len(acc_a.display_name.split()) >= 2
+                and acc_a.display_name.casefold().strip() == acc_b.display_name.casefold().strip()
+            ):
+                links[pair] = f"both are named {acc_a.display_name.strip()!r}"
+    return [Link(accounts=k, evidence=v) for k, v in sorted(links.items())]
+
+
+def _capacity(acc: _Account) -> str:
+    kind = acc.kind
+    if kind == "official":
+        return "official"
+    if kind == "campaign":
+        return "political"
+    if kind == "personal":
+        return "private"
+    # Unknown kind: a work-profile platform, or a profile naming the job, speaks as an identified public servant.
+    if acc.first.platform == "linkedin" or any(f.kind in ("employer", "role") and f.post is None for f in acc.facts):
+        return "professional"
+    return "private"
+
+
+def _meets(combo: Combination, facts: Sequence[Fact]) -> list[Fact] | None:
+    """The facts that meet every group of ``combo`` (two per group shown), or None."""
+    shown: list[Fact] = []
+    for group in combo.needs:
+        hits = [f for f in facts if f.kind in group]
+        if not hits:
+            return None
+        # Profile facts first: they are what every reader of the account sees.
+        hits.sort(key=lambda f: (f.post is not None, group.index(f.kind)))
+        values: set[str] = set()
+        for h in hits:
+            if h.value.casefold() not in values and len(values) < 2:
+                values.add(h.value.casefold())
+                shown.append(h)
+    return shown
+
+
+def _meets_across(combo: Combination, accs: Sequence[_Account]) -> list[Fact] | None:
+    """Facts meeting ``combo`` where one account meets its first group and the other accounts, without it,
+    meet the rest: what the accounts disclose only once they are read together."""
+    first = Combination(combo.code, combo.name, combo.level, combo.topic, combo.needs[:1], combo.message, combo.fix)
+    rest = Combination(combo.code, combo.name, combo.level, combo.topic, combo.needs[1:], combo.message, combo.fix)
+    for acc in accs:
+        mine = _meets(first, acc.facts)
+        if not mine:
+            continue
+        theirs = _meets(rest, [f for a in accs if a is not acc for f in a.facts])
+        if theirs:
+            return mine + theirs
+    return None
+
+
+class ExposureAnalyser:
+    """Runs the rules over posts. One instance can analyse many inputs."""
+
+    def __init__(self, rules: ExposureRules | None = None, packs: PackRegistry | None = None) -> None:
+        self.rules = rules or shipped_rules()
+        self.packs = packs or PackRegistry()
+        self.finder = FactFinder(self.rules)
+
+    def _facts(self, acc: _Account, official_handles: dict[str, str]) -> None:
+        seen: set[tuple[str, str, str]] = set()
+        first = acc.first
+        org, title = first.author.organisation, first.author.title
+        if acc.kind == "official":
+            acc.facts.append(Fact(kind="employer", value="an official account", account=acc.key, field="account.kind"))
+        for fld in PROFILE_FIELDS:
+            # The profile is read from every post: imports keep the profile current, so the last one wins.
+            for _, p in reversed(acc.posts):
+                text = field_value(p, fld)
+                if text:
+                    break
+            for kind, value, s, e in self.finder.find(text, org, title):
+                if (kind, value.casefold(), fld) not in seen:
+                    seen.add((kind, value.casefold(), fld))
+                    acc.facts.append(Fact(kind=kind, value=value, account=acc.key, field=fld, start=s, end=e))
+            if fld == "bio":
+                acc.facts.extend(contact_facts(text, acc.key))
+                for handle, other in official_handles.items():
+                    if other != acc.key and _names_handle(text, handle):
+                        acc.facts.append(
+                            Fact(kind="employer", value=f"@{handle} (an official account)", account=acc.key, field="bio")
+                        )
+        for line, p in acc.posts:
+            for fld in POST_FIELDS:
+                for kind, value, s, e in self.finder.find(field_value(p, fld), org, title):
+                    acc.facts.append(
+                        Fact(kind=kind, value=value, account=acc.key, field=fld, post=post_ref(line, p), start=s, end=e)
+                    )
+        stamps = [p.circumstances.posted_at for _, p in acc.posts if p.circumstances.posted_at]
+        routine = posting_routine(stamps, acc.key)
+        if routine:
+            acc.facts.append(routine)
+
+    def _political(self, accounts: Sequence[_Account]) -> None:
+        todo = [(acc, line, p) for acc in accounts if acc.kind != "official" for line, p in acc.posts if p.text.strip()]
+        if not todo:
+            return
+        from onrecord.capacity.assess import assess_many
+        from onrecord.detectors import default_detectors
+        from onrecord.detectors.base import run_detectors
+
+        dets = list(default_detectors())
+        posts = [p for _, _, p in todo]
+        results = assess_many(posts, [run_detectors(p, dets) for p in posts], use_context=False, explain=False)
+        for (acc, line, p), res in zip(todo, results, strict=True):
+            if res.scores["political"] >= POLITICAL_THRESHOLD:
+                value = p.text if len(p.text) <= 80 else p.text[:79] + "…"
+                acc.facts.append(Fact(kind="political", value=value, account=acc.key, field="text", post=post_ref(line, p)))
+
+    def _risk(self, combo: Combination, facts: list[Fact], accs: Sequence[_Account], code: str) -> Risk:
+        pack = self.packs.get(code)
+        clauses: dict[str, ClauseRef] = {}
+        for acc in accs:
+            cap = _capacity(acc)
+            for c in pack.governing(combo.topic, cap, acc.first.author.role):
+                sev = c.severity[cap]
+                # Exposure is a risk, not a breach of the text of a code: at most a warning.
+                sev = "warning" if sev == "breach" else sev
+                old = clauses.get(c.id)
+                if old is None or _SEVERITY_RANK[sev] > _SEVERITY_RANK[old.severity]:
+                    clauses[c.id] = ClauseRef(id=c.id, title=c.title, url=c.url, severity=sev)
+        refs = sorted(clauses.values(), key=lambda r: r.id)
+        severity = max((r.severity for r in refs), key=_SEVERITY_RANK.__getitem__) if refs else "advice"
+        return Risk(
+            code=combo.code,
+            name=combo.name,
+            level=combo.level,
+            topic=combo.topic,
+            accounts=sorted({a.key for a in accs}),
+            facts=facts,
+            message=combo.message,
+            fix=combo.fix,
+            severity=severity,
+            clauses=refs,
+        )
+
+    def analyse(self, posts: Sequence[tuple[int, Post]], *, one_person: bool = False, code: str | None = None) -> ExposureReport:
+        """Analyse ``(line, post)`` pairs. ``one_person``: every account belongs to one person.
+
+        Raises :class:`UnknownCode` when ``code`` (or a post's ``code``) names no pack."""
+        accounts: dict[str, _Account] = {}
+        for line, p in posts:
+            key = account_key(p)
+            accounts.setdefault(key, _Account(key)).posts.append((line, p))
+        official_handles = {
+            a.first.account.handle.lstrip("@"): k for k, a in accounts.items() if a.kind == "official" and a.first.account.handle
+        }
+        for acc in accounts.values():
+            self._facts(acc, official_handles)
+        if any(c.needs and any("political" in g for g in c.needs) for c in self.rules.combinations):
+            self._political(list(accounts.values()))
+
+        keys = sorted(accounts)
+        links = _public_links(accounts)
+        people = _Union(keys)
+        names: dict[str, str] = {}
+        for k in keys:
+            name = accounts[k].first.author.name.strip()
+            if one_person:
+                people.join(keys[0], k)
+            elif name:
+                if name in names:
+                    people.join(names[name], k)
+                names.setdefault(name, k)
+        for link in links:
+            a, b = link.accounts
+            na, nb = accounts[a].first.author.name.strip(), accounts[b].first.author.name.strip()
+            if not na or not nb or na == nb:
+                people.join(a, b)
+        groups: dict[str, list[str]] = defaultdict(list)
+        for k in keys:
+            groups[people.find(k)].append(k)
+
+        persons: list[PersonExposure] = []
+        for root in sorted(groups):
+            members = groups[root]
+            accs = [accounts[k] for k in members]
+            person_name = Counter(a.first.author.name.strip() for a in accs if a.first.author.name.strip()).most_common(1)
+            label = person_name[0][0] if person_name else members[0]
+            # The person's own code: named by the run, else chosen from their first post that says enough.
+            chooser = next((a.first for a in accs if a.first.code or a.first.jurisdiction), accs[0].first)
+            pack, reason = choose_pack(chooser, self.packs, code)
+            risks: list[Risk] = []
+            for combo in self.rules.combinations:
+                if combo.across_accounts:
+                    continue
+                for acc in accs:
+                    if acc.kind in ("official", "campaign"):
+                        continue  # an institution's or a campaign's account discloses by design
+                    met = _meets(combo, acc.facts)
+                    if met:
+                        risks.append(self._risk(combo, met, [acc], pack.id))
+            # Linked accounts: what one discloses about work and another about life.
+            member_set = set(members)
+            mine = [ln for ln in links if ln.accounts[0] in member_set and ln.accounts[1] in member_set]
+            linked = _Union(members)
+            for ln in mine:
+                linked.join(*ln.accounts)
+            comps: dict[str, list[_Account]] = defaultdict(list)
+            for acc in accs:
+                comps[linked.find(acc.key)].append(acc)
+            for comp in comps.values():
+                if len(comp) < 2:
+                    continue
+                for combo in self.rules.combinations:
+                    if not combo.across_accounts:
+                        continue
+                    met = _meets_across(combo, comp)
+                    if met:
+                        involved = [a for a in comp if any(f.account == a.key for f in met)]
+                        risks.append(self._risk(combo, met, involved, pack.id))
+            views = []
+            for acc in accs:
+                counts = Counter(f.kind for f in acc.facts)
+                shown: list[Fact] = []
+                per: Counter[str] = Counter()
+                for f in acc.facts:
+                    if per[f.kind] < SHOWN_PER_KIND:
+                        per[f.kind] += 1
+                        shown.append(f)
+                views.append(
+                    AccountExposure(
+                        account=acc.key,
+                        platform=acc.first.platform,
+                        kind=acc.kind,
+                        capacity=_capacity(acc),
+                        posts=len(acc.posts),
+                        fact_counts=dict(sorted(counts.items())),
+                        facts=shown,
+                    )
+                )
+            persons.append(
+                PersonExposure(
+                    person=label,
+                    code=pack.id,
+                    code_reason=reason,
+                    accounts=views,
+                    links=mine,
+                    risks=[r for r in risks if r.severity != "advice"],
+                    advice=[r for r in risks if r.severity == "advice"],
+                )
+            )
+        return ExposureReport(
+            persons=persons,
+            posts=len(posts),
+            accounts=len(accounts),
+            risks=sum(len(p.risks) for p in persons),
+            advice=sum(len(p.advice) for p in persons),
+        )
+
+
+def analyse(
+    posts: Sequence[tuple[int, Post]],
+    *,
+    one_person: bool = False,
+    code: str | None = None,
+    rules: ExposureRules | None = None,
+    packs: PackRegistry | None = None,
+) -> ExposureReport:
+    """Analyse ``(line, post)`` pairs with the shipped rules and packs unless others are given."""
+    return ExposureAnalyser(rules, packs).analyse(posts, one_person=one_person, code=code)
+
+
+__all__ = ["ExposureAnalyser", "ExposureReport", "Risk", "UnknownCode", "analyse"]

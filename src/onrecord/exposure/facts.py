@@ -1,0 +1,141 @@
+"""Self-disclosures found in one account's public fields: the facts the combinations are built from."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+import msgspec
+
+from onrecord.exposure.rules import ExposureRules
+from onrecord.model.post import Post
+
+# Public fields of the profile (the same on every post of an account) and of each post.
+PROFILE_FIELDS: tuple[str, ...] = ("bio", "display_name")
+POST_FIELDS: tuple[str, ...] = ("text", "comment")
+# Personal-data kinds that, in a public profile, are contact details.
+CONTACT_KINDS: frozenset[str] = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "ADDRESS"})
+# The posting-hours routine: at least this many timestamped posts, and this share in one two-hour window.
+ROUTINE_MIN_POSTS = 20
+ROUTINE_SHARE = 0.5
+_STRIP = " \t\n,.;:!?-–—'\"()"
+
+
+class Fact(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """One self-disclosure: its kind, the words that show it, and where they are."""
+
+    kind: str
+    value: str
+    account: str
+    field: str  # bio, display_name, text, comment, posted_at
+    post: str | None = None  # post id or "line N"; None for profile fields
+    start: int | None = None  # character offsets in ``field``
+    end: int | None = None
+
+
+def account_key(post: Post) -> str:
+    """A stable name for the account a post came from: ``platform:handle`` when the handle is known."""
+    a = post.account
+    if a.handle:
+        return f"{post.platform}:{a.handle.lstrip('@')}"
+    return a.display_name or post.author.name or "(unknown account)"
+
+
+def post_ref(line: int, post: Post) -> str:
+    return post.id or f"line {line}"
+
+
+def field_value(post: Post, field: str) -> str:
+    if field in ("bio", "display_name"):
+        return str(getattr(post.account, field))
+    return str(getattr(post, field))
+
+
+def _acronyms(name: str) -> list[str]:
+    """ "MFAT" for "Ministry of Foreign Affairs and Trade" (capitalised words) and "DOC" for "Department of
+    Conservation" (every word): agencies use both."""
+    words = re.findall(r"[A-Za-zĀĒĪŌŪāēīōū]+", name)
+    caps = "".join(w[0] for w in words if w[0].isupper())
+    every = "".join(w[0] for w in words).upper()
+    return [a for a in dict.fromkeys((caps, every)) if len(a) >= 2 and len(words) >= 2]
+
+
+class FactFinder:
+    """Runs the rules' patterns, plus the author's own organisation and title when the post names them."""
+
+    def __init__(self, rules: ExposureRules) -> None:
+        self.rules = rules
+        self._org_cache: dict[tuple[str, str], list[tuple[str, re.Pattern[str]]]] = {}
+
+    def _own(self, organisation: str, title: str) -> list[tuple[str, re.Pattern[str]]]:
+        key = (organisation, title)
+        got = self._org_cache.get(key)
+        if got is None:
+            got = []
+            if organisation.strip():
+                alts = [re.escape(organisation.strip()), *(re.escape(a) for a in _acronyms(organisation))]
+                # Whole words only; the full name ignores case, the acronym does not (so "MoJ" is not "moj").
+                got.append(("employer", re.compile(rf"(?<!\w)(?:(?i:{alts[0]}){''.join('|' + a for a in alts[1:])})(?!\w)")))
+            if len(title.strip()) >= 4:
+                got.append(("role", re.compile(rf"(?<!\w)(?i:{re.escape(title.strip())})(?!\w)")))
+            self._org_cache[key] = got
+        return got
+
+    def find(self, text: str, organisation: str = "", title: str = "") -> list[tuple[str, str, int, int]]:
+        """``(kind, value, start, end)`` for each disclosure in ``text``; overlapping finds of one kind kept once."""
+        if not text:
+            return []
+        found: list[tuple[str, str, int, int]] = []
+        pats: Iterable[tuple[str, re.Pattern[str]]] = ((fk.kind, rx) for fk in self.rules.facts.values() for rx in fk.patterns)
+        for kind, rx in [*self._own(organisation, title), *pats]:
+            has_v = "v" in rx.groupindex
+            for m in rx.finditer(text):
+                s, e = m.span("v") if has_v and m.group("v") is not None else m.span()
+                # Trim punctuation and spaces from the shown value, keeping the offsets true.
+                while s < e and text[s] in _STRIP:
+                    s += 1
+                while e > s and text[e - 1] in _STRIP:
+                    e -= 1
+                if e - s < 2:
+                    continue
+                if any(k == kind and s < fe and fs < e for k, _, fs, fe in found):
+                    continue
+                found.append((kind, text[s:e], s, e))
+        found.sort(key=lambda f: (f[2], f[0]))
+        return found
+
+
+def contact_facts(bio: str, account: str) -> list[Fact]:
+    """E-mail addresses, phone numbers and street addresses in a public profile."""
+    if not bio:
+        return []
+    from onrecord.detectors.pii.detector import PiiDetector
+
+    return [
+        Fact(kind="contact", value=s.text, account=account, field="bio", start=s.start, end=s.end)
+        for s in PiiDetector(names=False).detect(bio, "bio")
+        if s.kind in CONTACT_KINDS
+    ]
+
+
+def posting_routine(stamps: Sequence[str], account: str) -> Fact | None:
+    """A routine shown by when the account posts: most posts in one two-hour window of the day.
+
+    Hours are read in each timestamp's own offset (the poster's clock when the platform keeps it)."""
+    hours: list[int] = []
+    for st in stamps:
+        try:
+            hours.append(datetime.fromisoformat(st.replace("Z", "+00:00")).hour)
+        except (ValueError, TypeError):
+            continue
+    if len(hours) < ROUTINE_MIN_POSTS:
+        return None
+    counts = Counter(hours)
+    best = max(range(24), key=lambda h: (counts[h] + counts[(h + 1) % 24], -h))
+    share = (counts[best] + counts[(best + 1) % 24]) / len(hours)
+    if share < ROUTINE_SHARE:
+        return None
+    value = f"{share:.0%} of {len(hours)} posts between {best:02d}:00 and {(best + 2) % 24:02d}:00"
+    return Fact(kind="routine", value=value, account=account, field="posted_at")
