@@ -222,8 +222,6 @@ class ExposureAnalyser:
         seen: set[tuple[str, str, str]] = set()
         first = acc.first
         org, title = first.author.organisation, first.author.title
-        if acc.kind == "official":
-            acc.facts.append(Fact(kind="employer", value="an official account", account=acc.key, field="account.kind"))
         for fld in PROFILE_FIELDS:
             # The profile is read from every post: imports keep the profile current, so the last one wins.
             for _, p in reversed(acc.posts):
@@ -360,7 +358,10 @@ class ExposureAnalyser:
             comps: dict[str, list[_Account]] = defaultdict(list)
             for acc in accs:
                 comps[linked.find(acc.key)].append(acc)
-            for comp in comps.values():
+            for all_in_comp in comps.values():
+                # An institution's or campaign's account names its organisation by design; what it links
+                # to is read through the bio mention (an employer fact) instead.
+                comp = [a for a in all_in_comp if a.kind not in ("official", "campaign")]
                 if len(comp) < 2:
                     continue
                 for combo in self.rules.combinations:

@@ -133,7 +133,7 @@ def posting_routine(stamps: Sequence[str], account: str) -> Fact | None:
     if len(hours) < ROUTINE_MIN_POSTS:
         return None
     counts = Counter(hours)
-    best = max(range(24), key=lambda h: (counts[h] + counts[(h + 1) % 24], -h))
+    best = max(range(24), key=lambda h: (counts[h] + counts[(h + 1) % 24], counts[h], -h))
     share = (counts[best] + counts[(best + 1) % 24]) / len(hours)
     if share < ROUTINE_SHARE:
         return None
