@@ -7,12 +7,12 @@ from typing import Any
 
 import msgspec
 import pytest
+from tests.yaml_cases import case_params
 
 from onrecord.exposure import analyse
 from onrecord.exposure.analyse import ExposureReport
 from onrecord.model.decode import decode_post
 from onrecord.model.post import Post
-from tests.yaml_cases import case_params
 
 
 def _fill(value: Any, i: int) -> Any:
@@ -24,10 +24,8 @@ def _fill(value: Any, i: int) -> Any:
 
 
 def _posts(spec: Any) -> list[tuple[int, Post]]:
-    if isinstance(spec, dict):  # {repeat: N, post: {...}}: N copies, {day} and {minute} filled in per copy
-        rows = [_fill(copy.deepcopy(spec["post"]), i) for i in range(spec["repeat"])]
-    else:
-        rows = spec
+    # {repeat: N, post: {...}}: N copies, {day} and {minute} filled in per copy
+    rows = [_fill(copy.deepcopy(spec["post"]), i) for i in range(spec["repeat"])] if isinstance(spec, dict) else spec
     return [(n, decode_post(msgspec.json.encode(r))[0]) for n, r in enumerate(rows, start=1)]
 
 
