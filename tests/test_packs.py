@@ -183,10 +183,12 @@ def test_choose_pack(case: dict[str, Any]) -> None:
 
 def test_every_clause_topic_is_reachable() -> None:
     """A topic no check can report would never be cited: every topic a shipped clause names is a topic
-    of some registered check."""
+    of some registered check or of an exposure combination (onrecord exposure)."""
     from onrecord.checks.registry import select_checks
+    from onrecord.exposure.rules import shipped_rules
 
     reported = {t for check in select_checks((), ()) for t in check.topics}
+    reported |= {c.topic for c in shipped_rules().combinations}
     unreachable = {
         f"{pack.id}:{clause.id}": sorted(set(clause.topics) - reported)
         for pack in PackRegistry().all()

@@ -7,6 +7,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import msgspec
 
@@ -24,7 +25,7 @@ from onrecord.exposure.facts import (
     posting_routine,
 )
 from onrecord.exposure.rules import Combination, ExposureRules, shipped_rules
-from onrecord.model.post import Post
+from onrecord.model.post import Account, Post
 
 # Facts of one kind shown per account (all are counted).
 SHOWN_PER_KIND = 5
@@ -105,6 +106,14 @@ class _Account:
         return self.posts[0][1]
 
     @property
+    def profile(self) -> Account:
+        """The account fields as last seen with a bio (imports keep the profile current), else the first."""
+        for _, p in reversed(self.posts):
+            if p.account.bio:
+                return p.account
+        return self.first.account
+
+    @property
     def kind(self) -> str:
         return Counter(p.account.kind for _, p in self.posts).most_common(1)[0][0]
 
@@ -134,33 +143,55 @@ def _bio_tokens(bio: str) -> set[str]:
     return out
 
 
-def _names_handle(text: str, handle: str) -> bool:
-    h = handle.lstrip("@")
-    return len(h) >= 4 and re.search(rf"(?<![\w.]){re.escape(h)}(?!\w)", text, re.IGNORECASE) is not None
+_HANDLE_TOKEN = re.compile(r"[\w.@-]{4,}")
+
+
+def _handle_tokens(text: str) -> set[str]:
+    """Words of ``text`` that could be a handle (``@name``, ``name`` in a profile URL), lower-cased, with
+    and without the ``@``."""
+    out: set[str] = set()
+    for m in _HANDLE_TOKEN.finditer(text):
+        t = m.group(0).lower().strip(".-")
+        out.add(t)
+        out.add(t.lstrip("@"))
+    return out
+
+
+def _handle(acc: Account) -> str:
+    return acc.handle.lower().lstrip("@")
 
 
 def _public_links(accounts: dict[str, _Account]) -> list[Link]:
     """Links anyone can see: a bio naming another account's handle, a shared e-mail or web address in the
-    bios, or the same display name of two words or more."""
+    bios, or the same display name of two words or more. Indexed, so linear in the number of accounts."""
     links: dict[tuple[str, str], str] = {}
-    keys = sorted(accounts)
-    info = {k: (accounts[k].first.account, _bio_tokens(accounts[k].first.account.bio)) for k in keys}
-    for i, a in enumerate(keys):
-        acc_a, tok_a = info[a]
-        for b in keys[i + 1 :]:
-            acc_b, tok_b = info[b]
-            pair = (a, b)
-            if acc_b.handle and _names_handle(acc_a.bio, acc_b.handle):
-                links[pair] = f"the profile of {a} names {b}"
-            elif acc_a.handle and _names_handle(acc_b.bio, acc_a.handle):
-                links[pair] = f"the profile of {b} names {a}"
-            elif shared := sorted(tok_a & tok_b):
-                links[pair] = f"both profiles give {shared[0]}"
-            elif (
-                len(acc_a.display_name.split()) >= 2
-                and acc_a.display_name.casefold().strip() == acc_b.display_name.casefold().strip()
-            ):
-                links[pair] = f"both are named {acc_a.display_name.strip()!r}"
+
+    def add(a: str, b: str, why: str) -> None:
+        if a != b:
+            pair = (min(a, b), max(a, b))
+            links.setdefault(pair, why)
+
+    by_handle: dict[str, list[str]] = defaultdict(list)
+    for k, acc in accounts.items():
+        h = _handle(acc.profile)
+        if len(h) >= 4:
+            by_handle[h].append(k)
+    by_token: dict[str, list[str]] = defaultdict(list)
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for k in sorted(accounts):
+        prof = accounts[k].profile
+        for t in sorted(_handle_tokens(prof.bio)):
+            for other in by_handle.get(t, ()):
+                add(k, other, f"the profile of {k} names {other}")
+        for t in sorted(_bio_tokens(prof.bio)):
+            for other in by_token[t]:
+                add(k, other, f"both profiles give {t}")
+            by_token[t].append(k)
+        name = " ".join(prof.display_name.casefold().split())
+        if len(name.split()) >= 2:
+            for other in by_name[name]:
+                add(k, other, f"both are named {prof.display_name.strip()!r}")
+            by_name[name].append(k)
     return [Link(accounts=k, evidence=v) for k, v in sorted(links.items())]
 
 
@@ -210,6 +241,30 @@ def _meets_across(combo: Combination, accs: Sequence[_Account]) -> list[Fact] | 
     return None
 
 
+def _needing_political(rules: ExposureRules, accounts: dict[str, _Account], links: Sequence[Link]) -> list[_Account]:
+    """The accounts whose political posts could complete a combination: the judgement is the slow part, and
+    it only matters where the other groups of such a combination are already met."""
+    combos = [c for c in rules.combinations if any("political" in g for g in c.needs)]
+    if not combos:
+        return []
+    linked = _Union(sorted(accounts))
+    for ln in links:
+        linked.join(*ln.accounts)
+    pooled: dict[str, list[Fact]] = defaultdict(list)
+    for k, a in accounts.items():
+        pooled[linked.find(k)].extend(a.facts)
+    out = []
+    for k, acc in accounts.items():
+        if acc.kind in ("official", "campaign"):
+            continue
+        for c in combos:
+            facts = pooled[linked.find(k)] if c.across_accounts else acc.facts
+            if all(any(f.kind in g for f in facts) for g in c.needs if "political" not in g):
+                out.append(acc)
+                break
+    return out
+
+
 class ExposureAnalyser:
     """Runs the rules over posts. One instance can analyse many inputs."""
 
@@ -217,8 +272,9 @@ class ExposureAnalyser:
         self.rules = rules or shipped_rules()
         self.packs = packs or PackRegistry()
         self.finder = FactFinder(self.rules)
+        self._detectors: list[Any] | None = None
 
-    def _facts(self, acc: _Account, official_handles: dict[str, str]) -> None:
+    def _facts(self, acc: _Account, official_handles: dict[str, tuple[str, str]]) -> None:
         seen: set[tuple[str, str, str]] = set()
         first = acc.first
         org, title = first.author.organisation, first.author.title
@@ -228,20 +284,22 @@ class ExposureAnalyser:
                 text = field_value(p, fld)
                 if text:
                     break
-            for kind, value, s, e in self.finder.find(text, org, title):
+            for kind, value, s, e in self.finder.find(text, fld, org, title):
                 if (kind, value.casefold(), fld) not in seen:
                     seen.add((kind, value.casefold(), fld))
                     acc.facts.append(Fact(kind=kind, value=value, account=acc.key, field=fld, start=s, end=e))
             if fld == "bio":
                 acc.facts.extend(contact_facts(text, acc.key))
-                for handle, other in official_handles.items():
-                    if other != acc.key and _names_handle(text, handle):
+                for token in sorted(_handle_tokens(text)):
+                    other = official_handles.get(token)
+                    if other and other[0] != acc.key and not token.startswith("@"):
+                        shown = other[1]
                         acc.facts.append(
-                            Fact(kind="employer", value=f"@{handle} (an official account)", account=acc.key, field="bio")
+                            Fact(kind="employer", value=f"@{shown} (an official account)", account=acc.key, field="bio")
                         )
         for line, p in acc.posts:
             for fld in POST_FIELDS:
-                for kind, value, s, e in self.finder.find(field_value(p, fld), org, title):
+                for kind, value, s, e in self.finder.find(field_value(p, fld), fld, org, title):
                     acc.facts.append(
                         Fact(kind=kind, value=value, account=acc.key, field=fld, post=post_ref(line, p), start=s, end=e)
                     )
@@ -251,14 +309,16 @@ class ExposureAnalyser:
             acc.facts.append(routine)
 
     def _political(self, accounts: Sequence[_Account]) -> None:
-        todo = [(acc, line, p) for acc in accounts if acc.kind != "official" for line, p in acc.posts if p.text.strip()]
+        todo = [(acc, line, p) for acc in accounts for line, p in acc.posts if p.text.strip()]
         if not todo:
             return
         from onrecord.capacity.assess import assess_many
         from onrecord.detectors import default_detectors
         from onrecord.detectors.base import run_detectors
 
-        dets = list(default_detectors())
+        if self._detectors is None:  # built once per analyser: building them costs more than a batch
+            self._detectors = list(default_detectors())
+        dets = self._detectors
         posts = [p for _, _, p in todo]
         results = assess_many(posts, [run_detectors(p, dets) for p in posts], use_context=False, explain=False)
         for (acc, line, p), res in zip(todo, results, strict=True):
@@ -302,15 +362,15 @@ class ExposureAnalyser:
             key = account_key(p)
             accounts.setdefault(key, _Account(key)).posts.append((line, p))
         official_handles = {
-            a.first.account.handle.lstrip("@"): k for k, a in accounts.items() if a.kind == "official" and a.first.account.handle
+            _handle(a.profile): (k, a.profile.handle.lstrip("@"))
+            for k, a in accounts.items()
+            if a.kind == "official" and len(_handle(a.profile)) >= 4
         }
         for acc in accounts.values():
             self._facts(acc, official_handles)
-        if any(c.needs and any("political" in g for g in c.needs) for c in self.rules.combinations):
-            self._political(list(accounts.values()))
-
         keys = sorted(accounts)
         links = _public_links(accounts)
+        self._political(_needing_political(self.rules, accounts, links))
         people = _Union(keys)
         names: dict[str, str] = {}
         for k in keys:

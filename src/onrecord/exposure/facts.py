@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 import msgspec
 
+from onrecord.detectors.multipattern import MultiPattern, ascii_semantics
 from onrecord.exposure.rules import ExposureRules
 from onrecord.model.post import Post
 
@@ -68,6 +69,10 @@ class FactFinder:
     def __init__(self, rules: ExposureRules) -> None:
         self.rules = rules
         self._org_cache: dict[tuple[str, str], list[tuple[str, re.Pattern[str]]]] = {}
+        self._patterns = [(fk.kind, rx, fields) for fk in rules.facts.values() for rx, fields in fk.patterns]
+        # Most posts disclose nothing: one Hyperscan pass says which patterns can match at all (exact on text
+        # that Python's Unicode classes read as ASCII ones, see ascii_semantics; other text runs every pattern).
+        self._gate = MultiPattern.cached([(rx.pattern, kind) for kind, rx, _ in self._patterns], caseless=False)
 
     def _own(self, organisation: str, title: str) -> list[tuple[str, re.Pattern[str]]]:
         key = (organisation, title)
@@ -83,13 +88,18 @@ class FactFinder:
             self._org_cache[key] = got
         return got
 
-    def find(self, text: str, organisation: str = "", title: str = "") -> list[tuple[str, str, int, int]]:
-        """``(kind, value, start, end)`` for each disclosure in ``text``; overlapping finds of one kind kept once."""
+    def find(self, text: str, field: str = "text", organisation: str = "", title: str = "") -> list[tuple[str, str, int, int]]:
+        """``(kind, value, start, end)`` for each disclosure in ``text`` (the post's ``field``); overlapping finds
+        of one kind kept once."""
         if not text:
             return []
         found: list[tuple[str, str, int, int]] = []
-        pats: Iterable[tuple[str, re.Pattern[str]]] = ((fk.kind, rx) for fk in self.rules.facts.values() for rx in fk.patterns)
-        for kind, rx in [*self._own(organisation, title), *pats]:
+        pats = self._patterns
+        if self._gate.engine == "hyperscan" and ascii_semantics(text):
+            pats = [pats[i] for i in self._gate.candidates(text)]
+        todo: list[tuple[str, re.Pattern[str]]] = [*self._own(organisation, title)]
+        todo.extend((kind, rx) for kind, rx, fields in pats if fields is None or field in fields)
+        for kind, rx in todo:
             has_v = "v" in rx.groupindex
             for m in rx.finditer(text):
                 s, e = m.span("v") if has_v and m.group("v") is not None else m.span()

@@ -18,12 +18,15 @@ from onrecord.model.code import TOPICS
 # ``political`` from the engine's judgement of each post (see facts.py and analyse.py).
 DERIVED_KINDS: tuple[str, ...] = ("contact", "political")
 LEVELS: tuple[str, ...] = ("high", "medium", "low")
+# The public fields a pattern can be limited to.
+FIELDS: tuple[str, ...] = ("bio", "display_name", "text", "comment")
 _CODE = re.compile(r"^EX\d\d$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
-# One capitalised word: ASCII letters plus the Māori macron vowels (re.ASCII is not used here, but \w would
-# also take digits and underscores).
-_WORD = r"[A-ZĀĒĪŌŪ][A-Za-zĀĒĪŌŪāēīōū'’.-]*[A-Za-zāēīōū]|[A-Z]"
+# One capitalised word with a lower-case letter in it (so shouted words like "NOW" are not names), or an
+# acronym of two to five capitals ("UK", "NSW"): ASCII letters plus the Māori macron vowels (\w would also
+# take digits and underscores).
+_WORD = r"[A-ZĀĒĪŌŪ][A-Za-zĀĒĪŌŪāēīōū'’.-]*[a-zāēīōū][A-Za-zĀĒĪŌŪāēīōū]*|[A-Z]{2,5}\b"
 _MACROS = {
     "{Name}": f"(?:{_WORD})",
     "{Names}": f"(?:{_WORD})(?:(?: | of | and | & | for | the | of the )(?:{_WORD})){{0,3}}",
@@ -40,7 +43,8 @@ class FactKind:
 
     kind: str
     summary: str
-    patterns: tuple[re.Pattern[str], ...]
+    # (regex, the fields it applies to; None: every public field)
+    patterns: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +112,18 @@ def parse(data: Any, name: str, lines: dict[tuple[str | int, ...], int]) -> Expo
             fail(("facts", kind, "patterns"), "must be a non-empty list of regexes")
         compiled = []
         for i, p in enumerate(pats):
-            where = ("facts", kind, "patterns", i)
+            where: tuple[str | int, ...] = ("facts", kind, "patterns", i)
+            fields: frozenset[str] | None = None
+            if isinstance(p, dict):
+                extra = set(p) - {"regex", "fields"}
+                if extra:
+                    fail((*where, sorted(extra)[0]), "unknown field (allowed: regex, fields)")
+                raw_fields = p.get("fields")
+                if not isinstance(raw_fields, list) or not raw_fields or any(f not in FIELDS for f in raw_fields):
+                    fail((*where, "fields"), f"must be a non-empty list of {', '.join(FIELDS)}, got {raw_fields!r}")
+                fields = frozenset(raw_fields)
+                p = p.get("regex")
+                where = (*where, "regex")
             _text(p, where, fail)
             try:
                 rx = re.compile(expand(p))
@@ -116,7 +131,7 @@ def parse(data: Any, name: str, lines: dict[tuple[str | int, ...], int]) -> Expo
                 fail(where, f"not a valid regex: {e}")
             if rx.groupindex and "v" not in rx.groupindex:
                 fail(where, "a named group must be called v (the value shown)")
-            compiled.append(rx)
+            compiled.append((rx, fields))
         facts[kind] = FactKind(kind, summary, tuple(compiled))
     known = (*facts, *DERIVED_KINDS)
     raw_combos = data.get("combinations")
