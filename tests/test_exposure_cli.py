@@ -121,3 +121,63 @@ def test_shipped_rules_load_and_every_kind_is_used() -> None:
     rules = shipped_rules()
     used = {k for c in rules.combinations for g in c.needs for k in g}
     assert used == set(rules.kinds)
+
+
+def _ytd(name: str, rows: list[object]) -> str:
+    return f"window.YTD.{name}.part0 = " + json.dumps(rows)
+
+
+def _zip(path: Path, files: dict[str, str]) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    return path
+
+
+def test_platform_exports_x_and_linkedin(tmp_path: Path) -> None:
+    """A person's X archive and LinkedIn export, in the platforms' own formats: the X profile's location
+    field and the LinkedIn headline combine once the display names tie the accounts together."""
+    x = _zip(
+        tmp_path / "x.zip",
+        {
+            "Your archive.html": "<html></html>",
+            "data/account.js": _ytd("account", [{"account": {"username": "rkaur_nz", "accountId": "1", "accountDisplayName": "Ravi Kaur"}}]),
+            "data/profile.js": _ytd("profile", [{"profile": {"description": {"bio": "Dad of two. Cricket.", "location": "Karori, Wellington"}}}]),
+            "data/tweets.js": _ytd(
+                "tweets",
+                [
+                    {
+                        "tweet": {
+                            "id_str": "11",
+                            "id": "11",
+                            "full_text": "Every Saturday morning at 7am we do parkrun at the waterfront",
+                            "created_at": "Sat Feb 10 07:05:00 +0000 2024",
+                            "entities": {"hashtags": [], "user_mentions": [], "urls": []},
+                        }
+                    }
+                ],
+            ),
+        },
+    )
+    linkedin = _zip(
+        tmp_path / "linkedin.zip",
+        {
+            "Profile.csv": "First Name,Last Name,Headline,Summary,Geo Location\nRavi,Kaur,Senior policy adviser at MBIE,,\n",
+            "Shares.csv": "Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl,Visibility\n"
+            '2024-02-01 09:00:00,https://www.linkedin.com/feed/update/1,"Our team published the energy strategy",,,PUBLIC\n',
+        },
+    )
+    r = CliRunner().invoke(cli, ["exposure", str(x), str(linkedin), "--code", "nz-public-sector", "--format", "json"])
+    assert r.exit_code == 1, r.output
+    data = json.loads(r.stdout)
+    person = data["persons"][0]
+    accounts = {a["account"]: a for a in person["accounts"]}
+    assert set(accounts) == {"x:rkaur_nz", "linkedin:Ravi Kaur"}, accounts
+    x_facts = {(f["kind"], f["value"], f["field"]) for f in accounts["x:rkaur_nz"]["facts"]}
+    assert ("location", "Karori, Wellington", "location") in x_facts
+    assert ("family", "Dad of two", "bio") in x_facts
+    assert person["links"] == [{"accounts": ["linkedin:Ravi Kaur", "x:rkaur_nz"], "evidence": "both are named 'Ravi Kaur'"}]
+    codes = {x["code"] for x in person["risks"]}
+    assert "EX05" in codes and "EX03" in codes

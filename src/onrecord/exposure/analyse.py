@@ -23,6 +23,7 @@ from onrecord.exposure.facts import (
     field_value,
     post_ref,
     posting_routine,
+    profile_location,
 )
 from onrecord.exposure.rules import Combination, ExposureRules, shipped_rules
 from onrecord.model.post import Account, Post
@@ -297,6 +298,9 @@ class ExposureAnalyser:
                         acc.facts.append(
                             Fact(kind="employer", value=f"@{shown} (an official account)", account=acc.key, field="bio")
                         )
+        place = profile_location(acc.profile.location)
+        if place:
+            acc.facts.append(Fact(kind="location", value=place, account=acc.key, field="location", start=0, end=len(place)))
         for line, p in acc.posts:
             for fld in POST_FIELDS:
                 for kind, value, s, e in self.finder.find(field_value(p, fld), fld, org, title):

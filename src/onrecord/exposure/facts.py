@@ -117,6 +117,38 @@ class FactFinder:
         return found
 
 
+# Profile "locations" that say nowhere in particular.
+_NOWHERE = frozenset(
+    {
+        "earth",
+        "planet earth",
+        "worldwide",
+        "world",
+        "global",
+        "everywhere",
+        "anywhere",
+        "somewhere",
+        "here",
+        "online",
+        "the internet",
+        "internet",
+        "cyberspace",
+        "the cloud",
+        "n/a",
+        "none",
+        "-",
+    }
+)
+
+
+def profile_location(value: str) -> str | None:
+    """The profile's location field when it names a place (not "Earth", a pronoun or an emoji alone)."""
+    v = " ".join(value.split())
+    if not v or len(v) > 80 or v.casefold() in _NOWHERE or not re.search(r"[^\W\d_]{2}", v) or ("/" in v and len(v) <= 9):
+        return None
+    return value.strip()
+
+
 def contact_facts(bio: str, account: str) -> list[Fact]:
     """E-mail addresses, phone numbers and street addresses in a public profile."""
     if not bio:

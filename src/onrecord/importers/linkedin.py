@@ -57,7 +57,8 @@ def _account(plan: Plan) -> Account:
                     name = " ".join(x for x in (_pick(row, "firstname"), _pick(row, "lastname")) if x)
                     bio = "\n".join(x for x in (_pick(row, "headline"), _pick(row, "summary")) if x)
                     handle = _pick(row, "publicprofileurl", "profileurl", "vanityname", "websites")
-                    return Account(handle=handle or name, display_name=name, bio=bio)
+                    location = _pick(row, "geolocation", "location")
+                    return Account(handle=handle or name, display_name=name, bio=bio, location=location)
         except READ_ERRORS:
             continue
     return Account()

@@ -59,6 +59,7 @@ def _account(plan: Plan) -> Account:
         handle=f"@{acc['username']}" if acc.get("username") else "",
         display_name=str(acc.get("accountDisplayName") or ""),
         bio=unescape(str(desc.get("bio") or "")),
+        location=unescape(str(desc.get("location") or "")),
     )
 
 

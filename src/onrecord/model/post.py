@@ -30,6 +30,7 @@ class Account(msgspec.Struct, kw_only=True, omit_defaults=True):
     handle: str = ""
     display_name: str = ""
     bio: str = ""
+    location: str = ""  # the profile's own location field, where the platform has one (X, LinkedIn)
     profile_image: str = ""
     header_image: str = ""
 
