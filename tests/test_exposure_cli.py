@@ -83,7 +83,11 @@ def test_missing_and_unreadable_inputs_are_clear_errors(tmp_path: Path) -> None:
 
 BROKEN = [
     ("version: 2\nfacts: {a: {summary: s, patterns: [x]}}\ncombinations: []\n", 1, "version"),
-    ("version: 1\nfacts:\n  employer:\n    summary: s\n    patterns: ['(unclosed']\ncombinations: []\n", 5, "facts.employer.patterns[0]"),
+    (
+        "version: 1\nfacts:\n  employer:\n    summary: s\n    patterns: ['(unclosed']\ncombinations: []\n",
+        5,
+        "facts.employer.patterns[0]",
+    ),
     (
         "version: 1\nfacts:\n  employer: {summary: s, patterns: [x]}\ncombinations:\n"
         "  - {code: EX01, name: a, level: high, topic: personal_security, needs: [[employer], [nope]], message: m, fix: f}\n",
@@ -143,8 +147,12 @@ def test_platform_exports_x_and_linkedin(tmp_path: Path) -> None:
         tmp_path / "x.zip",
         {
             "Your archive.html": "<html></html>",
-            "data/account.js": _ytd("account", [{"account": {"username": "rkaur_nz", "accountId": "1", "accountDisplayName": "Ravi Kaur"}}]),
-            "data/profile.js": _ytd("profile", [{"profile": {"description": {"bio": "Dad of two. Cricket.", "location": "Karori, Wellington"}}}]),
+            "data/account.js": _ytd(
+                "account", [{"account": {"username": "rkaur_nz", "accountId": "1", "accountDisplayName": "Ravi Kaur"}}]
+            ),
+            "data/profile.js": _ytd(
+                "profile", [{"profile": {"description": {"bio": "Dad of two. Cricket.", "location": "Karori, Wellington"}}}]
+            ),
             "data/tweets.js": _ytd(
                 "tweets",
                 [
