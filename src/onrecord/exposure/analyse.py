@@ -35,6 +35,8 @@ POLITICAL_THRESHOLD = 0.9
 _SEVERITY_RANK = {"info": 0, "warning": 1, "breach": 2}
 _URL = re.compile(r"(?i)\b(?:https?://)?((?:[\w-]+\.)+[a-z]{2,}(?:/[\w./%~-]*)?)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A shared address or display name links at most this many accounts (more: an organisation's, or a common name).
+MAX_SHARED = 3
 _SHORTENERS = frozenset({"t.co", "bit.ly", "buff.ly", "ow.ly", "lnkd.in", "linktr.ee"})
 
 
@@ -139,7 +141,8 @@ def _bio_tokens(bio: str) -> set[str]:
     out = {m.group(0).lower() for m in _EMAIL.finditer(bio)}
     for m in _URL.finditer(bio):
         u = m.group(1).lower().rstrip("/.")
-        if u.split("/")[0] not in _SHORTENERS and "@" not in bio[max(0, m.start() - 1) : m.start()]:
+        # A bare domain is usually an organisation's site; a page on it (or a personal domain's page) is one person's.
+        if "/" in u and u.split("/")[0] not in _SHORTENERS and "@" not in bio[max(0, m.start() - 1) : m.start()]:
             out.add(u)
     return out
 
@@ -172,27 +175,39 @@ def _public_links(accounts: dict[str, _Account]) -> list[Link]:
             pair = (min(a, b), max(a, b))
             links.setdefault(pair, why)
 
+    # An institution's or campaign's account is not a person's: a bio naming it says who employs the person
+    # (an employer fact), it does not make the two accounts one person's.
+    people = {k: a for k, a in accounts.items() if a.kind not in ("official", "campaign")}
     by_handle: dict[str, list[str]] = defaultdict(list)
-    for k, acc in accounts.items():
+    for k, acc in people.items():
         h = _handle(acc.profile)
         if len(h) >= 4:
             by_handle[h].append(k)
     by_token: dict[str, list[str]] = defaultdict(list)
     by_name: dict[str, list[str]] = defaultdict(list)
-    for k in sorted(accounts):
-        prof = accounts[k].profile
+    for k in sorted(people):
+        prof = people[k].profile
         for t in sorted(_handle_tokens(prof.bio)):
             for other in by_handle.get(t, ()):
                 add(k, other, f"the profile of {k} names {other}")
         for t in sorted(_bio_tokens(prof.bio)):
-            for other in by_token[t]:
-                add(k, other, f"both profiles give {t}")
             by_token[t].append(k)
         name = " ".join(prof.display_name.casefold().split())
         if len(name.split()) >= 2:
-            for other in by_name[name]:
-                add(k, other, f"both are named {prof.display_name.strip()!r}")
             by_name[name].append(k)
+    for t, keys in sorted(by_token.items()):
+        # An address in many bios is an organisation's (the agency's site), not one person's.
+        if len(keys) <= MAX_SHARED:
+            for i, a in enumerate(keys):
+                for b in keys[i + 1 :]:
+                    add(a, b, f"both profiles give {t}")
+    for _name, keys in sorted(by_name.items()):
+        # One person rarely has two same-named accounts on one platform; two people with one name often do.
+        if len(keys) <= MAX_SHARED:
+            for i, a in enumerate(keys):
+                for b in keys[i + 1 :]:
+                    if people[a].first.platform != people[b].first.platform:
+                        add(a, b, f"both are named {people[a].profile.display_name.strip()!r}")
     return [Link(accounts=k, evidence=v) for k, v in sorted(links.items())]
 
 
