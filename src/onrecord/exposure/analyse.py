@@ -14,13 +14,13 @@ import msgspec
 from onrecord.codes.loader import PackRegistry
 from onrecord.engine.choose_pack import UnknownCode, choose_pack
 from onrecord.exposure.facts import (
-    POST_FIELDS,
     PROFILE_FIELDS,
     Fact,
     FactFinder,
     account_key,
     contact_facts,
     field_value,
+    own_public_fields,
     post_ref,
     posting_routine,
     profile_location,
@@ -317,18 +317,18 @@ class ExposureAnalyser:
         if place:
             acc.facts.append(Fact(kind="location", value=place, account=acc.key, field="location", start=0, end=len(place)))
         for line, p in acc.posts:
-            for fld in POST_FIELDS:
+            for fld in own_public_fields(p):
                 for kind, value, s, e in self.finder.find(field_value(p, fld), fld, org, title):
                     acc.facts.append(
                         Fact(kind=kind, value=value, account=acc.key, field=fld, post=post_ref(line, p), start=s, end=e)
                     )
-        stamps = [p.circumstances.posted_at for _, p in acc.posts if p.circumstances.posted_at]
+        stamps = [p.circumstances.posted_at for _, p in acc.posts if p.circumstances.posted_at and own_public_fields(p)]
         routine = posting_routine(stamps, acc.key)
         if routine:
             acc.facts.append(routine)
 
     def _political(self, accounts: Sequence[_Account]) -> None:
-        todo = [(acc, line, p) for acc in accounts for line, p in acc.posts if p.text.strip()]
+        todo = [(acc, line, p) for acc in accounts for line, p in acc.posts if "text" in own_public_fields(p) and p.text.strip()]
         if not todo:
             return
         from onrecord.capacity.assess import assess_many

@@ -36,6 +36,21 @@ class Fact(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     end: int | None = None
 
 
+# Audiences that make a post public (None: not recorded, taken as public as platforms default to it).
+PUBLIC_AUDIENCES = frozenset({"public", "all_followers", None})
+
+
+def own_public_fields(post: Post) -> tuple[str, ...]:
+    """The post fields that are the author's own words and still public: none for a deleted post, a like,
+    or one sent to a direct or selected audience; for a share only the comment added (the text is someone
+    else's)."""
+    if post.deleted or post.action in ("like", "profile") or post.circumstances.audience not in PUBLIC_AUDIENCES:
+        return ()
+    if post.action == "share":
+        return ("comment",)
+    return POST_FIELDS
+
+
 def account_key(post: Post) -> str:
     """A stable name for the account a post came from: ``platform:handle`` when the handle is known."""
     a = post.account
