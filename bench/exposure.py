@@ -77,10 +77,21 @@ def bench_ner(show: int) -> None:
     finder = FactFinder(shipped_rules())
     files = ["btc.train.conll", "btc.dev.conll", "wnut17.train.conll", "wnut17.dev.conll"]
     posts = [p for f in files for p in read_conll(data_file("ner_social", f))]
+    n_place = sum(1 for _, sp in posts for *_, t in sp if t in PLACE)
+    print(f"ner_social: {len(posts):,} posts, {n_place:,} labelled places   python bench/exposure.py --only ner")
+    # As posts (first-person patterns only), then as if each tweet were a bio (the profile-only patterns
+    # too): more values, so a wider test of the value spans.
+    for field, heading in (("text", "read as posts"), ("bio", "read as profiles")):
+        _ner_scores(finder, posts, field, heading, show)
+
+
+def _ner_scores(
+    finder: FactFinder, posts: list[tuple[str, list[tuple[int, int, str]]]], field: str, heading: str, show: int
+) -> None:
     tally: dict[str, Counter[str]] = {"place": Counter(), "org": Counter()}
     wrong: dict[str, list[str]] = {"place": [], "org": []}
     for text, spans in posts:
-        for kind, value, s, e in finder.find(text):
+        for kind, value, s, e in finder.find(text, field):
             group = "place" if kind in ("location", "travel") else "org" if kind == "employer" else None
             if group is None:
                 continue
@@ -89,8 +100,7 @@ def bench_ner(show: int) -> None:
             tally[group]["hit" if hit else "miss"] += 1
             if not hit:
                 wrong[group].append(f"{value!r} in …{text[max(0, s - 40) : e + 20]}…")
-    n_place = sum(1 for _, sp in posts for *_, t in sp if t in PLACE)
-    print(f"ner_social: {len(posts):,} posts, {n_place:,} labelled places   python bench/exposure.py --only ner")
+    print(f"  {heading}:")
     for group, label in (
         ("place", "location/travel values on a labelled place"),
         ("org", "employer values on a labelled organisation"),
@@ -98,9 +108,9 @@ def bench_ner(show: int) -> None:
         c = tally[group]
         n = c["hit"] + c["miss"]
         share = f"{c['hit'] / n:.1%}" if n else "n/a"
-        print(f"  {label:<48} {share:>6} ({c['hit']} of {n})")
+        print(f"    {label:<46} {share:>6} ({c['hit']} of {n})")
         for w in wrong[group][:show]:
-            print(f"      not labelled: {w}")
+            print(f"        not labelled: {w}")
 
 
 def congress_posts() -> list[tuple[int, Post]]:
