@@ -189,3 +189,49 @@ def test_platform_exports_x_and_linkedin(tmp_path: Path) -> None:
     assert person["links"] == [{"accounts": ["linkedin:Ravi Kaur", "x:rkaur_nz"], "evidence": "both are named 'Ravi Kaur'"}]
     codes = {x["code"] for x in person["risks"]}
     assert "EX05" in codes and "EX03" in codes
+
+
+def test_accounts_registry_names_the_person_and_the_kinds(tmp_path: Path) -> None:
+    """Two accounts nothing public ties together, registered to one person: one person in the report, the
+    registered kinds and jurisdiction used, and still no cross-account risk (no public link)."""
+    db = tmp_path / "reg.db"
+    runner = CliRunner()
+    for platform, handle, kind in (("linkedin", "rk-work", "personal"), ("x", "rk_home", "personal")):
+        r = runner.invoke(
+            cli,
+            [
+                "accounts",
+                "add",
+                platform,
+                handle,
+                "--kind",
+                kind,
+                "--person",
+                "E042",
+                "--name",
+                "Ravi Kaur",
+                "--jurisdiction",
+                "NZ",
+                "--db",
+                str(db),
+            ],
+        )
+        assert r.exit_code == 0, r.output
+    f = _write(
+        tmp_path / "p.jsonl",
+        [
+            {"platform": "linkedin", "text": "Hello", "account": {"handle": "rk-work", "bio": "Policy analyst at MBIE"}},
+            {"platform": "x", "text": "I live in Karori and my son Sam loves it", "account": {"handle": "rk_home"}},
+        ],
+    )
+    r = runner.invoke(cli, ["exposure", str(f), "--db", str(db), "--format", "json"])
+    assert r.exit_code == 1, r.output
+    data = json.loads(r.stdout)
+    assert len(data["persons"]) == 1
+    person = data["persons"][0]
+    assert person["person"] == "Ravi Kaur" and person["code"] == "nz-public-sector"
+    assert {a["kind"] for a in person["accounts"]} == {"personal"}
+    assert person["links"] == [] and "EX05" not in {x["code"] for x in person["risks"]}
+    assert "EX03" in {x["code"] for x in person["risks"]}
+    r = runner.invoke(cli, ["exposure", str(f), "--db", "postgresql://nobody@127.0.0.1:1/none"])
+    assert r.exit_code == 2 and "cannot open the accounts registry" in r.stderr

@@ -18,6 +18,7 @@ from onrecord.exposure.analyse import ExposureReport, PersonExposure, Risk, anal
 from onrecord.exposure.rules import ExposureRulesError, load_rules
 from onrecord.importers import RejectedRecord, UnusableInput, open_input
 from onrecord.model.post import Post
+from onrecord.store import open_registry
 
 
 def _read(paths: tuple[str, ...]) -> tuple[list[tuple[int, Post]], int]:
@@ -99,9 +100,21 @@ def render_text(report: ExposureReport) -> str:
     help="Exposure rules file (default: the shipped onrecord/exposure/data/exposure.yaml).",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--db",
+    default=None,
+    metavar="URL|FILE",
+    help="Accounts registry: account kinds, people and their codes (default: $ONRECORD_DB, else ./onrecord.db if it exists).",
+)
 @pack_options
 def command(
-    inputs: tuple[str, ...], one_person: bool, rules_path: str | None, fmt: str, code: str | None, code_paths: tuple[str, ...]
+    inputs: tuple[str, ...],
+    one_person: bool,
+    rules_path: str | None,
+    fmt: str,
+    db: str | None,
+    code: str | None,
+    code_paths: tuple[str, ...],
 ) -> None:
     """Report what the profiles and posts in INPUTS (JSONL or platform exports, '-' for stdin) reveal."""
     try:
@@ -114,8 +127,23 @@ def command(
     posts, bad = _read(inputs)
     if not posts:
         fail("no readable posts" + (f" ({bad} record(s) skipped)" if bad else ""))
+    person_of = None
     try:
-        report = analyse(posts, one_person=one_person, code=packs.lookup(code) if code else None, rules=rules, packs=packs)
+        registry = open_registry(db)
+    except Exception as e:  # a bad URL or an unreadable database is the user's input error
+        fail(f"cannot open the accounts registry {db or ''}: {e}")
+    if registry is not None:
+        reg = registry
+        # The registry fills what the export cannot say (kind, person, role, code); explicit values win.
+        posts = [(n, reg.apply(p)) for n, p in posts]
+
+        def person_of(p: Post) -> str | None:
+            return reg.context_for(p.platform, p.account.handle).get("person")
+
+    try:
+        report = analyse(
+            posts, one_person=one_person, code=packs.lookup(code) if code else None, rules=rules, packs=packs, person_of=person_of
+        )
     except UnknownCode as e:
         fail(str(e))
     report.bad_lines = bad

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -372,8 +372,16 @@ class ExposureAnalyser:
             clauses=refs,
         )
 
-    def analyse(self, posts: Sequence[tuple[int, Post]], *, one_person: bool = False, code: str | None = None) -> ExposureReport:
-        """Analyse ``(line, post)`` pairs. ``one_person``: every account belongs to one person.
+    def analyse(
+        self,
+        posts: Sequence[tuple[int, Post]],
+        *,
+        one_person: bool = False,
+        code: str | None = None,
+        person_of: Callable[[Post], str | None] | None = None,
+    ) -> ExposureReport:
+        """Analyse ``(line, post)`` pairs. ``one_person``: every account belongs to one person. ``person_of``:
+        a key for the person behind a post's account when something knows it (the accounts registry).
 
         Raises :class:`UnknownCode` when ``code`` (or a post's ``code``) names no pack."""
         accounts: dict[str, _Account] = {}
@@ -391,19 +399,21 @@ class ExposureAnalyser:
         links = _public_links(accounts)
         self._political(_needing_political(self.rules, accounts, links))
         people = _Union(keys)
-        names: dict[str, str] = {}
+        # Who is behind each account, when known: the registry's person key, else the author's name.
+        ident = {
+            k: ((person_of(accounts[k].first) if person_of else None) or "").strip() or accounts[k].first.author.name.strip()
+            for k in keys
+        }
+        first_of: dict[str, str] = {}
         for k in keys:
-            name = accounts[k].first.author.name.strip()
             if one_person:
                 people.join(keys[0], k)
-            elif name:
-                if name in names:
-                    people.join(names[name], k)
-                names.setdefault(name, k)
+            elif ident[k]:
+                people.join(first_of.setdefault(ident[k], k), k)
         for link in links:
             a, b = link.accounts
-            na, nb = accounts[a].first.author.name.strip(), accounts[b].first.author.name.strip()
-            if not na or not nb or na == nb:
+            # A public link joins accounts into one person unless both are known to be different people.
+            if not ident[a] or not ident[b] or ident[a] == ident[b]:
                 people.join(a, b)
         groups: dict[str, list[str]] = defaultdict(list)
         for k in keys:
@@ -497,9 +507,10 @@ def analyse(
     code: str | None = None,
     rules: ExposureRules | None = None,
     packs: PackRegistry | None = None,
+    person_of: Callable[[Post], str | None] | None = None,
 ) -> ExposureReport:
     """Analyse ``(line, post)`` pairs with the shipped rules and packs unless others are given."""
-    return ExposureAnalyser(rules, packs).analyse(posts, one_person=one_person, code=code)
+    return ExposureAnalyser(rules, packs).analyse(posts, one_person=one_person, code=code, person_of=person_of)
 
 
 __all__ = ["ExposureAnalyser", "ExposureReport", "Risk", "UnknownCode", "analyse"]
