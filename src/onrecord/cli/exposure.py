@@ -5,18 +5,17 @@ Exit 0: no risk a clause governs (advice may still be printed); 1: at least one 
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 
 import click
 import msgspec
 
+from onrecord.cli._records import handles_errors, read_posts
 from onrecord.cli.common import fail, load_packs, pack_options
 from onrecord.engine.choose_pack import UnknownCode
 from onrecord.exposure.analyse import ExposureReport, PersonExposure, Risk, analyse
 from onrecord.exposure.rules import ExposureRulesError, load_rules
-from onrecord.importers import RejectedRecord, UnusableInput, open_input
+from onrecord.importers import RejectedRecord
 from onrecord.model.post import Post
 from onrecord.store import open_registry
 
@@ -27,27 +26,13 @@ def _read(paths: tuple[str, ...]) -> tuple[list[tuple[int, Post]], int]:
     bad = 0
     n = 0
     for path in paths:
-        tmp = None
-        if path == "-":
-            # The importers classify an input by reading it more than once: stdin goes to a file first.
-            with tempfile.NamedTemporaryFile("wb", suffix=".jsonl", delete=False) as f:
-                f.write(sys.stdin.buffer.read())
-            tmp = path = f.name
-        elif not os.path.exists(path):
-            fail(f"no such file: {path}")
-        try:
-            for item in open_input(path).items():
-                n += 1
-                if isinstance(item, RejectedRecord):
-                    bad += 1
-                    click.echo(f"{item.source} {item.location}: skipped: {item.reason}", err=True)
-                else:
-                    posts.append((n, item))
-        except UnusableInput as e:
-            fail(str(e).replace(tmp, "stdin") if tmp else str(e))
-        finally:
-            if tmp:
-                os.unlink(tmp)
+        for _, item in read_posts(path):
+            n += 1
+            if isinstance(item, RejectedRecord):
+                bad += 1
+                click.echo(f"{item.source} {item.location}: skipped: {item.reason}", err=True)
+            else:
+                posts.append((n, item))
     return posts, bad
 
 
@@ -107,6 +92,7 @@ def render_text(report: ExposureReport) -> str:
     help="Accounts registry: account kinds, people and their codes (default: $ONRECORD_DB, else ./onrecord.db if it exists).",
 )
 @pack_options
+@handles_errors
 def command(
     inputs: tuple[str, ...],
     one_person: bool,

@@ -7,11 +7,13 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import msgspec
 
 from onrecord.codes.loader import PackRegistry
+from onrecord.detectors.base import field_text
 from onrecord.engine.choose_pack import UnknownCode, choose_pack
 from onrecord.exposure.facts import (
     PROFILE_FIELDS,
@@ -19,13 +21,13 @@ from onrecord.exposure.facts import (
     FactFinder,
     account_key,
     contact_facts,
-    field_value,
     own_public_fields,
     post_ref,
     posting_routine,
     profile_location,
 )
 from onrecord.exposure.rules import Combination, ExposureRules, shipped_rules
+from onrecord.model.code import Pack
 from onrecord.model.post import Account, Post
 
 # Facts of one kind shown per account (all are counted).
@@ -108,7 +110,8 @@ class _Account:
     def first(self) -> Post:
         return self.posts[0][1]
 
-    @property
+    # Cached: read many times, and an account's posts are all in before the first read.
+    @cached_property
     def profile(self) -> Account:
         """The account fields as last seen with a bio (imports keep the profile current), else the first."""
         for _, p in reversed(self.posts):
@@ -116,7 +119,7 @@ class _Account:
                 return p.account
         return self.first.account
 
-    @property
+    @cached_property
     def kind(self) -> str:
         return Counter(p.account.kind for _, p in self.posts).most_common(1)[0][0]
 
@@ -225,10 +228,10 @@ def _capacity(acc: _Account) -> str:
     return "private"
 
 
-def _meets(combo: Combination, facts: Sequence[Fact]) -> list[Fact] | None:
-    """The facts that meet every group of ``combo`` (two per group shown), or None."""
+def _meets(needs: Sequence[tuple[str, ...]], facts: Sequence[Fact]) -> list[Fact] | None:
+    """The facts that meet every group of ``needs`` (two per group shown), or None."""
     shown: list[Fact] = []
-    for group in combo.needs:
+    for group in needs:
         hits = [f for f in facts if f.kind in group]
         if not hits:
             return None
@@ -245,13 +248,11 @@ def _meets(combo: Combination, facts: Sequence[Fact]) -> list[Fact] | None:
 def _meets_across(combo: Combination, accs: Sequence[_Account]) -> list[Fact] | None:
     """Facts meeting ``combo`` where one account meets its first group and the other accounts, without it,
     meet the rest: what the accounts disclose only once they are read together."""
-    first = Combination(combo.code, combo.name, combo.level, combo.topic, combo.needs[:1], combo.message, combo.fix)
-    rest = Combination(combo.code, combo.name, combo.level, combo.topic, combo.needs[1:], combo.message, combo.fix)
     for acc in accs:
-        mine = _meets(first, acc.facts)
+        mine = _meets(combo.needs[:1], acc.facts)
         if not mine:
             continue
-        theirs = _meets(rest, [f for a in accs if a is not acc for f in a.facts])
+        theirs = _meets(combo.needs[1:], [f for a in accs if a is not acc for f in a.facts])
         if theirs:
             return mine + theirs
     return None
@@ -295,11 +296,7 @@ class ExposureAnalyser:
         first = acc.first
         org, title = first.author.organisation, first.author.title
         for fld in PROFILE_FIELDS:
-            # The profile is read from every post: imports keep the profile current, so the last one wins.
-            for _, p in reversed(acc.posts):
-                text = field_value(p, fld)
-                if text:
-                    break
+            text = str(getattr(acc.profile, fld))
             for kind, value, s, e in self.finder.find(text, fld, org, title):
                 if (kind, value.casefold(), fld) not in seen:
                     seen.add((kind, value.casefold(), fld))
@@ -318,7 +315,7 @@ class ExposureAnalyser:
             acc.facts.append(Fact(kind="location", value=place, account=acc.key, field="location", start=0, end=len(place)))
         for line, p in acc.posts:
             for fld in own_public_fields(p):
-                for kind, value, s, e in self.finder.find(field_value(p, fld), fld, org, title):
+                for kind, value, s, e in self.finder.find(field_text(p, fld), fld, org, title):
                     acc.facts.append(
                         Fact(kind=kind, value=value, account=acc.key, field=fld, post=post_ref(line, p), start=s, end=e)
                     )
@@ -345,8 +342,7 @@ class ExposureAnalyser:
                 value = p.text if len(p.text) <= 80 else p.text[:79] + "…"
                 acc.facts.append(Fact(kind="political", value=value, account=acc.key, field="text", post=post_ref(line, p)))
 
-    def _risk(self, combo: Combination, facts: list[Fact], accs: Sequence[_Account], code: str) -> Risk:
-        pack = self.packs.get(code)
+    def _risk(self, combo: Combination, facts: list[Fact], accs: Sequence[_Account], pack: Pack) -> Risk:
         clauses: dict[str, ClauseRef] = {}
         for acc in accs:
             cap = _capacity(acc)
@@ -435,9 +431,9 @@ class ExposureAnalyser:
                 for acc in accs:
                     if acc.kind in ("official", "campaign"):
                         continue  # an institution's or a campaign's account discloses by design
-                    met = _meets(combo, acc.facts)
+                    met = _meets(combo.needs, acc.facts)
                     if met:
-                        risks.append(self._risk(combo, met, [acc], pack.id))
+                        risks.append(self._risk(combo, met, [acc], pack))
             # Linked accounts: what one discloses about work and another about life.
             member_set = set(members)
             mine = [ln for ln in links if ln.accounts[0] in member_set and ln.accounts[1] in member_set]
@@ -459,7 +455,7 @@ class ExposureAnalyser:
                     met = _meets_across(combo, comp)
                     if met:
                         involved = [a for a in comp if any(f.account == a.key for f in met)]
-                        risks.append(self._risk(combo, met, involved, pack.id))
+                        risks.append(self._risk(combo, met, involved, pack))
             views = []
             for acc in accs:
                 counts = Counter(f.kind for f in acc.facts)

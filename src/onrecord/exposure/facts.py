@@ -63,12 +63,6 @@ def post_ref(line: int, post: Post) -> str:
     return post.id or f"line {line}"
 
 
-def field_value(post: Post, field: str) -> str:
-    if field in ("bio", "display_name"):
-        return str(getattr(post.account, field))
-    return str(getattr(post, field))
-
-
 def _acronyms(name: str) -> list[str]:
     """ "MFAT" for "Ministry of Foreign Affairs and Trade" (capitalised words) and "DOC" for "Department of
     Conservation" (every word): agencies use both."""
