@@ -22,7 +22,7 @@ from onrecord.engine import Engine as Checker
 from onrecord.engine import UnknownCode
 from onrecord.importers import RejectedRecord, UnusableInput, open_input
 from onrecord.model.post import Post
-from onrecord.store.chain import parse_time
+from onrecord.store.chain import day_bound
 from onrecord.store.db import StoreError, open_engine
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -84,11 +84,9 @@ def when(value: str | None, name: str, end_of_day: bool = False) -> datetime | N
     """Parse a --from/--to value; a bare date as --to means the end of that day."""
     if value is None:
         return None
-    dt = parse_time(value)
+    dt = day_bound(value, end_of_day)
     if dt is None:
         raise StoreError(f"{name} {value!r} is not an ISO 8601 date or time")
-    if end_of_day and len(value.strip()) == 10:
-        dt = dt.replace(hour=23, minute=59, second=59, microsecond=999999)
     return dt
 
 

@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "accounts",
     "review",
     "archive",
+    "serve",
 )
 
 

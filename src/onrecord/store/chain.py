@@ -59,3 +59,11 @@ def parse_time(value: str | None) -> datetime | None:
     except ValueError:
         return None
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def day_bound(value: str, end_of_day: bool = False) -> datetime | None:
+    """:func:`parse_time` for a range bound: a bare date as an end bound means the end of that day."""
+    dt = parse_time(value)
+    if dt is not None and end_of_day and len(value.strip()) == 10:
+        dt = dt.replace(hour=23, minute=59, second=59, microsecond=999999)
+    return dt

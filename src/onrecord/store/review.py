@@ -306,6 +306,13 @@ def get(engine: Engine, item_id: int, now: datetime | None = None) -> Item:
     return item
 
 
+def stored(engine: Engine, item_id: int) -> tuple[Post, Result]:
+    """The post and the result it was queued with (what the reviewer is asked to judge)."""
+    with reading(engine) as conn:
+        r = _load(conn, item_id)
+    return msgspec.json.decode(r.post_json, type=Post), msgspec.json.decode(r.result_json, type=Result)
+
+
 def _item(r: Any, now: datetime | None) -> Item:
     post = msgspec.json.decode(r.post_json)
     return Item(id=r.id, status=effective_status(r.status, r.expires_at, now), submitter=r.submitter,

@@ -1,0 +1,41 @@
+"""``onrecord serve``: the web UI for drafts, the review queue and the archive."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from onrecord.cli._records import db_option, handles_errors
+from onrecord.cli.common import fail
+
+
+@click.command("serve")
+@db_option
+@click.option("--code", default=None, help="Check every draft against this pack (default: chosen per draft).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8151, show_default=True)
+@click.option("--user-header", default=None, metavar="HEADER",
+              help="Take who is acting from this request header (set by your sign-in proxy, e.g. X-Remote-User); "
+                   "requests without it are refused. Without it, people name themselves on a sign-in page.")
+@handles_errors
+def command(db: str | None, code: str | None, host: str, port: int, user_header: str | None) -> None:
+    """Serve the web UI: check a draft, work the review queue, search, verify and export the archive.
+
+    The session secret comes from $ONRECORD_WEB_SECRET (random per start when unset: sign-ins end
+    on restart). Runs on Werkzeug's threaded server; for a shared deployment put any WSGI server in front of
+    ``onrecord.web:create_app()``.
+    """
+    from werkzeug.serving import run_simple
+
+    from onrecord.web import create_app
+
+    if host not in ("127.0.0.1", "localhost", "::1") and not user_header:
+        click.echo("onrecord serve: names on the sign-in page are not authenticated; on a shared address, "
+                   "use --user-header behind your organisation's sign-in.", err=True)
+    app = create_app(db=db, code=code, user_header=user_header, secret=os.environ.get("ONRECORD_WEB_SECRET"))
+    click.echo(f"onrecord web UI on http://{host}:{port}/  (Ctrl-C stops it)", err=True)
+    try:
+        run_simple(host, port, app, threaded=True)
+    except OSError as e:
+        fail(f"cannot listen on {host}:{port}: {e.strerror or e}")

@@ -1,0 +1,152 @@
+"""The Flask application: configuration, who is acting, CSRF tokens, error pages."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import Flask, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException
+
+from onrecord.engine import Engine as Checker
+from onrecord.engine import UnknownCode
+from onrecord.store.db import StoreError, open_engine, resolve_url
+
+
+def create_app(db: str | None = None, code: str | None = None, user_header: str | None = None,
+               secret: str | None = None, checker: Checker | None = None) -> Flask:
+    """The web UI over the records store at ``db`` (as ``--db``: SQLite path or PostgreSQL URL).
+
+    ``user_header``: take the acting person's name from this request header, set by the
+    organisation's authenticating proxy; requests without it are refused. Without it, people say who
+    they are on a sign-in page (names are not authenticated: for one machine or a trusted team).
+    ``secret`` signs the session cookie (random per process when not given: sign-ins end on restart).
+    """
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=secret or secrets.token_hex(32),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        ONRECORD_USER_HEADER=user_header,
+        ONRECORD_DB_URL=resolve_url(db),
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+    )
+    try:
+        checker = checker or Checker(default_code=code)
+    except UnknownCode as e:
+        raise StoreError(str(e)) from None
+    app.extensions["onrecord.checker"] = checker
+    app.extensions["onrecord.store"] = open_engine(db)
+
+    from onrecord.web import draft, queue, records
+
+    app.register_blueprint(draft.bp)
+    app.register_blueprint(queue.bp)
+    app.register_blueprint(records.bp)
+    app.before_request(_identify)
+    app.before_request(_check_csrf)
+    app.context_processor(_template_globals)
+    app.jinja_env.filters["http_only"] = http_only
+    app.add_url_rule("/signin", "signin", _signin, methods=["GET", "POST"])
+    app.add_url_rule("/signout", "signout", _signout, methods=["POST"])
+    app.register_error_handler(StoreError, _store_error)
+    app.register_error_handler(SQLAlchemyError, _db_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(500, _internal_error)
+    return app
+
+
+def checker() -> Checker:
+    c: Checker = current_app.extensions["onrecord.checker"]
+    return c
+
+
+def store() -> Any:
+    return current_app.extensions["onrecord.store"]
+
+
+def user() -> str | None:
+    """The acting person for this request, or None when nobody has signed in."""
+    name: str | None = g.get("user")
+    return name
+
+
+def require_user() -> str:
+    name = user()
+    if not name:
+        raise StoreError("sign in first: every review action is recorded with who did it")
+    return name
+
+
+def _identify() -> ResponseReturnValue | None:
+    header = current_app.config["ONRECORD_USER_HEADER"]
+    if header:
+        name = request.headers.get(header, "").strip()
+        if not name and request.endpoint != "static":
+            abort(403, description=f"this server takes who you are from the {header} header, and the request had none")
+        g.user = name
+    else:
+        g.user = session.get("user")
+    return None
+
+
+def csrf_token() -> str:
+    tok = session.get("csrf")
+    if not tok:
+        tok = session["csrf"] = secrets.token_urlsafe(24)
+    return str(tok)
+
+
+def _check_csrf() -> None:
+    # Every form carries the session's token, so another site cannot post a decision in someone's name.
+    sent = request.form.get("csrf")
+    if request.method == "POST" and (not sent or sent != session.get("csrf")):
+        abort(400, description="the form has expired or did not come from this site: reload the page and try again")
+
+
+def _template_globals() -> dict[str, Any]:
+    return {"user": user(), "csrf_token": csrf_token, "proxy_identity": bool(current_app.config["ONRECORD_USER_HEADER"])}
+
+
+def http_only(url: str | None) -> str:
+    """Only http(s) links reach a page: a pack or an archived post could carry ``javascript:`` ones."""
+    u = (url or "").strip()
+    return u if u.lower().startswith(("https://", "http://")) else "#"
+
+
+def _signin() -> ResponseReturnValue:
+    if current_app.config["ONRECORD_USER_HEADER"]:
+        return redirect(url_for("draft.form"))
+    error = ""
+    if request.method == "POST":
+        name = request.form.get("name", "").strip()
+        if name:
+            session["user"] = name
+            return redirect(request.form.get("next") or url_for("draft.form"))
+        error = "say who you are"
+    return render_template("signin.html", error=error, next=request.args.get("next", ""))
+
+
+def _signout() -> ResponseReturnValue:
+    session.pop("user", None)
+    return redirect(url_for("draft.form"))
+
+
+def _store_error(e: StoreError) -> ResponseReturnValue:
+    return render_template("error.html", message=str(e)), 400
+
+
+def _db_error(e: SQLAlchemyError) -> ResponseReturnValue:
+    return render_template("error.html", message=f"database error: {str(e).splitlines()[0]}"), 500
+
+
+def _http_error(e: HTTPException) -> ResponseReturnValue:
+    return render_template("error.html", message=e.description or e.name), e.code or 500
+
+
+def _internal_error(e: Exception) -> ResponseReturnValue:
+    # The traceback goes to the server log (Flask logs it); the page says what to do, not where it broke.
+    return render_template("error.html", message="onrecord hit an internal error; it is in the server log. "
+                           "Nothing was saved by this request."), 500

@@ -1,0 +1,188 @@
+"""Web UI flows on SQLite and a real PostgreSQL: who is acting, CSRF, the review queue, the archive."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import msgspec
+from flask import Flask
+from tests.store import tamper
+from tests.web.conftest import Browser
+
+from onrecord.engine import Engine as Checker
+from onrecord.model.post import Post
+from onrecord.store import archive
+from onrecord.store import review as rq
+from onrecord.store.export import verify_bundle
+from onrecord.web import create_app
+
+PII_DRAFT = {"text": "Call Mrs Ngata on 021 555 0123 about her benefit claim", "account_kind": "official",
+             "jurisdiction": "NZ", "role": "employee", "handle": "msd_nz"}
+
+
+def _store(app: Flask):  # type: ignore[no-untyped-def]
+    return app.extensions["onrecord.store"]
+
+
+def _flash(page: str) -> list[str]:
+    return [html.unescape(m) for m in re.findall(r'<p class="flash[^"]*" role="status">(.*?)</p>', page, re.S)]
+
+
+def _submit(b: Browser, form: dict[str, str]) -> tuple[int, str]:
+    page = b.post("/check", form).text
+    pj = html.unescape(re.search(r'name="post_json" value="([^"]*)"', page).group(1))  # type: ignore[union-attr]
+    r = b.post("/submit", {"post_json": pj})
+    assert r.status_code == 302, r.text
+    return r.status_code, r.headers["Location"]
+
+
+def test_forms_without_the_session_token_are_refused(app: Flask) -> None:
+    c = app.test_client()
+    r = c.post("/check", data={"text": "hello"})
+    assert r.status_code == 400
+    assert "did not come from this site" in r.text
+    assert "Traceback" not in r.text
+
+
+def test_submitting_needs_a_name(client: Browser) -> None:
+    page = client.post("/check", PII_DRAFT).text
+    assert 'id="submit-review"' not in page and "to submit this draft for review" in page
+    r = client.post("/submit", {"post_json": msgspec.json.encode({"text": "x"}).decode()})
+    assert r.status_code == 400
+    assert "sign in first" in r.text
+
+
+def test_review_flow_no_self_approval_then_the_privacy_and_communications_steps(app: Flask, client: Browser,
+                                                                                  client2: Browser) -> None:
+    rq.set_team(_store(app), "privacy", "admin", mode="any", members=["bob", "alice"])
+    rq.set_team(_store(app), "communications", "admin", mode="any", members=["carol"])
+    client.sign_in("alice")
+    _, where = _submit(client, PII_DRAFT)
+    item_id = int(where.rsplit("/", 1)[1])
+    page = client.get(where).text
+    assert 'id="item-status">pending<' in page
+    assert re.findall(r'<li class="pending">(\w+)', page) == ["privacy", "communications"]
+    assert "You submitted this item, so you cannot approve it." in page
+    # the page hides nothing the store would refuse: alice's own approval is refused by the store and said so
+    page = client.post(f"/review/{item_id}/approve", {"note": "fine"}, follow_redirects=True).text
+    assert any("no self-approval" in f for f in _flash(page)), _flash(page)
+    client2.sign_in("bob")
+    page = client2.get(where).text
+    assert "Waiting for the <strong>privacy</strong> team: bob." in page
+    assert '<mark class="breach"' in page  # the reviewer sees the spans that need a look
+    page = client2.post(f"/review/{item_id}/approve", {"note": "client consented"}, follow_redirects=True).text
+    assert any("Approved by bob; the item is now pending." in f for f in _flash(page))
+    assert "Waiting for the <strong>communications</strong> team: carol." in page
+    page = client2.post(f"/review/{item_id}/approve", {}, follow_redirects=True).text
+    assert any("bob is not a communications reviewer" in f for f in _flash(page))
+    carol = Browser(app.test_client())
+    carol.sign_in("carol")
+    page = carol.post(f"/review/{item_id}/approve", {}, follow_redirects=True).text
+    assert 'id="item-status">approved<' in page
+    it = rq.get(_store(app), item_id)
+    assert it.status == "approved" and [d["reviewer"] for d in it.decisions] == ["bob", "carol"]
+    assert it.decisions[0]["note"] == "client consented" and it.submitter == "alice"
+    # the queue lists it under approved, not pending
+    assert f'data-item="{item_id}"' in carol.get("/review?status=approved").text
+    assert f'data-item="{item_id}"' not in carol.get("/review").text
+
+
+def test_reject_needs_a_note_and_a_resubmission_is_not_a_duplicate(app: Flask, client: Browser,
+                                                                    client2: Browser) -> None:
+    rq.set_team(_store(app), "privacy", "admin", members=["bob"])
+    client.sign_in("alice")
+    _, where = _submit(client, PII_DRAFT)
+    item_id = int(where.rsplit("/", 1)[1])
+    client2.sign_in("bob")
+    page = client2.post(f"/review/{item_id}/reject", {"note": "  "}, follow_redirects=True).text
+    assert any("a rejection needs a note" in f for f in _flash(page))
+    page = client2.post(f"/review/{item_id}/reject", {"note": "remove the phone number"}, follow_redirects=True).text
+    assert 'id="item-status">rejected<' in page and "remove the phone number" in page
+    page = client.post("/check", PII_DRAFT).text
+    pj = html.unescape(re.search(r'name="post_json" value="([^"]*)"', page).group(1))  # type: ignore[union-attr]
+    page = client.post("/submit", {"post_json": pj}, follow_redirects=True).text
+    assert any(f"already submitted as item {item_id}" in f for f in _flash(page))
+    assert len(rq.items(_store(app))) == 1
+
+
+def test_the_verdict_is_worked_out_again_on_submit(app: Flask, client: Browser) -> None:
+    client.sign_in("alice")
+    # a private, clean post needs no review, whatever a page might claim
+    clean = msgspec.json.encode({"text": "Lovely walk by the river", "account": {"kind": "personal"}}).decode()
+    page = client.post("/submit", {"post_json": clean}, follow_redirects=True).text
+    assert any("No review needed" in f for f in _flash(page))
+    assert rq.items(_store(app)) == []
+    r = client.post("/submit", {"post_json": "{not json"})
+    assert r.status_code == 400 and "could not be read back" in r.text
+
+
+def test_identity_from_the_sign_in_proxy(db_url: str, checker: Checker) -> None:
+    app = create_app(db=db_url, checker=checker, user_header="X-Remote-User")
+    try:
+        c = app.test_client()
+        r = c.get("/")
+        assert r.status_code == 403 and "X-Remote-User" in r.text
+        page = c.get("/", headers={"X-Remote-User": "dana"}).text
+        assert "Signed in as <strong>dana</strong>" in page and 'id="signout"' not in page
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+        page = c.post("/check", data={"csrf": csrf, **PII_DRAFT}, headers={"X-Remote-User": "dana"}).text
+        pj = html.unescape(re.search(r'name="post_json" value="([^"]*)"', page).group(1))  # type: ignore[union-attr]
+        r = c.post("/submit", data={"csrf": csrf, "post_json": pj}, headers={"X-Remote-User": "dana"})
+        assert r.status_code == 302
+        assert rq.items(app.extensions["onrecord.store"])[0].submitter == "dana"
+    finally:
+        app.extensions["onrecord.store"].dispose()
+
+
+def _archive_some(app: Flask, checker: Checker) -> None:
+    rows = [
+        {"id": "1", "platform": "x", "text": "Road closures on Queen St this weekend", "url": "https://x.com/akl/status/1",
+         "account": {"kind": "official", "handle": "aklcouncil"}, "jurisdiction": "NZ",
+         "circumstances": {"posted_at": "2026-03-02T09:00:00Z"}},
+        {"id": "2", "platform": "x", "text": "Library hours change from Monday", "url": "javascript:alert(1)",
+         "account": {"kind": "official", "handle": "aklcouncil"}, "jurisdiction": "NZ",
+         "circumstances": {"posted_at": "2026-04-10T09:00:00Z"}},
+        {"id": "3", "platform": "mastodon", "text": "Queen St works finish early", "account": {"kind": "official",
+         "handle": "wgtn"}, "jurisdiction": "NZ", "circumstances": {"posted_at": "2026-04-11T09:00:00Z"}},
+    ]
+    posts = [msgspec.convert(r, Post) for r in rows]
+    archive.append(_store(app), [(p, checker.check(p)) for p in posts], actor="records")
+
+
+def test_archive_search_verify_and_tamper(app: Flask, client: Browser, checker: Checker) -> None:
+    _archive_some(app, checker)
+    page = client.get("/archive?q=queen+st").text
+    assert 'id="count">2 entries' in page
+    page = client.get("/archive?account=aklcouncil&from=2026-04-01&to=2026-04-10").text
+    assert 'id="count">1 entry' in page and "Library hours" in page
+    assert 'href="javascript:' not in page  # an archived post's link is shown only when it is http(s)
+    r = client.get("/archive?from=last+tuesday")
+    assert r.status_code == 400 and "cannot read from" in html.unescape(r.text)
+    page = client.post("/archive/verify").text
+    assert "Chain intact</strong>: 3 entries checked" in page
+    _seq, head = archive.head(_store(app))
+    page = client.post("/archive/verify", {"expect_head": "0" * 64}).text
+    assert "The archive has been altered" in page
+    tamper.apply(_store(app), {"flip_json": 2})
+    page = client.post("/archive/verify", {"expect_head": head}).text
+    assert "The archive has been altered" in page and "entry 2" in page
+
+
+def test_archive_bundle_download_verifies_offline(app: Flask, client: Browser, checker: Checker,
+                                                  tmp_path: Path) -> None:
+    _archive_some(app, checker)
+    r = client.get("/archive/export?q=queen+st")
+    assert r.status_code == 200 and r.mimetype == "application/zip"
+    assert "attachment" in r.headers["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(r.data)) as z:
+        z.extractall(tmp_path)
+    meta, problems = verify_bundle(tmp_path / "onrecord-bundle")
+    assert problems == [] and meta is not None and meta["count"] == 2
+    # one byte changed in the downloaded bundle is caught
+    f = tmp_path / "onrecord-bundle" / "records.csv"
+    f.write_bytes(f.read_bytes().replace(b"Queen", b"Qween", 1))
+    assert verify_bundle(tmp_path / "onrecord-bundle")[1]
