@@ -6,7 +6,7 @@ import os
 
 import click
 
-from onrecord.cli._records import db_option, handles_errors
+from onrecord.cli._records import checker, db_option, handles_errors
 from onrecord.cli.common import fail
 
 
@@ -23,19 +23,25 @@ def command(db: str | None, code: str | None, host: str, port: int, user_header:
     """Serve the web UI: check a draft, work the review queue, search, verify and export the archive.
 
     The session secret comes from $ONRECORD_WEB_SECRET (random per start when unset: sign-ins end
-    on restart). Runs on Werkzeug's threaded server; for a shared deployment put any WSGI server in front of
-    ``onrecord.web:create_app()``.
+    on restart). Runs on Werkzeug's threaded server; a shared deployment can serve
+    ``onrecord.web:create_app()`` with any WSGI server instead.
     """
-    from werkzeug.serving import run_simple
+    from werkzeug.serving import make_server
 
     from onrecord.web import create_app
 
     if host not in ("127.0.0.1", "localhost", "::1") and not user_header:
         click.echo("onrecord serve: names on the sign-in page are not authenticated; on a shared address, "
                    "use --user-header behind your organisation's sign-in.", err=True)
-    app = create_app(db=db, code=code, user_header=user_header, secret=os.environ.get("ONRECORD_WEB_SECRET"))
-    click.echo(f"onrecord web UI on http://{host}:{port}/  (Ctrl-C stops it)", err=True)
+    app = create_app(db=db, user_header=user_header, secret=os.environ.get("ONRECORD_WEB_SECRET"), checker=checker(code))
     try:
-        run_simple(host, port, app, threaded=True)
-    except OSError as e:
-        fail(f"cannot listen on {host}:{port}: {e.strerror or e}")
+        srv = make_server(host, port, app, threaded=True)
+    except (OSError, SystemExit) as e:  # Werkzeug exits 1 on a port in use, after its own hint on stderr
+        fail(f"cannot listen on {host}:{port}: {getattr(e, 'strerror', None) or 'the address is in use or not available'}")
+    click.echo(f"onrecord web UI on http://{host}:{srv.server_port}/  (Ctrl-C stops it)", err=True)
+    try:
+        srv.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        srv.server_close()

@@ -35,8 +35,8 @@ def create_app(db: str | None = None, code: str | None = None, user_header: str 
     )
     try:
         checker = checker or Checker(default_code=code)
-    except UnknownCode as e:
-        raise StoreError(str(e)) from None
+    except (UnknownCode, KeyError):
+        raise StoreError(f"unknown code {code!r} (see 'onrecord codes list')") from None
     app.extensions["onrecord.checker"] = checker
     app.extensions["onrecord.store"] = open_engine(db)
 
