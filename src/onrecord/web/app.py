@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import Flask, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import Flask, abort, current_app, g, jsonify, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -40,8 +40,9 @@ def create_app(db: str | None = None, code: str | None = None, user_header: str 
     app.extensions["onrecord.checker"] = checker
     app.extensions["onrecord.store"] = open_engine(db)
 
-    from onrecord.web import draft, queue, records
+    from onrecord.web import api, draft, queue, records
 
+    app.register_blueprint(api.bp)
     app.register_blueprint(draft.bp)
     app.register_blueprint(queue.bp)
     app.register_blueprint(records.bp)
@@ -101,8 +102,16 @@ def csrf_token() -> str:
 
 def _check_csrf() -> None:
     # Every form carries the session's token, so another site cannot post a decision in someone's name.
+    if request.method != "POST":
+        return
+    if _is_api():
+        # JSON only: a cross-site page cannot send application/json without a CORS preflight, which this
+        # server never answers, so the content type does for the API what the token does for forms.
+        if request.mimetype not in ("application/json", "application/x-ndjson"):
+            abort(415, description="send JSON: Content-Type application/json or application/x-ndjson")
+        return
     sent = request.form.get("csrf")
-    if request.method == "POST" and (not sent or sent != session.get("csrf")):
+    if not sent or sent != session.get("csrf"):
         abort(400, description="the form has expired or did not come from this site: reload the page and try again")
 
 
@@ -134,19 +143,29 @@ def _signout() -> ResponseReturnValue:
     return redirect(url_for("draft.form"))
 
 
+def _is_api() -> bool:
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+def _page_or_json(message: str, status: int) -> ResponseReturnValue:
+    """Errors as the caller reads them: JSON under /api/, a page elsewhere."""
+    if _is_api():
+        return jsonify({"error": {"message": message}}), status
+    return render_template("error.html", message=message), status
+
+
 def _store_error(e: StoreError) -> ResponseReturnValue:
-    return render_template("error.html", message=str(e)), 400
+    return _page_or_json(str(e), 400)
 
 
 def _db_error(e: SQLAlchemyError) -> ResponseReturnValue:
-    return render_template("error.html", message=f"database error: {str(e).splitlines()[0]}"), 500
+    return _page_or_json(f"database error: {str(e).splitlines()[0]}", 500)
 
 
 def _http_error(e: HTTPException) -> ResponseReturnValue:
-    return render_template("error.html", message=e.description or e.name), e.code or 500
+    return _page_or_json(e.description or e.name, e.code or 500)
 
 
 def _internal_error(e: Exception) -> ResponseReturnValue:
     # The traceback goes to the server log (Flask logs it); the page says what to do, not where it broke.
-    return render_template("error.html", message="onrecord hit an internal error; it is in the server log. "
-                           "Nothing was saved by this request."), 500
+    return _page_or_json("onrecord hit an internal error; it is in the server log. Nothing was saved by this request.", 500)
