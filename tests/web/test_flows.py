@@ -74,6 +74,7 @@ def test_review_flow_no_self_approval_then_the_privacy_and_communications_steps(
     page = client2.get(where).text
     assert "Waiting for the <strong>privacy</strong> team: bob." in page
     assert '<mark class="breach"' in page  # the reviewer sees the spans that need a look
+    assert 'href="/review/waivers?check=PD01&amp;account=x:msd_nz">waive PD01</a>' in page and "waive RC01" not in page
     page = client2.post(f"/review/{item_id}/approve", {"note": "client consented"}, follow_redirects=True).text
     assert any("Approved by bob; the item is now pending." in f for f in _flash(page))
     assert "Waiting for the <strong>communications</strong> team: carol." in page
@@ -186,3 +187,31 @@ def test_archive_bundle_download_verifies_offline(app: Flask, client: Browser, c
     f = tmp_path / "onrecord-bundle" / "records.csv"
     f.write_bytes(f.read_bytes().replace(b"Queen", b"Qween", 1))
     assert verify_bundle(tmp_path / "onrecord-bundle")[1]
+
+
+def test_reviewers_grant_waivers_and_later_submissions_skip_the_waived_check(app: Flask, client: Browser,
+                                                                              client2: Browser) -> None:
+    rq.set_team(_store(app), "privacy", "admin", members=["bob"])
+    rq.set_team(_store(app), "communications", "admin", members=["carol"])
+    client.sign_in("alice")  # not on a team
+    page = client.get("/review/waivers?check=PD01&account=x:msd_nz").text
+    assert "Only members of a review team grant waivers." in page and 'id="waiver-form"' not in page
+    r = client.post("/review/waivers", {"check": "PD01", "account": "x:msd_nz", "expires": "30d", "reason": "r"})
+    assert r.status_code == 400 and "alice is not on a review team" in html.unescape(r.text)
+    client2.sign_in("bob")
+    page = client2.get("/review/waivers?check=PD01&account=x:msd_nz").text
+    assert 'id="w-check" value="PD01"' in page and 'id="w-account" value="x:msd_nz"' in page
+    for bad, says in [({"expires": ""}, "say when the waiver expires"), ({"reason": " "}, "a waiver needs a reason"),
+                      ({"account": "msd_nz"}, "an account is PLATFORM:HANDLE"), ({"expires": "soon"}, "cannot read 'soon'")]:
+        form = {"check": "PD01", "account": "x:msd_nz", "expires": "30d", "reason": "consent on file", **bad}
+        r = client2.post("/review/waivers", form)
+        assert r.status_code == 400 and says in html.unescape(r.text), (bad, _flash(r.text))
+    r = client2.post("/review/waivers", {"check": "pd01", "account": "x:msd_nz", "expires": "30d",
+                                         "reason": "client consent forms on file"}, follow_redirects=True)
+    assert any("Waiver 1 granted by bob" in f for f in _flash(r.text))
+    assert 'data-waiver="1"' in r.text and "unused" in r.text
+    _, where = _submit(client, PII_DRAFT)
+    it = rq.get(_store(app), int(where.rsplit("/", 1)[1]))
+    assert [s["team"] for s in it.steps] == ["communications"]  # privacy skipped: PD01 waived for this account
+    assert it.waived == ["PD01:1", "PD01:1"]
+    assert rq.waiver_report(_store(app))[0]["state"] == "active"

@@ -24,7 +24,6 @@ from onrecord.importers import RejectedRecord
 from onrecord.model.code import TOPICS
 from onrecord.store import review as rq
 from onrecord.store.accounts import Registry
-from onrecord.store.db import StoreError
 
 
 @click.group("review")
@@ -201,12 +200,7 @@ def reject(item_id: int, note: str, db: str | None, by: str | None) -> None:
 def waive(check: str | None, topic: str | None, account: str, reason: str, expires: str, db: str | None,
           by: str | None) -> None:
     """Waive a check or topic for an account until a date; later submissions skip those findings."""
-    if account == "*":
-        platform, handle = "*", "*"
-    elif ":" in account:
-        platform, handle = account.split(":", 1)
-    else:
-        raise StoreError("--account must be PLATFORM:HANDLE or '*'")
+    platform, handle = rq.parse_account(account)
     wid = rq.add_waiver(engine(db), actor(by), reason, rq.parse_expiry(expires), check, topic, platform, handle)
     click.echo(f"waiver {wid} granted")
 

@@ -104,6 +104,23 @@ def add_waiver(engine: Engine, reviewer: str, reason: str, expires: datetime, ch
     return int(wid)
 
 
+def parse_account(value: str) -> tuple[str, str]:
+    """'PLATFORM:HANDLE' or '*' (every account) as (platform, handle)."""
+    v = value.strip()
+    if v in ("", "*"):
+        return "*", "*"
+    if ":" not in v:
+        raise StoreError("an account is PLATFORM:HANDLE (x:jane_doe) or '*' for every account")
+    platform, handle = v.split(":", 1)
+    return platform.strip().lower(), handle
+
+
+def is_reviewer(engine: Engine, name: str) -> bool:
+    """A member of any review team (who may grant waivers from the web UI)."""
+    with reading(engine) as conn:
+        return conn.execute(select(reviewers.c.name).where(reviewers.c.name == name)).first() is not None
+
+
 def waiver_report(engine: Engine, now: datetime | None = None) -> list[dict[str, Any]]:
     """Every waiver with its state: ``active``, ``unused`` (never applied) or ``expired``."""
     at = iso(now or utcnow())

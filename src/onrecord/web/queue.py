@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from onrecord.model.code import TOPICS
 from onrecord.store import review as rq
 from onrecord.store.db import StoreError
 from onrecord.web.app import require_user, store, user
@@ -21,6 +22,35 @@ def index() -> ResponseReturnValue:
         abort(400, description=f"status must be one of {', '.join(STATUSES)} or all")
     items = rq.items(store(), None if status == "all" else status)
     return render_template("queue.html", items=items, status=status, statuses=(*STATUSES, "all"), teams=rq.teams(store()))
+
+
+@bp.get("/waivers")
+def waivers() -> ResponseReturnValue:
+    """Every waiver with its state, and the form to grant one (prefilled from an item's finding)."""
+    prefill = {k: request.args.get(k, "") for k in ("check", "topic", "account", "reason", "expires")}
+    return render_template("waivers.html", rows=rq.waiver_report(store()), prefill=prefill, topics=sorted(TOPICS),
+                           may_grant=bool(user()) and rq.is_reviewer(store(), user() or ""))
+
+
+@bp.post("/waivers")
+def grant() -> ResponseReturnValue:
+    who = require_user()
+    f = request.form
+    try:
+        if not rq.is_reviewer(store(), who):
+            raise StoreError(f"{who} is not on a review team: only reviewers grant waivers")
+        platform, handle = rq.parse_account(f.get("account", "*"))
+        if not f.get("expires", "").strip():
+            raise StoreError("say when the waiver expires: 30d, 12h or a date")
+        wid = rq.add_waiver(store(), who, f.get("reason", ""), rq.parse_expiry(f.get("expires", "")),
+                            f.get("check", "").strip().upper() or None, f.get("topic", "").strip() or None,
+                            platform, handle)
+    except StoreError as e:
+        flash(str(e), "error")
+        return render_template("waivers.html", rows=rq.waiver_report(store()), prefill=dict(f), topics=sorted(TOPICS),
+                               may_grant=True), 400
+    flash(f"Waiver {wid} granted by {who}: later submissions skip those findings for that account.")
+    return redirect(url_for("queue.waivers"))
 
 
 @bp.get("/<int:item_id>")
