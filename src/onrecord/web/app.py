@@ -16,13 +16,14 @@ from onrecord.store.db import StoreError, open_engine, resolve_url
 
 
 def create_app(db: str | None = None, code: str | None = None, user_header: str | None = None,
-               secret: str | None = None, checker: Checker | None = None) -> Flask:
+               secret: str | None = None, checker: Checker | None = None, max_upload_mb: int = 512) -> Flask:
     """The web UI over the records store at ``db`` (as ``--db``: SQLite path or PostgreSQL URL).
 
     ``user_header``: take the acting person's name from this request header, set by the
     organisation's authenticating proxy; requests without it are refused. Without it, people say who
     they are on a sign-in page (names are not authenticated: for one machine or a trusted team).
     ``secret`` signs the session cookie (random per process when not given: sign-ins end on restart).
+    Requests are capped at 2 MB, uploads of exports (the exposure page) at ``max_upload_mb``.
     """
     app = Flask(__name__)
     app.config.update(
@@ -32,6 +33,7 @@ def create_app(db: str | None = None, code: str | None = None, user_header: str 
         ONRECORD_USER_HEADER=user_header,
         ONRECORD_DB_URL=resolve_url(db),
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        ONRECORD_MAX_UPLOAD=max_upload_mb * 1024 * 1024,
     )
     try:
         checker = checker or Checker(default_code=code)
@@ -40,9 +42,10 @@ def create_app(db: str | None = None, code: str | None = None, user_header: str 
     app.extensions["onrecord.checker"] = checker
     app.extensions["onrecord.store"] = open_engine(db)
 
-    from onrecord.web import api, draft, queue, records
+    from onrecord.web import api, draft, exposure, queue, records
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(exposure.bp)
     app.register_blueprint(draft.bp)
     app.register_blueprint(queue.bp)
     app.register_blueprint(records.bp)

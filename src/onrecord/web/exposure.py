@@ -1,0 +1,69 @@
+"""Profile exposure: upload a person's exports, see what their profiles and posts reveal together."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from flask import Blueprint, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+from werkzeug.utils import secure_filename
+
+from onrecord.exposure.analyse import analyse
+from onrecord.importers import RejectedRecord, UnusableInput, open_input
+from onrecord.model.post import Post
+from onrecord.store.accounts import Registry
+from onrecord.web.app import checker, store
+
+bp = Blueprint("exposure", __name__, url_prefix="/exposure")
+
+
+def _form(error: str = "", status: int = 200) -> ResponseReturnValue:
+    return render_template("exposure.html", report=None, skipped=[], error=error, codes=checker().packs.ids()), status
+
+
+@bp.get("")
+def form() -> ResponseReturnValue:
+    return _form()
+
+
+@bp.post("")
+def report() -> ResponseReturnValue:
+    """Read every uploaded export (JSONL in the post contract, X, Mastodon, Bluesky, LinkedIn, Facebook archives),
+    set malformed records aside with where they were, and analyse the rest as ``onrecord exposure`` does."""
+    request.max_content_length = current_app.config["ONRECORD_MAX_UPLOAD"]
+    files = [f for f in request.files.getlist("exports") if f.filename]
+    if not files:
+        return _form("choose at least one export file", 400)
+    code = request.form.get("code", "").strip() or None
+    if code and checker().packs.lookup(code) is None:
+        return _form(f"unknown code {code!r}", 400)
+    posts: list[tuple[int, Post]] = []
+    skipped: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="onrecord-exposure-") as tmp:
+        for i, f in enumerate(files):
+            name = secure_filename(f.filename or "") or f"upload-{i}"
+            path = Path(tmp) / f"{i}-{name}"
+            f.save(path)
+            try:
+                for item in open_input(str(path)).items():
+                    if isinstance(item, RejectedRecord):
+                        skipped.append(f"{f.filename} {item.location}: {item.reason}")
+                    else:
+                        posts.append((len(posts) + len(skipped) + 1, item))
+            except UnusableInput as e:
+                skipped.append(f"{f.filename}: cannot read it: {e}")
+    if not posts:
+        return render_template("exposure.html", report=None, skipped=skipped, codes=checker().packs.ids(),
+                               error="no readable posts or profiles in the upload"), 400
+    reg = Registry(store())
+    posts = [(n, reg.apply(p)) for n, p in posts]
+
+    def person_of(p: Post) -> str | None:
+        person = reg.context_for(p.platform, p.account.handle).get("person")
+        return str(person) if person else None
+
+    rep = analyse(posts, one_person=bool(request.form.get("one_person")), code=checker().packs.lookup(code) if code else None,
+                  packs=checker().packs, person_of=person_of)
+    rep.bad_lines = len(skipped)
+    return render_template("exposure.html", report=rep, skipped=skipped, codes=checker().packs.ids(), error="")
