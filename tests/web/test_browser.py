@@ -6,6 +6,7 @@ missing browser is a failure: ``.ci/run`` installs Debian's chromium.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -113,6 +114,7 @@ def test_draft_to_approval_in_chromium(chromium: Any, server: tuple[str, Flask],
     carol.goto(f"{base}/review/1")
     carol.click("#approve")
     assert carol.inner_text("#item-status") == "approved"
+    carol.screenshot(path=str(tmp_path / "item.png"), full_page=True)
     assert "client agreed to be contacted" in carol.inner_text("#decisions")
     assert rq.is_approved(store, 1)
 
@@ -144,3 +146,22 @@ def test_archive_search_verify_and_download_in_chromium(chromium: Any, server: t
     assert problems == [] and meta is not None and meta["count"] == 2
     page.click("#verify")
     assert page.inner_text("#verify-report").startswith("Chain intact: 3 entries checked")
+
+
+def test_exposure_upload_in_chromium(chromium: Any, server: tuple[str, Flask], tmp_path: Path) -> None:
+    base, _ = server
+    work = {"id": "li1", "platform": "linkedin", "jurisdiction": "NZ", "text": "Heading to Brussels for the trade talks",
+            "account": {"handle": "janedoe", "bio": "Trade negotiator at MFAT. Personal: @janedoe_home"}}
+    home = {"id": "x1", "platform": "x", "text": "My son Tama starts school on Monday",
+            "account": {"kind": "personal", "handle": "janedoe_home", "bio": "I live in Wellington"}}
+    a, b = tmp_path / "linkedin.jsonl", tmp_path / "x.jsonl"
+    a.write_text(json.dumps(work) + "\n", encoding="utf-8")
+    b.write_text(json.dumps(home) + "\n", encoding="utf-8")
+    page = chromium.new_context().new_page()
+    page.goto(f"{base}/exposure")
+    page.set_input_files("#exports", [str(a), str(b)])
+    page.click("#analyse")
+    assert page.inner_text("#summary").startswith("1 person(s), 2 account(s), 2 post(s)")
+    assert page.locator('[data-risk="EX05"]').count() == 1
+    assert "linkedin:janedoe ↔ x:janedoe_home" in page.inner_text(".links")
+    page.screenshot(path=str(tmp_path / "exposure.png"), full_page=True)
