@@ -51,6 +51,7 @@ class Browser:
     def sign_in(self, name: str) -> None:
         r = self.post("/signin", {"name": name})
         assert r.status_code == 302, r.text
+        self.csrf = token(self.client.get("/").text)  # signing in starts a new session with a new token
 
 
 @pytest.fixture

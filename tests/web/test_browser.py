@@ -136,14 +136,22 @@ def test_archive_search_verify_and_download_in_chromium(chromium: Any, server: t
     page.click("#find")
     assert page.inner_text("#count") == "2 entries."
     assert page.locator("#entries tbody tr").count() == 2
+    page.goto(f"{base}/signin?next=/archive")
+    page.fill("#name", "rita")
+    page.click("#signin")
+    page.fill("#q", "queen st")
+    page.click("#find")
+    page.click("#export")
+    assert page.inner_text("#export-count").startswith("2 entries")
     with page.expect_download() as dl:
-        page.click("#export")
+        page.click("#download")
     path = tmp_path / "bundle.zip"
     dl.value.save_as(path)
     with zipfile.ZipFile(path) as z:
         z.extractall(tmp_path)
     meta, problems = verify_bundle(tmp_path / "onrecord-bundle")
     assert problems == [] and meta is not None and meta["count"] == 2
+    page.goto(f"{base}/archive")
     page.click("#verify")
     assert page.inner_text("#verify-report").startswith("Chain intact: 3 entries checked")
 

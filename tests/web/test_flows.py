@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import re
@@ -10,8 +11,9 @@ from pathlib import Path
 
 import msgspec
 from flask import Flask
+from sqlalchemy import text
 from tests.store import tamper
-from tests.web.conftest import Browser
+from tests.web.conftest import Browser, token
 
 from onrecord.engine import Engine as Checker
 from onrecord.model.post import Post
@@ -173,20 +175,96 @@ def test_archive_search_verify_and_tamper(app: Flask, client: Browser, checker: 
     assert "The archive has been altered" in page and "entry 2" in page
 
 
-def test_archive_bundle_download_verifies_offline(app: Flask, client: Browser, checker: Checker,
-                                                  tmp_path: Path) -> None:
+def test_archive_bundle_export_is_audited_and_verifies_offline(app: Flask, client: Browser, client2: Browser,
+                                                               checker: Checker, tmp_path: Path) -> None:
     _archive_some(app, checker)
-    r = client.get("/archive/export?q=queen+st")
+    r = client.post("/archive/export", {"q": "queen st"})
+    assert r.status_code == 400 and "sign in first" in r.text  # every export is recorded with who made it
+    client.sign_in("rita")
+    page = client.post("/archive/export", {"q": "queen st"}).text
+    assert 'id="export-count">2 entries' in page
+    manifest = re.search(r'id="manifest-sha256">([0-9a-f]{64})<', page).group(1)  # type: ignore[union-attr]
+    link = re.search(r'href="(/archive/export/[^"]+)" id="download"', page).group(1)  # type: ignore[union-attr]
+    client2.sign_in("mallory")
+    assert client2.get(link).status_code == 404  # someone else's export is not theirs to fetch
+    r = client.get(link)
     assert r.status_code == 200 and r.mimetype == "application/zip"
     assert "attachment" in r.headers["Content-Disposition"]
     with zipfile.ZipFile(io.BytesIO(r.data)) as z:
         z.extractall(tmp_path)
     meta, problems = verify_bundle(tmp_path / "onrecord-bundle")
     assert problems == [] and meta is not None and meta["count"] == 2
+    assert hashlib.sha256((tmp_path / "onrecord-bundle" / "manifest.json").read_bytes()).hexdigest() == manifest
+    with _store(app).connect() as conn:
+        row = conn.execute(text("SELECT actor, action, detail FROM audit_log WHERE action = 'archive.export'")).one()
+    assert row.actor == "rita" and manifest in row.detail
     # one byte changed in the downloaded bundle is caught
     f = tmp_path / "onrecord-bundle" / "records.csv"
     f.write_bytes(f.read_bytes().replace(b"Queen", b"Qween", 1))
     assert verify_bundle(tmp_path / "onrecord-bundle")[1]
+
+
+def test_sign_in_goes_back_only_to_this_site(client: Browser) -> None:
+    for target in ("https://evil.example/phish", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", ""):
+        r = client.post("/signin", {"name": "alice", "next": target})
+        assert r.status_code == 302 and r.headers["Location"] == "/", (target, r.headers["Location"])
+        client.csrf = token(client.get("/").text)
+    r = client.post("/signin", {"name": "alice", "next": "/review/3?tab=x"})
+    assert r.headers["Location"] == "/review/3?tab=x"
+
+
+def test_a_look_alike_name_is_still_the_submitter(app: Flask, client: Browser, client2: Browser) -> None:
+    rq.set_team(_store(app), "privacy", "admin", members=["bob", "carol"])
+    rq.set_team(_store(app), "communications", "admin", members=["bob", "carol"])
+    client.sign_in("bob\u200b")  # signs in as "bob": invisible characters are dropped from names
+    assert "Signed in as <strong>bob</strong>" in client.get("/").text
+    client.sign_in("Bob")
+    _, where = _submit(client, PII_DRAFT)
+    client2.sign_in("bob")
+    page = client2.post(f"{where}/approve", {}, follow_redirects=True).text
+    assert any("cannot approve it (no self-approval)" in f for f in _flash(page)), _flash(page)
+    assert "Waiting for the <strong>privacy</strong> team: carol." in page
+    client2.post("/signout", {})
+    client2.csrf = token(client2.get("/").text)
+    r = client2.post("/signin", {"name": "\x07"})
+    assert "say who you are" in r.text
+
+
+def test_an_expired_approval_can_be_asked_for_again(app: Flask, client: Browser, client2: Browser) -> None:
+    rq.set_team(_store(app), "privacy", "admin", members=["bob"])
+    rq.set_team(_store(app), "communications", "admin", members=["bob"])
+    client.sign_in("alice")
+    _, where = _submit(client, PII_DRAFT)
+    client2.sign_in("bob")
+    client2.post(f"{where}/approve", {})
+    client2.post(f"{where}/approve", {})
+    assert rq.get(_store(app), 1).status == "approved"
+    _, again = _submit(client, PII_DRAFT)
+    assert again == where  # still approved: the same item
+    with _store(app).begin() as conn:
+        conn.execute(text("UPDATE review_items SET expires_at = '2000-01-01T00:00:00.000000Z' WHERE id = 1"))
+    _, renewed = _submit(client, PII_DRAFT)
+    assert renewed != where and rq.get(_store(app), int(renewed.rsplit("/", 1)[1])).status == "pending"
+    _, same = _submit(client, PII_DRAFT)
+    assert same == renewed  # and that new request is not duplicated either
+
+
+def test_browser_line_breaks_give_the_verdict_the_cli_gives(client: Browser, checker: Checker) -> None:
+    text = "Dyan van Gijn\r\n\r\n864 Piazzetta Scalette Rubiani 104\r\n Apt. 905\r\n Serradarce"
+    page = client.post("/check", {"text": text, "account_kind": "official", "jurisdiction": "NZ"}).text
+    post = msgspec.convert({"text": text.replace("\r\n", "\n"), "account": {"kind": "official"}, "jurisdiction": "NZ"}, Post)
+    want = sorted({f.check for f in checker.check(post).findings})
+    assert sorted(set(re.findall(r'data-check="([A-Z]+\d+)"', page))) == want and "PD01" in want
+
+
+def test_input_that_would_break_a_page_gets_a_sentence(client: Browser) -> None:
+    assert client.get("/review/99999999999999999999").status_code == 404
+    assert client.get("/api/review/99999999999999999999").status_code == 404
+    for bad in ("9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00"):
+        r = client.get("/archive", query_string={"from": bad})
+        assert r.status_code == 400 and "cannot read from" in html.unescape(r.text), bad
+    r = client.post("/check", {"text": "a.b@c.de " * 4000})
+    assert r.status_code == 400 and "more than the 30,000" in html.unescape(r.text)
 
 
 def test_reviewers_grant_waivers_and_later_submissions_skip_the_waived_check(app: Flask, client: Browser,

@@ -20,8 +20,10 @@ from onrecord.cli.common import fail
                    "requests without it are refused. Without it, people name themselves on a sign-in page.")
 @click.option("--max-upload-mb", type=click.IntRange(1), default=512, show_default=True,
               help="Largest upload of exports on the exposure page.")
+@click.option("--secure-cookies", is_flag=True, help="Send the session cookie over HTTPS only (behind a TLS proxy).")
 @handles_errors
-def command(db: str | None, code: str | None, host: str, port: int, user_header: str | None, max_upload_mb: int) -> None:
+def command(db: str | None, code: str | None, host: str, port: int, user_header: str | None, max_upload_mb: int,
+            secure_cookies: bool) -> None:
     """Serve the web UI: check a draft, work the review queue, search, verify and export the archive.
 
     The session secret comes from $ONRECORD_WEB_SECRET (random per start when unset: sign-ins end
@@ -36,7 +38,7 @@ def command(db: str | None, code: str | None, host: str, port: int, user_header:
         click.echo("onrecord serve: names on the sign-in page are not authenticated; on a shared address, "
                    "use --user-header behind your organisation's sign-in.", err=True)
     app = create_app(db=db, user_header=user_header, secret=os.environ.get("ONRECORD_WEB_SECRET"), checker=checker(code),
-                     max_upload_mb=max_upload_mb)
+                     max_upload_mb=max_upload_mb, secure_cookies=secure_cookies)
     try:
         srv = make_server(host, port, app, threaded=True)
     except (OSError, SystemExit) as e:  # Werkzeug exits 1 on a port in use, after its own hint on stderr

@@ -58,7 +58,12 @@ def parse_time(value: str | None) -> datetime | None:
         dt = datetime.fromisoformat(v)
     except ValueError:
         return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+    dt = dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+    try:
+        dt.astimezone(UTC)  # 9999-12-31T23:59-01:00 is past the last UTC datetime
+    except OverflowError:
+        return None
+    return dt
 
 
 def day_bound(value: str, end_of_day: bool = False) -> datetime | None:
@@ -66,4 +71,8 @@ def day_bound(value: str, end_of_day: bool = False) -> datetime | None:
     dt = parse_time(value)
     if dt is not None and end_of_day and len(value.strip()) == 10:
         dt = dt.replace(hour=23, minute=59, second=59, microsecond=999999)
+        try:
+            dt.astimezone(UTC)
+        except OverflowError:
+            return None
     return dt

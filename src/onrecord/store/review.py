@@ -7,6 +7,7 @@ Steps run in that order; each needs one approval (``any``) or every member but t
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -177,6 +178,13 @@ class Item:
     text: str = ""
 
 
+def person_key(name: str) -> str:
+    """The name as a person, not as typed: NFKC, no invisible format characters, spaces collapsed, casefolded.
+    "Bob", "bob" and "bob\u200b" are one person, so none of them approves what another submitted."""
+    folded = "".join(c for c in unicodedata.normalize("NFKC", name) if unicodedata.category(c) != "Cf")
+    return " ".join(folded.split()).casefold()
+
+
 def needs_review(result: Result) -> bool:
     return result.capacity.label == "official" or bool(result.findings)
 
@@ -195,9 +203,15 @@ def submit(engine: Engine, post: Post, result: Result, submitter: str, now: date
     key = sha256_hex("\x00".join((post.platform, handle, post.id or "", post_hash(pj))).encode())
     # PostgreSQL: the audit head row lock serialises review decisions (SQLite: BEGIN IMMEDIATE does).
     with engine.begin() as conn, write_lock(conn, name="audit"):
-        existing = conn.execute(select(review_items.c.id).where(review_items.c.idem_key == key)).scalar()
-        if existing is not None:
-            return int(existing), False
+        while True:
+            row = conn.execute(select(review_items.c.id, review_items.c.status, review_items.c.expires_at)
+                               .where(review_items.c.idem_key == key)).first()
+            if row is None:
+                break
+            if effective_status(row.status, row.expires_at, now) != "expired":
+                return int(row.id), False
+            # The approval has lapsed: the same draft is queued again, under a key that follows the old one.
+            key = sha256_hex(f"{key}:renewed-after:{row.id}".encode())
         topics, waived = _apply_waivers(conn, result, post.platform, handle, at)
         steps = route(topics, result.capacity.label)
         if not steps:
@@ -233,7 +247,7 @@ def _current_step(conn: Connection, item_id: int) -> Any:
 
 def _eligible(conn: Connection, team: str, submitter: str) -> list[str]:
     names = conn.execute(select(reviewers.c.name).where(reviewers.c.team == team)).scalars().all()
-    return [n for n in names if n != submitter]
+    return [n for n in names if person_key(n) != person_key(submitter)]
 
 
 def approve(engine: Engine, item_id: int, reviewer: str, note: str = "", now: datetime | None = None) -> str:
@@ -245,7 +259,7 @@ def approve(engine: Engine, item_id: int, reviewer: str, note: str = "", now: da
         item = _load(conn, item_id)
         if item.status != "pending":
             raise StoreError(f"item {item_id} is {item.status}, not pending")
-        if reviewer == item.submitter:
+        if person_key(reviewer) == person_key(item.submitter):
             raise StoreError(f"{reviewer} submitted item {item_id} and cannot approve it (no self-approval)")
         step = _current_step(conn, item_id)
         eligible = _eligible(conn, step.team, item.submitter)
@@ -291,7 +305,7 @@ def reject(engine: Engine, item_id: int, reviewer: str, note: str, now: datetime
         item = _load(conn, item_id)
         if item.status != "pending":
             raise StoreError(f"item {item_id} is {item.status}, not pending")
-        if reviewer == item.submitter:
+        if person_key(reviewer) == person_key(item.submitter):
             raise StoreError(f"{reviewer} submitted item {item_id}: withdraw it instead of rejecting")
         step = _current_step(conn, item_id)
         if reviewer not in _eligible(conn, step.team, item.submitter):

@@ -62,7 +62,7 @@ def check() -> ResponseReturnValue:
                     "errors": [msgspec.to_builtins(r) for r in records if isinstance(r, InputError)]})
 
 
-@bp.get("/review/<int:item_id>")
+@bp.get("/review/<int(max=9223372036854775807):item_id>")
 def review_status(item_id: int) -> ResponseReturnValue:
     """What a publishing tool asks before it posts: is this draft approved, and until when?"""
     try:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import secrets
+import tempfile
+import unicodedata
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, jsonify, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
@@ -16,7 +19,8 @@ from onrecord.store.db import StoreError, open_engine, resolve_url
 
 
 def create_app(db: str | None = None, code: str | None = None, user_header: str | None = None,
-               secret: str | None = None, checker: Checker | None = None, max_upload_mb: int = 512) -> Flask:
+               secret: str | None = None, checker: Checker | None = None, max_upload_mb: int = 512,
+               secure_cookies: bool = False) -> Flask:
     """The web UI over the records store at ``db`` (as ``--db``: SQLite path or PostgreSQL URL).
 
     ``user_header``: take the acting person's name from this request header, set by the
@@ -24,12 +28,15 @@ def create_app(db: str | None = None, code: str | None = None, user_header: str 
     they are on a sign-in page (names are not authenticated: for one machine or a trusted team).
     ``secret`` signs the session cookie (random per process when not given: sign-ins end on restart).
     Requests are capped at 2 MB, uploads of exports (the exposure page) at ``max_upload_mb``.
+    ``secure_cookies``: send the session cookie over HTTPS only (behind a TLS-terminating proxy).
     """
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=secret or secrets.token_hex(32),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure_cookies,
+        MAX_FORM_MEMORY_SIZE=2 * 1024 * 1024,
         ONRECORD_USER_HEADER=user_header,
         ONRECORD_DB_URL=resolve_url(db),
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
@@ -41,6 +48,9 @@ def create_app(db: str | None = None, code: str | None = None, user_header: str 
         raise StoreError(f"unknown code {code!r} (see 'onrecord codes list')") from None
     app.extensions["onrecord.checker"] = checker
     app.extensions["onrecord.store"] = open_engine(db)
+    # FOI/OIA bundles made from the archive page, until the process ends (the folder goes with it).
+    app.extensions["onrecord.export_dir"] = tempfile.TemporaryDirectory(prefix="onrecord-web-exports-")
+    app.extensions["onrecord.exports"] = {}
 
     from onrecord.web import api, draft, exposure, queue, records
 
@@ -133,12 +143,28 @@ def _signin() -> ResponseReturnValue:
         return redirect(url_for("draft.form"))
     error = ""
     if request.method == "POST":
-        name = request.form.get("name", "").strip()
-        if name:
+        name = display_name(request.form.get("name", ""))
+        if name and not any(unicodedata.category(c) == "Cc" for c in name):
+            session.clear()  # a new session (and CSRF token) for the signed-in person
             session["user"] = name
-            return redirect(request.form.get("next") or url_for("draft.form"))
-        error = "say who you are"
+            return redirect(safe_next(request.form.get("next")))
+        error = "say who you are (letters, not control characters)"
     return render_template("signin.html", error=error, next=request.args.get("next", ""))
+
+
+def display_name(raw: str) -> str:
+    """The name as recorded: NFKC, invisible format characters dropped, spaces collapsed (so "bob\u200b" is "bob")."""
+    folded = "".join(c for c in unicodedata.normalize("NFKC", raw) if unicodedata.category(c) != "Cf")
+    return " ".join(folded.split())
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in: a path on this site only, never another host (no open redirect)."""
+    t = (target or "").strip()
+    parts = urlsplit(t)
+    if not t.startswith("/") or t.startswith(("//", "/\\")) or "\\" in t or parts.scheme or parts.netloc:
+        return url_for("draft.form")
+    return t
 
 
 def _signout() -> ResponseReturnValue:

@@ -27,10 +27,12 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "restriction": get_args(Restriction),
     "jurisdiction": ("", *get_args(Jurisdiction)),
     "audience": ("", *get_args(Audience)),
-    "action": ("post", "reply", "share", "profile"),
+    "action": ("post", "reply", "share", "like", "profile"),
 }
 DEFAULTS = {"platform": "x", "account_kind": "unknown", "role": "unknown", "restriction": "n/a", "action": "post"}
 TRI = ("on_duty", "in_workplace", "government_device", "election_period")
+# Longer than any platform's post but Facebook's (63,206); keeps one request from holding the server for minutes.
+MAX_DRAFT = 30_000
 TEXT_FIELDS = ("text", "comment", "handle", "bio", "title", "organisation", "policy_area", "links", "facts", "code")
 
 
@@ -40,16 +42,25 @@ class FormError(ValueError):
 
 def form_values(form: Any) -> dict[str, str]:
     """The submitted form, every field present (blank when not sent)."""
-    vals = {k: str(form.get(k, DEFAULTS.get(k, ""))).strip() for k in (*CHOICES, *TRI, *TEXT_FIELDS)}
-    vals["text"] = str(form.get("text", ""))  # keep the author's own spacing: spans are offsets into it
-    vals["comment"] = str(form.get("comment", ""))
+    vals = {k: _lf(str(form.get(k, DEFAULTS.get(k, "")))).strip() for k in (*CHOICES, *TRI, *TEXT_FIELDS)}
+    vals["text"] = _lf(str(form.get("text", "")))  # keep the author's own spacing: spans are offsets into it
+    vals["comment"] = _lf(str(form.get("comment", "")))
     return vals
+
+
+def _lf(value: str) -> str:
+    # Browsers send a textarea's line breaks as CRLF; the detectors (like every export) expect LF.
+    return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def post_from(vals: dict[str, str]) -> Post:
     """The post the form describes, as the post contract has it."""
     if not vals["text"].strip():
         raise FormError("write the draft in 'Text' first")
+    for k in ("text", "comment"):
+        if len(vals[k]) > MAX_DRAFT:
+            raise FormError(f"{k}: {len(vals[k]):,} characters is more than the {MAX_DRAFT:,} a draft may have here "
+                            "(check longer texts with onrecord check --input)")
     for k, allowed in CHOICES.items():
         if vals[k] not in allowed:
             raise FormError(f"{k.replace('_', ' ')}: {vals[k]!r} is not one of {', '.join(a for a in allowed if a)}")

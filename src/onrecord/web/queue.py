@@ -53,21 +53,22 @@ def grant() -> ResponseReturnValue:
     return redirect(url_for("queue.waivers"))
 
 
-@bp.get("/<int:item_id>")
+@bp.get("/<int(max=9223372036854775807):item_id>")
 def item(item_id: int) -> ResponseReturnValue:
     it = rq.get(store(), item_id)
     post, result = rq.stored(store(), item_id)
     step = next((s for s in it.steps if s["status"] == "pending"), None)
     teams = rq.teams(store())
-    eligible = [m for m in teams[step["team"]]["members"] if m != it.submitter] if step else []
+    eligible = [m for m in teams[step["team"]]["members"] if rq.person_key(m) != rq.person_key(it.submitter)] if step else []
+    own = bool(user()) and rq.person_key(user() or "") == rq.person_key(it.submitter)
     return render_template(
-        "item.html", it=it, post=post, result=result, step=step, eligible=eligible,
+        "item.html", it=it, post=post, result=result, step=step, eligible=eligible, own=own,
         can_decide=bool(step) and it.status == "pending" and user() in eligible,
         text_pieces=pieces(post.text, result.findings), comment_pieces=pieces(post.comment, result.findings, "comment"),
     )
 
 
-@bp.post("/<int:item_id>/approve")
+@bp.post("/<int(max=9223372036854775807):item_id>/approve")
 def approve(item_id: int) -> ResponseReturnValue:
     who = require_user()
     try:
@@ -79,7 +80,7 @@ def approve(item_id: int) -> ResponseReturnValue:
     return redirect(url_for("queue.item", item_id=item_id))
 
 
-@bp.post("/<int:item_id>/reject")
+@bp.post("/<int(max=9223372036854775807):item_id>/reject")
 def reject(item_id: int) -> ResponseReturnValue:
     who = require_user()
     try:

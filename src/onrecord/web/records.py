@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import io
-import tempfile
+import secrets
 import zipfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import msgspec
-from flask import Blueprint, render_template, request, send_file
+from flask import Blueprint, abort, current_app, render_template, request, send_file
 from flask.typing import ResponseReturnValue
 
-from onrecord.store import archive
+from onrecord.store import archive, audit
 from onrecord.store.chain import day_bound
 from onrecord.store.db import StoreError
 from onrecord.store.export import export
-from onrecord.web.app import store
+from onrecord.web.app import require_user, store
 
 bp = Blueprint("records", __name__, url_prefix="/archive")
 SHOWN = 500  # rows on one page; the bundle holds every match
@@ -62,17 +61,33 @@ def verify() -> ResponseReturnValue:
                            head_hash=head, report=rep)
 
 
-@bp.get("/export")
-def download() -> ResponseReturnValue:
-    """The same bundle as ``onrecord archive export``, zipped; ``onrecord archive verify-bundle`` checks it."""
+@bp.post("/export")
+def export_bundle() -> ResponseReturnValue:
+    """Write the same bundle as ``onrecord archive export``, record who exported what in the audit log, and show
+    the manifest's SHA-256 (to give the requester separately) with a link to the zipped bundle."""
+    who = require_user()
     q = _query()
-    with tempfile.TemporaryDirectory(prefix="onrecord-bundle-") as tmp:
-        out = Path(tmp) / "bundle"
-        meta = export(store(), out, q["start"], q["end"], q["account"], q["query"])
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-            for f in sorted(out.iterdir()):
-                z.write(f, f"onrecord-bundle/{f.name}")
-    buf.seek(0)
-    name = f"onrecord-bundle-{meta['chain']['head_seq']}-{meta['count']}.zip"
-    return send_file(buf, mimetype="application/zip", as_attachment=True, download_name=name)
+    exports: dict[str, dict[str, Any]] = current_app.extensions["onrecord.exports"]
+    token = secrets.token_urlsafe(16)
+    folder = Path(current_app.extensions["onrecord.export_dir"].name) / token
+    meta = export(store(), folder / "onrecord-bundle", q["start"], q["end"], q["account"], q["query"])
+    with store().begin() as conn:
+        audit.record(conn, who, "archive.export", f"bundle:web:{token}",
+                     {"query": meta["query"], "count": meta["count"], "manifest_sha256": meta["manifest_sha256"]})
+    buf = folder / "bundle.zip"
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for f in sorted((folder / "onrecord-bundle").iterdir()):
+            z.write(f, f"onrecord-bundle/{f.name}")
+    exports[token] = {"user": who, "path": buf, "meta": meta,
+                      "name": f"onrecord-bundle-{meta['chain']['head_seq']}-{meta['count']}.zip"}
+    return render_template("exported.html", token=token, meta=meta)
+
+
+@bp.get("/export/<token>")
+def download(token: str) -> ResponseReturnValue:
+    """The zipped bundle, for the person who exported it (it stays on the server until it stops)."""
+    who = require_user()
+    e = current_app.extensions["onrecord.exports"].get(token)
+    if e is None or e["user"] != who:
+        abort(404, description="no such export for you: export again from the archive page")
+    return send_file(e["path"], mimetype="application/zip", as_attachment=True, download_name=e["name"])
