@@ -163,7 +163,7 @@ def post_texts(post: Post, fields: Sequence[str] = TEXT_FIELDS) -> list[tuple[st
     if fields is TEXT_FIELDS:  # the engine's case: the six fields read directly (a call per field costs more)
         a = post.account
         texts = [
-            (f, t if type(t) is str else str(t))
+            (f, t if type(t) is str and "\r" not in t else fold_cr(str(t)))
             for f, t in (
                 ("text", post.text),
                 ("comment", post.comment),
@@ -175,10 +175,16 @@ def post_texts(post: Post, fields: Sequence[str] = TEXT_FIELDS) -> list[tuple[st
             if t
         ]
     else:
-        texts = [(f, t) for f in fields if (t := field_text(post, f))]
+        texts = [(f, fold_cr(t) if "\r" in t else t) for f in fields if (t := field_text(post, f))]
     if post.links:
         texts.append(("links", field_text(post, "links")))
     return texts
+
+
+def fold_cr(text: str) -> str:
+    """CRLF (browsers, Windows CSV exports) read as LF: each "\\r\\n" becomes " \\n" and a lone "\\r" a "\\n",
+    so the length and every offset stay those of the text as written, and patterns that expect LF match."""
+    return text.replace("\r\n", " \n").replace("\r", "\n")
 
 
 def run_detectors(post: Post, detectors: Sequence[Detector], fields: Sequence[str] = TEXT_FIELDS) -> Signals:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import msgspec
+
 from onrecord.capacity.assess import assess_many
 from onrecord.checks.base import Check, CheckContext, Hit
 from onrecord.checks.registry import select_checks
 from onrecord.codes.loader import PackRegistry
 from onrecord.detectors import Detector, Signals, default_detectors, run_detectors_many
+from onrecord.detectors.base import field_text
 from onrecord.engine.choose_pack import UnknownCode, choose_pack
 from onrecord.model.code import Pack
 from onrecord.model.finding import SEVERITY_RANK, CapacityResult, ClauseRef, Finding, Result
@@ -118,6 +121,8 @@ class Engine:
                 f = self._resolve(check, hit, pack, capacity.label, post.author.role)
                 if f is None:
                     continue
+                if f.span is not None and "\n" in f.span.text:
+                    f = _as_written(post, f)
                 key = (f.check, f.topic, f.span.start if f.span else -1, f.span.end if f.span else -1)
                 if key not in seen:
                     seen.add(key)
@@ -161,6 +166,17 @@ class Engine:
             entity=hit.entity,
             fix=hit.fix,
         )
+
+
+def _as_written(post: Post, f: Finding) -> Finding:
+    """The span's text as the author wrote it: detectors read CRLF as LF (``fold_cr``, same offsets), so a
+    multi-line span of a CRLF text is sliced again from the field itself."""
+    assert f.span is not None
+    original = field_text(post, f.span.field)
+    if "\r" not in original:
+        return f
+    span = msgspec.structs.replace(f.span, text=original[f.span.start : f.span.end])
+    return msgspec.structs.replace(f, span=span)
 
 
 def _drop_covered(findings: list[Finding]) -> list[Finding]:
