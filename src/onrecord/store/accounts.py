@@ -36,7 +36,7 @@ def norm_handle(handle: str) -> str:
     return handle.strip().lstrip("@").lower()
 
 
-def _split(value: str | Iterable[str] | None) -> list[str]:
+def split_list(value: str | Iterable[str] | None) -> list[str]:
     if value is None:
         return []
     items = value.replace(",", ";").split(";") if isinstance(value, str) else list(value)
@@ -71,7 +71,7 @@ class AccountRow:
                 raise StoreError(f"{name} {val!r} is not one of {', '.join(allowed)}")
         if self.jurisdiction and self.jurisdiction not in JURISDICTIONS:
             raise StoreError(f"jurisdiction {self.jurisdiction!r} is not one of {', '.join(JURISDICTIONS)}")
-        bad = [u for u in _split(self.uses) if u not in USES]
+        bad = [u for u in split_list(self.uses) if u not in USES]
         if bad:
             raise StoreError(f"uses {bad[0]!r} is not one of {', '.join(USES)}")
         if not norm_handle(self.handle):
@@ -88,14 +88,14 @@ def upsert(engine: Engine, rows: Iterable[AccountRow], actor: str) -> tuple[int,
             person_id = None
             if row.person:
                 pvals = {"name": row.name, "role": row.role, "restriction": row.restriction, "title": row.title,
-                         "organisation": row.organisation, "policy_areas": ";".join(_split(row.policy_areas)),
+                         "organisation": row.organisation, "policy_areas": ";".join(split_list(row.policy_areas)),
                          "jurisdiction": row.jurisdiction or None, "code": row.code or None}
                 person_id = conn.execute(select(people.c.id).where(people.c.key == row.person)).scalar()
                 if person_id is None:
                     person_id = conn.execute(people.insert().values(key=row.person, **pvals)).inserted_primary_key[0]  # type: ignore[index]
                 else:
                     conn.execute(update(people).where(people.c.id == person_id).values(**pvals))
-            avals = {"person_id": person_id, "kind": row.kind, "uses": ";".join(_split(row.uses)),
+            avals = {"person_id": person_id, "kind": row.kind, "uses": ";".join(split_list(row.uses)),
                      "display_name": row.display_name, "jurisdiction": row.jurisdiction or None,
                      "code": row.code or None}
             c = accounts.c
@@ -215,7 +215,7 @@ def context_for(engine: Engine, platform: str, handle: str) -> dict[str, Any]:
 
 
 def _context(r: AccountRow) -> dict[str, Any]:
-    uses = _split(r.uses)
+    uses = split_list(r.uses)
     facts = []
     if r.kind != "official" and "official" in uses:
         # Declared official use makes the account's official-capacity posts public records.
@@ -223,13 +223,13 @@ def _context(r: AccountRow) -> dict[str, Any]:
     if r.kind != "official" and "professional" in uses:
         facts.append(f"the {r.kind} account is also used for professional work")
     author = {"role": r.role, "restriction": r.restriction, "title": r.title, "organisation": r.organisation,
-              "policy_area": _split(r.policy_areas)[0] if _split(r.policy_areas) else "", "name": r.name}
+              "policy_area": split_list(r.policy_areas)[0] if split_list(r.policy_areas) else "", "name": r.name}
     ctx: dict[str, Any] = {
         "account": {"kind": r.kind, "handle": r.handle, "display_name": r.display_name},
         "author": {k: v for k, v in author.items() if v and v not in ("unknown", "n/a")},
         "person": r.person or None,
         "uses": uses,
-        "policy_areas": _split(r.policy_areas),
+        "policy_areas": split_list(r.policy_areas),
         "facts": facts,
     }
     if r.jurisdiction:

@@ -52,8 +52,9 @@ def create_app(db: str | None = None, code: str | None = None, user_header: str 
     app.extensions["onrecord.export_dir"] = tempfile.TemporaryDirectory(prefix="onrecord-web-exports-")
     app.extensions["onrecord.exports"] = {}
 
-    from onrecord.web import api, draft, exposure, queue, records
+    from onrecord.web import accounts, api, draft, exposure, queue, records
 
+    app.register_blueprint(accounts.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(exposure.bp)
     app.register_blueprint(draft.bp)
