@@ -178,11 +178,16 @@ class Item:
     text: str = ""
 
 
+def display_name(raw: str) -> str:
+    """A name as recorded: NFKC, invisible format characters dropped, spaces collapsed ("bob\u200b" is "bob")."""
+    folded = "".join(c for c in unicodedata.normalize("NFKC", raw) if unicodedata.category(c) != "Cf")
+    return " ".join(folded.split())
+
+
 def person_key(name: str) -> str:
-    """The name as a person, not as typed: NFKC, no invisible format characters, spaces collapsed, casefolded.
-    "Bob", "bob" and "bob\u200b" are one person, so none of them approves what another submitted."""
-    folded = "".join(c for c in unicodedata.normalize("NFKC", name) if unicodedata.category(c) != "Cf")
-    return " ".join(folded.split()).casefold()
+    """The name as a person, not as typed: :func:`display_name` casefolded. "Bob", "bob" and "bob\u200b" are one
+    person, so none of them approves what another submitted."""
+    return display_name(name).casefold()
 
 
 def needs_review(result: Result) -> bool:

@@ -18,7 +18,6 @@ from onrecord.store.db import StoreError
 from onrecord.web.app import checker, store
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-JSON_TYPES = ("application/json", "application/x-ndjson")
 _enc = msgspec.json.Encoder()
 
 
@@ -48,8 +47,6 @@ def check() -> ResponseReturnValue:
     """Body: one post (a JSON object) → its result; a JSON array or JSON lines of posts → ``{"results", "errors"}``,
     as ``onrecord check --format json`` prints them (a bad post is an error with its line and field; the rest go on).
     ``?fix=1`` adds the text with the safe fixes applied."""
-    if request.mimetype not in JSON_TYPES:
-        return error(415, "send the post as application/json (or JSON lines as application/x-ndjson)")
     lines, single = _lines()
     reg = Registry(store())
     records = list(check_lines(lines, checker(), fix=request.args.get("fix") in ("1", "true"), prepare=reg.apply))

@@ -15,7 +15,10 @@ from werkzeug.exceptions import HTTPException
 
 from onrecord.engine import Engine as Checker
 from onrecord.engine import UnknownCode
-from onrecord.store.db import StoreError, open_engine, resolve_url
+from onrecord.store.db import StoreError, open_engine
+from onrecord.store.review import display_name
+
+JSON_TYPES = ("application/json", "application/x-ndjson")
 
 
 def create_app(db: str | None = None, code: str | None = None, user_header: str | None = None,
@@ -38,7 +41,6 @@ def create_app(db: str | None = None, code: str | None = None, user_header: str 
         SESSION_COOKIE_SECURE=secure_cookies,
         MAX_FORM_MEMORY_SIZE=2 * 1024 * 1024,
         ONRECORD_USER_HEADER=user_header,
-        ONRECORD_DB_URL=resolve_url(db),
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         ONRECORD_MAX_UPLOAD=max_upload_mb * 1024 * 1024,
     )
@@ -121,7 +123,7 @@ def _check_csrf() -> None:
     if _is_api():
         # JSON only: a cross-site page cannot send application/json without a CORS preflight, which this
         # server never answers, so the content type does for the API what the token does for forms.
-        if request.mimetype not in ("application/json", "application/x-ndjson"):
+        if request.mimetype not in JSON_TYPES:
             abort(415, description="send JSON: Content-Type application/json or application/x-ndjson")
         return
     sent = request.form.get("csrf")
@@ -151,12 +153,6 @@ def _signin() -> ResponseReturnValue:
             return redirect(safe_next(request.form.get("next")))
         error = "say who you are (letters, not control characters)"
     return render_template("signin.html", error=error, next=request.args.get("next", ""))
-
-
-def display_name(raw: str) -> str:
-    """The name as recorded: NFKC, invisible format characters dropped, spaces collapsed (so "bob\u200b" is "bob")."""
-    folded = "".join(c for c in unicodedata.normalize("NFKC", raw) if unicodedata.category(c) != "Cf")
-    return " ".join(folded.split())
 
 
 def safe_next(target: str | None) -> str:

@@ -42,15 +42,11 @@ class FormError(ValueError):
 
 def form_values(form: Any) -> dict[str, str]:
     """The submitted form, every field present (blank when not sent)."""
-    vals = {k: _lf(str(form.get(k, DEFAULTS.get(k, "")))).strip() for k in (*CHOICES, *TRI, *TEXT_FIELDS)}
-    vals["text"] = _lf(str(form.get("text", "")))  # keep the author's own spacing: spans are offsets into it
-    vals["comment"] = _lf(str(form.get("comment", "")))
+    vals = {k: str(form.get(k, DEFAULTS.get(k, ""))).strip() for k in (*CHOICES, *TRI, *TEXT_FIELDS)}
+    # keep the author's own text (a browser's CRLF included: the detectors read it as LF, same offsets)
+    vals["text"] = str(form.get("text", ""))
+    vals["comment"] = str(form.get("comment", ""))
     return vals
-
-
-def _lf(value: str) -> str:
-    # Browsers send a textarea's line breaks as CRLF; the detectors (like every export) expect LF.
-    return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def post_from(vals: dict[str, str]) -> Post:
@@ -121,7 +117,7 @@ def check() -> ResponseReturnValue:
     return render_template(
         "draft.html", vals=vals, choices=CHOICES, codes=_codes(), result=result, post=post,
         text_pieces=pieces(post.text, result.findings), comment_pieces=pieces(post.comment, result.findings, "comment"),
-        fixed=fixed, post_json=msgspec.json.encode(post).decode(), clause_urls=_clause_urls(result),
+        fixed=fixed, post_json=msgspec.json.encode(post).decode(),
     )
 
 
@@ -145,6 +141,3 @@ def submit() -> ResponseReturnValue:
         flash(f"This draft was already submitted as item {item}.")
     return redirect(url_for("queue.item", item_id=item))
 
-
-def _clause_urls(result: Result) -> dict[str, str]:
-    return {c.id: c.url for f in result.findings for c in f.clauses if c.url}
