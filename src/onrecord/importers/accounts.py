@@ -130,6 +130,8 @@ def load_accounts(path: str) -> AccountsFile:
             data = json.loads(s)
         except ValueError as e:
             raise AccountsError(f"{path}: invalid JSON ({e})") from None
+        except RecursionError:
+            raise AccountsError(f"{path}: invalid JSON (nested too deeply)") from None
         items = (
             [{"handle": k, **v} if isinstance(v, dict) else {"handle": k, "kind": v} for k, v in data.items()]
             if isinstance(data, dict)

@@ -38,7 +38,8 @@ Item = Post | RejectedRecord
 # Errors a damaged archive member raises while it is read (after the archive itself opened fine).
 READ_ERRORS: tuple[type[BaseException], ...] = (zipfile.BadZipFile, tarfile.TarError, zlib.error, EOFError, OSError)
 # ... plus broken JSON, bad UTF-8 and malformed CAR (all ValueError subclasses).
-LOAD_ERRORS: tuple[type[BaseException], ...] = (ValueError, *READ_ERRORS)
+# RecursionError: JSON nested thousands deep (a hostile or broken file) overflows the stdlib decoder.
+LOAD_ERRORS: tuple[type[BaseException], ...] = (ValueError, RecursionError, *READ_ERRORS)
 
 
 def excerpt(raw: Any, limit: int = EXCERPT) -> str:
@@ -312,6 +313,12 @@ def records_from(
             source=source,
             location=where(i + 1),
             reason=f"not UTF-8 text ({e.reason} at byte {e.start} of a read block); the rest of the file is lost",
+        )
+    except RecursionError:
+        yield RejectedRecord(
+            source=source,
+            location=where(i + 1),
+            reason="JSON nested too deeply to read; every record from here to the end of the file is lost",
         )
     except READ_ERRORS as e:
         yield RejectedRecord(

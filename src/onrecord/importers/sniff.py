@@ -114,7 +114,7 @@ def _classify_json(s: str) -> str:
         first = s.split("\n", 1)[0]
         try:
             obj = json.loads(first)
-        except ValueError:
+        except (ValueError, RecursionError):
             return "unknown"
         if isinstance(obj, dict) and "text" in obj:
             return "generic:jsonl"

@@ -70,4 +70,6 @@ def decode_post(line: bytes | str) -> tuple[Post, list[str]]:
         obj = _json.decode(line)
     except msgspec.DecodeError as e:
         raise PostDecodeError(f"not valid JSON: {e}", None) from None
+    except RecursionError:
+        raise PostDecodeError("not valid JSON: nested too deeply", None) from None
     return post_from_obj(obj)
