@@ -5,14 +5,18 @@ each sent as the draft form (official account, elected official, jurisdiction US
 real server on a loopback port (Werkzeug, threaded, as ``onrecord serve`` runs it), one request at a time,
 and the page read in full. Prints the median, 95th percentile and worst time per request, the requests per
 second, and the share of pages with a finding other than RC01 (keep as a public record). Also the same through Flask's test client (no sockets), to
-show what the network layer adds. Nothing here is a unit test: a machine shared with other jobs reads slower.
+show what the network layer adds. Then the audit page: ``--audit-posts`` congress posts (office and campaign
+accounts, as JSON lines in the post contract with their handles) uploaded in one ``POST /audit`` to the same server,
+timed from sending to the page read, as posts per second. Nothing here is a unit test: a machine shared with other
+jobs reads slower.
 
-Run: python bench/web.py [--n 500]
+Run: python bench/web.py [--n 500] [--audit-posts 20000]
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 import re
@@ -27,7 +31,9 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from werkzeug.datastructures import FileStorage
 from werkzeug.serving import make_server
+from werkzeug.test import encode_multipart
 
 from _shared import data_file
 from onrecord.web import create_app
@@ -48,6 +54,19 @@ def _forms(n: int) -> list[dict[str, str]]:
     return rows
 
 
+def _audit_upload(n: int) -> bytes:
+    lines = []
+    with data_file("congress_capacity", "dev.jsonl").open(encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            if i == n:
+                break
+            r = json.loads(line)
+            lines.append(json.dumps({"id": str(i), "platform": "x", "text": r["text"],
+                                     "account": {"handle": r.get("screen_name", "")},
+                                     "circumstances": {"posted_at": r.get("created_at")}}))
+    return ("\n".join(lines) + "\n").encode()
+
+
 def _has_finding(page: str) -> bool:
     """A finding other than RC01 (every official post is a public record: that one is on every page)."""
     return bool(set(re.findall(r'data-check="([A-Z]+\d+)"', page)) - {"RC01"})
@@ -63,6 +82,7 @@ def _report(name: str, times: list[float], found: int) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=500)
+    ap.add_argument("--audit-posts", type=int, default=20000)
     args = ap.parse_args()
     forms = _forms(args.n)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one access-log line per request would swamp the figures
@@ -97,6 +117,20 @@ def main() -> int:
             times.append(time.perf_counter() - t)
             found += _has_finding(page)
         _report("real server on loopback, POST /check, page read", times, found)
+
+        if args.audit_posts:
+            upload = _audit_upload(args.audit_posts)
+            boundary, body = encode_multipart({"csrf": tok, "exports": FileStorage(io.BytesIO(upload), "congress.jsonl")})
+            req = urllib.request.Request(f"{base}/audit", data=body,
+                                         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+            t = time.perf_counter()
+            with opener.open(req) as r:
+                page = r.read().decode()
+            took = time.perf_counter() - t
+            m = re.search(r"read ([\d,]+) = checked ([\d,]+)", page)
+            checked = int(m.group(2).replace(",", "")) if m else 0
+            print(f"real server on loopback, POST /audit of {len(upload) / 2**20:.1f} MB JSONL: {checked:,} posts checked in "
+                  f"{took:.1f} s, {checked / took:,.0f} posts/s (one process, as the page runs it)   [{CMD} --audit-posts {args.audit_posts}]")
         srv.shutdown()
         app.extensions["onrecord.store"].dispose()
     return 0

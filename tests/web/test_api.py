@@ -56,6 +56,14 @@ def test_what_is_not_json_is_refused_as_json(app: Flask) -> None:
     assert r.status_code == 404 and r.json == {"error": {"message": "no review item 99"}}
 
 
+def test_json_nested_too_deeply_is_a_400_not_a_traceback(app: Flask) -> None:
+    deep = b'{"text": "x", "facts": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    c = app.test_client()
+    for body in (deep, b"[" + deep + b"]"):
+        r = c.post("/api/check", data=body, content_type="application/json")
+        assert r.status_code == 400 and r.json == {"error": {"message": "the body is not valid JSON: nested too deeply"}}
+
+
 def test_a_publishing_tool_asks_whether_a_draft_is_approved(app: Flask, client: Browser, client2: Browser) -> None:
     rq.set_team(app.extensions["onrecord.store"], "privacy", "admin", members=["bob"])
     rq.set_team(app.extensions["onrecord.store"], "communications", "admin", members=["bob"])

@@ -54,7 +54,7 @@ def chromium() -> Iterator[Any]:
 
 @pytest.fixture
 def server(tmp_path: Path, checker: Checker) -> Iterator[tuple[str, Flask]]:
-    app = create_app(db=str(tmp_path / "onrecord.db"), checker=checker)
+    app = create_app(db=str(tmp_path / "onrecord.db"), checker=checker, admins=("Ana Admin",))
     srv = make_server("127.0.0.1", 0, app, threaded=True)
     t = threading.Thread(target=srv.serve_forever, daemon=True)
     t.start()
@@ -173,3 +173,45 @@ def test_exposure_upload_in_chromium(chromium: Any, server: tuple[str, Flask], t
     assert page.locator('[data-risk="EX05"]').count() == 1
     assert "linkedin:janedoe ↔ x:janedoe_home" in page.inner_text(".links")
     page.screenshot(path=str(tmp_path / "exposure.png"), full_page=True)
+
+
+def test_audit_upload_and_report_in_chromium(chromium: Any, server: tuple[str, Flask], tmp_path: Path) -> None:
+    base, _ = server
+    export = Path(__file__).resolve().parents[1] / "fixtures" / "exports" / "x-archive.zip"
+    page = chromium.new_context(accept_downloads=True).new_page()
+    page.goto(f"{base}/audit")
+    page.set_input_files("#audit-exports", [str(export)])
+    page.fill("#audit-title", "Roads department, 2024")
+    page.click("#audit-run")
+    counts = page.text_content("#audit-counts") or ""
+    assert "read 10 = checked 8 + set aside" in " ".join(counts.split()), counts
+    assert page.locator('[data-account="x:@RoadsDeptExample"]').count() == 1
+    with page.expect_popup() as popup:
+        page.click("#audit-report")
+    report = popup.value
+    report.wait_for_load_state()
+    assert "Roads department, 2024" in (report.title() + (report.text_content("body") or ""))
+    with page.expect_download() as dl:
+        page.click("#audit-zip")
+    dl.value.save_as(tmp_path / "audit.zip")
+    assert zipfile.ZipFile(tmp_path / "audit.zip").namelist()
+    page.screenshot(path=str(tmp_path / "audit.png"), full_page=True)
+
+
+def test_an_administrator_registers_an_account_in_chromium(chromium: Any, server: tuple[str, Flask]) -> None:
+    base, _ = server
+    page = _person(chromium, base, "Ana Admin")
+    page.goto(f"{base}/accounts")
+    page.select_option("#a-platform", "x")
+    page.select_option("#a-kind", "personal")
+    page.fill("#a-handle", "@jane_home")
+    page.fill("#a-uses", "private;official")
+    page.select_option("#a-jurisdiction", "NZ")
+    page.click("#a-save")
+    assert "added x:jane_home" in (page.text_content(".flash") or "")
+    assert "1 personal account declared for official work" in " ".join((page.text_content("#accounts-count") or "").split())
+    page.click('[data-account="x:jane_home"] button')
+    assert "removed x:jane_home" in (page.text_content(".flash") or "")
+    staff = _person(chromium, base, "Bo Staff")
+    staff.goto(f"{base}/accounts")
+    assert staff.locator("#account-form").count() == 0

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
 import html
 import io
 import json
 import re
+import zipfile
 from pathlib import Path
 
 from flask import Flask
@@ -67,3 +69,38 @@ def test_an_upload_over_the_limit_is_refused(db_url: str, checker: Checker) -> N
         assert r.status_code == 413 and "Traceback" not in r.text
     finally:
         app.extensions["onrecord.store"].dispose()
+
+
+def test_an_export_over_the_two_megabytes_of_a_form_is_read(client: Browser) -> None:
+    big = _jsonl(*[{**HOME, "id": f"x{i}", "text": f"Post {i}: " + "lovely walk along the river " * 4} for i in range(24_000)])
+    assert len(big) > 3 * 1024 * 1024  # the cap is --max-upload-mb (512), not the 2 MB of other requests
+    r = _upload(client, [(big, "x.jsonl")])
+    assert r.status_code == 200, html.unescape(r.text)[-600:]
+    assert "24000 post(s)" in r.text
+
+
+def test_a_zip_bomb_is_set_aside_and_the_other_files_are_read(db_url: str, checker: Checker) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:  # 3 MB of one line from a few kB
+        z.writestr("posts.jsonl", json.dumps(WORK) + "\n" + "a" * (3 * 1024 * 1024))
+    tgz = gzip.compress(b"\0" * (3 * 1024 * 1024))  # a tar.gz (Mastodon's format) of the same kind
+    assert len(buf.getvalue()) < 64 * 1024 and len(tgz) < 64 * 1024
+    app: Flask = create_app(db=db_url, checker=checker, max_upload_mb=1)
+    try:
+        r = _upload(Browser(app.test_client()), [(buf.getvalue(), "bomb.zip"), (tgz, "bomb.tar.gz"),
+                                                  (_jsonl(HOME), "x.jsonl")])
+        page = html.unescape(r.text)
+        assert r.status_code == 200, page[-600:]
+        assert "bomb.zip: cannot read it: it unpacks to more than 2 MB" in page
+        assert "bomb.tar.gz: cannot read it: it unpacks to more than 2 MB" in page
+        assert 'id="summary">1 person(s), 1 account(s), 1 post(s)' in r.text  # x.jsonl all the same
+    finally:
+        app.extensions["onrecord.store"].dispose()
+
+
+def test_upload_names_are_not_paths_on_the_server(client: Browser) -> None:
+    r = _upload(client, [(b"PK\x03\x04 not really a zip", "a" * 300 + ".zip"), (_jsonl(HOME), "../../x.jsonl")])
+    page = html.unescape(r.text)
+    assert r.status_code == 200, page[-600:]
+    assert f"{'a' * 300}.zip: cannot read it: not a readable ZIP archive" in page
+    assert "onrecord-exposure-" not in page  # the server's temporary copy is never named

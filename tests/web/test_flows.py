@@ -293,3 +293,25 @@ def test_reviewers_grant_waivers_and_later_submissions_skip_the_waived_check(app
     assert [s["team"] for s in it.steps] == ["communications"]  # privacy skipped: PD01 waived for this account
     assert it.waived == ["PD01:1", "PD01:1"]
     assert rq.waiver_report(_store(app))[0]["state"] == "active"
+
+
+def test_a_waiver_expiry_out_of_range_is_a_sentence(app: Flask, client: Browser) -> None:
+    rq.set_team(_store(app), "privacy", "admin", members=["bob"])
+    client.sign_in("bob")
+    for bad, says in [("99999999999d", "too far in the future"), ("²d", "cannot read '²d'")]:
+        r = client.post("/review/waivers", {"check": "PD01", "account": "*", "expires": bad, "reason": "r"})
+        assert r.status_code == 400 and says in html.unescape(r.text), (bad, r.text[-800:])
+    assert rq.waiver_report(_store(app)) == []
+
+
+def test_submit_holds_the_form_limits_for_an_edited_page(app: Flask, client: Browser) -> None:
+    client.sign_in("alice")
+    official = {"account": {"kind": "official"}, "jurisdiction": "NZ"}
+    for post_json, says in [
+        (msgspec.json.encode({"text": "Call 021 555 0123 " * 2000, **official}).decode(), "more than the 30,000"),
+        (msgspec.json.encode({"text": " ", **official}).decode(), "write the draft"),
+        ('{"text": "x", "facts": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+    ]:
+        r = client.post("/submit", {"post_json": post_json})
+        assert r.status_code == 400 and says in html.unescape(r.text), (says, r.status_code)
+    assert rq.items(_store(app)) == []

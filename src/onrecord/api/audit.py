@@ -68,6 +68,7 @@ class AuditOptions:
     csv_map: dict[str, str] | None = None
     chunk: int = 500
     title: str = "onrecord audit"
+    labels: dict[str, str] | None = None  # input path -> the name shown for it (an upload's own file name)
 
 
 @dataclass
@@ -77,6 +78,7 @@ class AuditOutcome:
     counts: AuditCounts
     files: dict[str, str]
     inputs: list[tuple[str, str]]
+    report: AuditReport | None = None
 
 
 def open_inputs(paths: list[str], csv_map: dict[str, str] | None = None) -> list[ImportJob]:
@@ -116,7 +118,9 @@ def run_audit(
     files = {name: os.path.join(opts.out_dir, name) for name in ("results.jsonl", "rejects.jsonl", "summary.csv", "report.html")}
     counts = AuditCounts()
     report = AuditReport()
-    inputs = [(j.path, ", ".join(j.formats)) for j in jobs]
+    labels = opts.labels or {}
+    names = [labels.get(j.path, j.path) for j in jobs]
+    inputs = [(name, ", ".join(j.formats)) for name, j in zip(names, jobs, strict=True)]
 
     with open(files["results.jsonl"], "wb") as results, open(files["rejects.jsonl"], "wb") as rejects:
         runs: list[tuple[int, int]] = []  # (first post number, input index): one entry per input
@@ -124,7 +128,8 @@ def run_audit(
 
         def posts() -> Iterator[bytes]:
             for idx, job in enumerate(jobs):
-                per = counts.by_input.setdefault(job.path, {"read": 0, "checked": 0, "rejected": 0})
+                name = names[idx]
+                per = counts.by_input.setdefault(name, {"read": 0, "checked": 0, "rejected": 0})
                 runs.append((sent[0], idx))
                 for item in job.items():
                     counts.read += 1
@@ -133,11 +138,15 @@ def run_audit(
                         counts.rejected += 1
                         counts.import_rejected += 1
                         per["rejected"] += 1
+                        if name != job.path and item.source.startswith(job.path):
+                            item.source = name + item.source[len(job.path):]
                         _write_reject(rejects, item)
                         continue
                     post = accounts.apply(item) if accounts is not None else item
                     if post.source is None:
-                        post.source = job.path
+                        post.source = name
+                    elif name != job.path and post.source.startswith(job.path):
+                        post.source = name + post.source[len(job.path):]
                     sent[0] += 1
                     yield _enc.encode(post)
 
@@ -146,7 +155,7 @@ def run_audit(
         else:
             outcomes = run_local(posts(), spec, workers=opts.workers, chunk=opts.chunk)
         for n, (post_json, (ok, payload)) in enumerate(outcomes):
-            path = jobs[_input_of(runs, n)].path
+            path = names[_input_of(runs, n)]
             _consume(post_json, ok, payload, path, counts.by_input[path], counts, results, rejects, report)
             if progress is not None and n % 1000 == 999:
                 progress(counts)
@@ -165,7 +174,7 @@ def run_audit(
     }
     with open(files["report.html"], "w", encoding="utf-8") as f:
         f.write(report.render_html(meta))
-    return AuditOutcome(counts=counts, files=files, inputs=inputs)
+    return AuditOutcome(counts=counts, files=files, inputs=inputs, report=report)
 
 
 def _input_of(runs: list[tuple[int, int]], seq: int) -> int:

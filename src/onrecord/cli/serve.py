@@ -21,9 +21,12 @@ from onrecord.cli.common import fail
 @click.option("--max-upload-mb", type=click.IntRange(1), default=512, show_default=True,
               help="Largest upload of exports on the exposure page.")
 @click.option("--secure-cookies", is_flag=True, help="Send the session cookie over HTTPS only (behind a TLS proxy).")
+@click.option("--admin", "admins", multiple=True, metavar="NAME",
+              help="A person who may change the accounts registry on the accounts page (repeatable; "
+                   "without one the page only reads).")
 @handles_errors
 def command(db: str | None, code: str | None, host: str, port: int, user_header: str | None, max_upload_mb: int,
-            secure_cookies: bool) -> None:
+            secure_cookies: bool, admins: tuple[str, ...]) -> None:
     """Serve the web UI: check a draft, work the review queue, search, verify and export the archive.
 
     The session secret comes from $ONRECORD_WEB_SECRET (random per start when unset: sign-ins end
@@ -37,8 +40,8 @@ def command(db: str | None, code: str | None, host: str, port: int, user_header:
     if host not in ("127.0.0.1", "localhost", "::1") and not user_header:
         click.echo("onrecord serve: names on the sign-in page are not authenticated; on a shared address, "
                    "use --user-header behind your organisation's sign-in.", err=True)
-    app = create_app(db=db, user_header=user_header, secret=os.environ.get("ONRECORD_WEB_SECRET"), checker=checker(code),
-                     max_upload_mb=max_upload_mb, secure_cookies=secure_cookies)
+    app = create_app(db=db, code=code, user_header=user_header, secret=os.environ.get("ONRECORD_WEB_SECRET"),
+                     checker=checker(code), max_upload_mb=max_upload_mb, secure_cookies=secure_cookies, admins=admins)
     try:
         srv = make_server(host, port, app, threaded=True)
     except (OSError, SystemExit) as e:  # Werkzeug exits 1 on a port in use, after its own hint on stderr

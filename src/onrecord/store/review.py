@@ -375,9 +375,12 @@ def parse_expiry(value: str, now: datetime | None = None) -> datetime:
     """'30d', '12h' or an ISO date/time."""
     now = now or utcnow()
     v = value.strip().lower()
-    if v[:-1].isdigit() and v[-1:] in ("d", "h"):
+    if v[:-1].isascii() and v[:-1].isdigit() and v[-1:] in ("d", "h"):  # ASCII: "²d" is a digit to isdigit, not to int
         n = int(v[:-1])
-        return now + (timedelta(days=n) if v.endswith("d") else timedelta(hours=n))
+        try:
+            return now + (timedelta(days=n) if v.endswith("d") else timedelta(hours=n))
+        except OverflowError:
+            raise StoreError(f"{value!r} is too far in the future for an expiry") from None
     dt = parse_time(value)
     if dt is None:
         raise StoreError(f"cannot read {value!r} as an expiry: use 30d, 12h or an ISO date")

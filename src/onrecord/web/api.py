@@ -37,6 +37,8 @@ def _lines() -> tuple[list[bytes], bool]:
         obj = msgspec.json.decode(raw)
     except msgspec.DecodeError as e:
         raise StoreError(f"the body is not valid JSON: {e}") from None
+    except RecursionError:  # thousands deep: msgspec raises this, not a DecodeError
+        raise StoreError("the body is not valid JSON: nested too deeply") from None
     if isinstance(obj, list):
         return [_enc.encode(o) for o in obj], False
     return [raw], True

@@ -16,14 +16,15 @@ from werkzeug.exceptions import HTTPException
 from onrecord.engine import Engine as Checker
 from onrecord.engine import UnknownCode
 from onrecord.store.db import StoreError, open_engine
-from onrecord.store.review import display_name
+from onrecord.store.review import display_name, person_key
 
 JSON_TYPES = ("application/json", "application/x-ndjson")
+UPLOAD_ENDPOINTS = ("exposure.report", "audit.run")
 
 
 def create_app(db: str | None = None, code: str | None = None, user_header: str | None = None,
                secret: str | None = None, checker: Checker | None = None, max_upload_mb: int = 512,
-               secure_cookies: bool = False) -> Flask:
+               secure_cookies: bool = False, admins: tuple[str, ...] = ()) -> Flask:
     """The web UI over the records store at ``db`` (as ``--db``: SQLite path or PostgreSQL URL).
 
     ``user_header``: take the acting person's name from this request header, set by the
@@ -32,6 +33,7 @@ def create_app(db: str | None = None, code: str | None = None, user_header: str 
     ``secret`` signs the session cookie (random per process when not given: sign-ins end on restart).
     Requests are capped at 2 MB, uploads of exports (the exposure page) at ``max_upload_mb``.
     ``secure_cookies``: send the session cookie over HTTPS only (behind a TLS-terminating proxy).
+    ``admins``: the people who may change the accounts registry from the accounts page (none: it only reads).
     """
     app = Flask(__name__)
     app.config.update(
@@ -43,6 +45,8 @@ def create_app(db: str | None = None, code: str | None = None, user_header: str 
         ONRECORD_USER_HEADER=user_header,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         ONRECORD_MAX_UPLOAD=max_upload_mb * 1024 * 1024,
+        ONRECORD_CODE=code,
+        ONRECORD_ADMINS=frozenset(person_key(a) for a in admins if display_name(a)),
     )
     try:
         checker = checker or Checker(default_code=code)
@@ -53,16 +57,21 @@ def create_app(db: str | None = None, code: str | None = None, user_header: str 
     # FOI/OIA bundles made from the archive page, until the process ends (the folder goes with it).
     app.extensions["onrecord.export_dir"] = tempfile.TemporaryDirectory(prefix="onrecord-web-exports-")
     app.extensions["onrecord.exports"] = {}
+    # Audits of uploaded exports: their output files, for whoever ran them, until the process ends.
+    app.extensions["onrecord.audit_dir"] = tempfile.TemporaryDirectory(prefix="onrecord-web-audits-")
+    app.extensions["onrecord.audits"] = {}
 
-    from onrecord.web import accounts, api, draft, exposure, queue, records
+    from onrecord.web import accounts, api, audit, draft, exposure, queue, records
 
     app.register_blueprint(accounts.bp)
+    app.register_blueprint(audit.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(exposure.bp)
     app.register_blueprint(draft.bp)
     app.register_blueprint(queue.bp)
     app.register_blueprint(records.bp)
     app.before_request(_identify)
+    app.before_request(_upload_limit)
     app.before_request(_check_csrf)
     app.context_processor(_template_globals)
     app.jinja_env.filters["http_only"] = http_only
@@ -90,6 +99,12 @@ def user() -> str | None:
     return name
 
 
+def is_admin() -> bool:
+    """The acting person is one of ``serve --admin`` (compared as people: case and invisible characters aside)."""
+    who = user()
+    return bool(who) and person_key(who or "") in current_app.config["ONRECORD_ADMINS"]
+
+
 def require_user() -> str:
     name = user()
     if not name:
@@ -107,6 +122,13 @@ def _identify() -> ResponseReturnValue | None:
     else:
         g.user = session.get("user")
     return None
+
+
+def _upload_limit() -> None:
+    # Set before the CSRF check reads the form (a limit set in the view comes too late): pages that take
+    # uploads of exports take them up to --max-upload-mb, every other request 2 MB.
+    if request.endpoint in UPLOAD_ENDPOINTS:
+        request.max_content_length = current_app.config["ONRECORD_MAX_UPLOAD"]
 
 
 def csrf_token() -> str:
@@ -132,7 +154,8 @@ def _check_csrf() -> None:
 
 
 def _template_globals() -> dict[str, Any]:
-    return {"user": user(), "csrf_token": csrf_token, "proxy_identity": bool(current_app.config["ONRECORD_USER_HEADER"])}
+    return {"user": user(), "csrf_token": csrf_token, "proxy_identity": bool(current_app.config["ONRECORD_USER_HEADER"]),
+            "is_admin": is_admin()}
 
 
 def http_only(url: str | None) -> str:

@@ -49,14 +49,19 @@ def form_values(form: Any) -> dict[str, str]:
     return vals
 
 
+def check_size(text: str, comment: str) -> None:
+    """A draft the page takes: some text, and neither it nor the comment longer than MAX_DRAFT."""
+    if not text.strip():
+        raise FormError("write the draft in 'Text' first")
+    for k, v in (("text", text), ("comment", comment)):
+        if len(v) > MAX_DRAFT:
+            raise FormError(f"{k}: {len(v):,} characters is more than the {MAX_DRAFT:,} a draft may have here "
+                            "(check longer texts with onrecord check --input)")
+
+
 def post_from(vals: dict[str, str]) -> Post:
     """The post the form describes, as the post contract has it."""
-    if not vals["text"].strip():
-        raise FormError("write the draft in 'Text' first")
-    for k in ("text", "comment"):
-        if len(vals[k]) > MAX_DRAFT:
-            raise FormError(f"{k}: {len(vals[k]):,} characters is more than the {MAX_DRAFT:,} a draft may have here "
-                            "(check longer texts with onrecord check --input)")
+    check_size(vals["text"], vals["comment"])
     for k, allowed in CHOICES.items():
         if vals[k] not in allowed:
             raise FormError(f"{k.replace('_', ' ')}: {vals[k]!r} is not one of {', '.join(a for a in allowed if a)}")
@@ -129,7 +134,10 @@ def submit() -> ResponseReturnValue:
         post = msgspec.json.decode(request.form.get("post_json", ""), type=Post)
     except msgspec.DecodeError as e:
         raise StoreError(f"the draft could not be read back ({e}): check it again") from None
+    except RecursionError:
+        raise StoreError("the draft could not be read back (JSON nested too deeply): check it again") from None
     try:
+        check_size(post.text, post.comment)  # the page's limits hold for an edited page too
         result = judge(post)
     except FormError as e:
         raise StoreError(str(e)) from None

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, render_template, request
 from flask.typing import ResponseReturnValue
-from werkzeug.utils import secure_filename
 
 from onrecord.exposure.analyse import analyse
 from onrecord.importers import RejectedRecord, UnusableInput, open_input
 from onrecord.model.post import Post
 from onrecord.store.accounts import Registry
 from onrecord.web.app import checker, store
+from onrecord.web.uploads import as_shown, save_uploads
 
 bp = Blueprint("exposure", __name__, url_prefix="/exposure")
 
@@ -31,7 +31,6 @@ def form() -> ResponseReturnValue:
 def report() -> ResponseReturnValue:
     """Read every uploaded export (JSONL in the post contract, X, Mastodon, Bluesky, LinkedIn, Facebook archives),
     set malformed records aside with where they were, and analyse the rest as ``onrecord exposure`` does."""
-    request.max_content_length = current_app.config["ONRECORD_MAX_UPLOAD"]
     files = [f for f in request.files.getlist("exports") if f.filename]
     if not files:
         return _form("choose at least one export file", 400)
@@ -39,20 +38,17 @@ def report() -> ResponseReturnValue:
     if code and checker().packs.lookup(code) is None:
         return _form(f"unknown code {code!r}", 400)
     posts: list[tuple[int, Post]] = []
-    skipped: list[str] = []
     with tempfile.TemporaryDirectory(prefix="onrecord-exposure-") as tmp:
-        for i, f in enumerate(files):
-            name = secure_filename(f.filename or "") or f"upload-{i}"
-            path = Path(tmp) / f"{i}-{name}"
-            f.save(path)
+        uploads, skipped = save_uploads(files, Path(tmp), current_app.config["ONRECORD_MAX_UPLOAD"])
+        for up in uploads:
             try:
-                for item in open_input(str(path)).items():
+                for item in open_input(str(up.path)).items():
                     if isinstance(item, RejectedRecord):
-                        skipped.append(f"{f.filename} {item.location}: {item.reason}")
+                        skipped.append(f"{up.name} {item.location}: {as_shown(item.reason, up)}")
                     else:
                         posts.append((len(posts) + len(skipped) + 1, item))
             except UnusableInput as e:
-                skipped.append(f"{f.filename}: cannot read it: {e}")
+                skipped.append(f"{up.name}: cannot read it: {as_shown(str(e), up)}")
     if not posts:
         return render_template("exposure.html", report=None, skipped=skipped, codes=checker().packs.ids(),
                                error="no readable posts or profiles in the upload"), 400

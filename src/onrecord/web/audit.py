@@ -1,0 +1,147 @@
+"""Audit uploaded platform exports as ``onrecord audit`` does: the same results, rejects, summary and report."""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file, session
+from flask.typing import ResponseReturnValue
+
+from onrecord.api.audit import AuditOptions, run_audit
+from onrecord.importers import ImportJob, UnusableInput, open_input
+from onrecord.store.accounts import Registry
+from onrecord.web.app import checker, store, user
+from onrecord.web.uploads import as_shown, save_uploads
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+KEPT = 20  # audits kept per server process; older ones are deleted as new ones are made
+SHOWN_REJECTS = 100
+FILES = {"results.jsonl": "application/x-ndjson", "rejects.jsonl": "application/x-ndjson", "summary.csv": "text/csv",
+         "report.html": "text/html"}
+# The report is our own escaped HTML, but it quotes uploaded posts: no scripts, no requests, no forms, ever.
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
+
+
+def _owner() -> str:
+    """Whose audit this is: the signed-in person, else this browser session (an audit is not shared)."""
+    who = user()
+    if who:
+        return f"user:{who}"
+    tok = session.get("owner")
+    if not tok:
+        tok = session["owner"] = secrets.token_urlsafe(16)
+    return f"session:{tok}"
+
+
+def _audits() -> dict[str, dict[str, Any]]:
+    a: dict[str, dict[str, Any]] = current_app.extensions["onrecord.audits"]
+    return a
+
+
+def _form(error: str = "", status: int = 200, skipped: list[str] | None = None) -> ResponseReturnValue:
+    return render_template("audit.html", run=None, error=error, skipped=skipped or [], codes=checker().packs.ids()), status
+
+
+@bp.get("")
+def form() -> ResponseReturnValue:
+    return _form()
+
+
+@bp.post("")
+def run() -> ResponseReturnValue:
+    """Read every uploaded export, check each post under its author's code (registered accounts give the context),
+    and keep the four output files for whoever ran it. A file that cannot be read at all is named and left out;
+    a malformed record inside a file is set aside in ``rejects.jsonl``; the rest goes through."""
+    files = [f for f in request.files.getlist("exports") if f.filename]
+    if not files:
+        return _form("choose at least one export file", 400)
+    code = request.form.get("code", "").strip() or None
+    if code and checker().packs.lookup(code) is None:
+        return _form(f"unknown code {code!r}", 400)
+    title = " ".join(request.form.get("title", "").split())[:200] or "onrecord audit"
+    token = secrets.token_urlsafe(16)
+    folder = Path(current_app.extensions["onrecord.audit_dir"].name) / token
+    inputs = folder / "inputs"
+    inputs.mkdir(parents=True)
+    uploads, skipped = save_uploads(files, inputs, current_app.config["ONRECORD_MAX_UPLOAD"])
+    jobs: list[ImportJob] = []
+    labels: dict[str, str] = {}
+    for up in uploads:
+        try:
+            job = open_input(str(up.path))
+        except UnusableInput as e:
+            skipped.append(f"{up.name}: cannot read it: {as_shown(str(e), up)}")
+            continue
+        jobs.append(job)
+        labels[job.path] = up.name
+    if not jobs:
+        shutil.rmtree(folder, ignore_errors=True)
+        return _form("none of the uploaded files is an export onrecord can read", 400, skipped)
+    opts = AuditOptions(paths=[j.path for j in jobs], out_dir=str(folder / "out"),
+                        code=code or current_app.config["ONRECORD_CODE"], workers=1, title=title, labels=labels)
+    try:
+        # One process: the server's threads must not fork. Large sweeps belong to `onrecord audit`.
+        out = run_audit(opts, jobs=jobs, accounts=Registry(store()))
+    finally:
+        shutil.rmtree(inputs, ignore_errors=True)  # the uploads are not kept, only what the audit wrote
+    audits = _audits()
+    audits[token] = {"owner": _owner(), "folder": folder, "title": title, "out": out, "skipped": skipped,
+                     "rejects": _first_rejects(Path(out.files["rejects.jsonl"]))}
+    while len(audits) > KEPT:
+        old = audits.pop(next(iter(audits)))
+        shutil.rmtree(old["folder"], ignore_errors=True)
+    return _page(token, audits[token])
+
+
+def _first_rejects(path: Path) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    with path.open("rb") as f:
+        for line in f:
+            if len(rows) >= SHOWN_REJECTS:
+                break
+            rows.append(msgspec.json.decode(line))
+    return rows
+
+
+def _page(token: str, a: dict[str, Any]) -> ResponseReturnValue:
+    out = a["out"]
+    rows = out.report.summary_rows() if out.report is not None else []
+    return render_template("audit.html", run=a, token=token, counts=out.counts, rows=rows, error="",
+                           skipped=a["skipped"], codes=checker().packs.ids())
+
+
+def _mine(token: str) -> dict[str, Any]:
+    a = _audits().get(token)
+    if a is None or a["owner"] != _owner():
+        abort(404, description="no such audit for you: run it again from the audit page")
+    return a
+
+
+@bp.get("/<token>")
+def show(token: str) -> ResponseReturnValue:
+    return _page(token, _mine(token))
+
+
+@bp.get("/<token>/<name>")
+def download(token: str, name: str) -> ResponseReturnValue:
+    """One of the audit's files (the report opens in the browser, sandboxed), or all four as a zip."""
+    a = _mine(token)
+    out_dir = Path(a["out"].files["results.jsonl"]).parent
+    if name == "audit.zip":
+        buf = a["folder"] / "audit.zip"
+        if not buf.exists():
+            with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+                for f in FILES:
+                    z.write(out_dir / f, f"onrecord-audit/{f}")
+        return send_file(buf, mimetype="application/zip", as_attachment=True, download_name=f"onrecord-audit-{token[:8]}.zip")
+    if name not in FILES:
+        abort(404, description=f"an audit has no file {name!r}")
+    resp: Response = send_file(out_dir / name, mimetype=FILES[name], as_attachment=name != "report.html", download_name=name)
+    if name == "report.html":
+        resp.headers["Content-Security-Policy"] = REPORT_CSP
+    return resp
