@@ -88,6 +88,8 @@ def test_review_flow_and_exit_codes(db: Engine, db_url: str) -> None:
     code, out, _ = run("review", "waivers", *base, "--format", "json")
     assert code == 1 and json.loads(out)[0]["state"] == "unused"
     assert run("review", "waive", "--topic", "abuse", "--reason", "r", "--expires", "soon", *base)[0] == 2
+    code, _, err = run("review", "waive", "--check", "ZZ99", "--reason", "r", "--expires", "7d", *base, "--by", "lou")
+    assert code == 2 and "no check 'ZZ99'" in err  # a waiver for a check that does not exist would never apply
 
 
 def test_retention_hold_and_dispose_cli(db: Engine, db_url: str) -> None:

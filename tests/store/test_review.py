@@ -135,3 +135,13 @@ def test_unconfigured_team_gives_a_clear_error(db: Engine) -> None:
     iid = _submit(db, 1, ("endorsement",))
     with pytest.raises(StoreError, match="nobody configured"):
         rq.approve(db, iid or 0, "lou", now=T0)
+
+
+def test_a_waiver_does_not_apply_to_its_grantors_own_submissions(db: Engine) -> None:
+    _setup(db)
+    rq.add_waiver(db, "Pia", "Case numbers are public in this register", T0 + timedelta(days=30), topic="personal_data",
+                  now=T0)
+    own = rq.get(db, _submit(db, 1, ("personal_data",), by="pia") or 0)  # the grantor, as another spelling of her name
+    assert own.waived == [] and "privacy" in [s["team"] for s in own.steps]
+    other = rq.get(db, _submit(db, 2, ("personal_data",), by="sam") or 0)
+    assert other.waived and "privacy" not in [s["team"] for s in other.steps]

@@ -280,7 +280,8 @@ def test_reviewers_grant_waivers_and_later_submissions_skip_the_waived_check(app
     page = client2.get("/review/waivers?check=PD01&account=x:msd_nz").text
     assert 'id="w-check" value="PD01"' in page and 'id="w-account" value="x:msd_nz"' in page
     for bad, says in [({"expires": ""}, "say when the waiver expires"), ({"reason": " "}, "a waiver needs a reason"),
-                      ({"account": "msd_nz"}, "an account is PLATFORM:HANDLE"), ({"expires": "soon"}, "cannot read 'soon'")]:
+                      ({"account": "msd_nz"}, "an account is PLATFORM:HANDLE"), ({"expires": "soon"}, "cannot read 'soon'"),
+                      ({"check": "<SCRIPT>"}, "no check '<SCRIPT>'"), ({"check": "", "topic": "gossip"}, "no topic 'gossip'")]:
         form = {"check": "PD01", "account": "x:msd_nz", "expires": "30d", "reason": "consent on file", **bad}
         r = client2.post("/review/waivers", form)
         assert r.status_code == 400 and says in html.unescape(r.text), (bad, _flash(r.text))

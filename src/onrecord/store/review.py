@@ -134,13 +134,15 @@ def waiver_report(engine: Engine, now: datetime | None = None) -> list[dict[str,
     return out
 
 
-def _apply_waivers(conn: Connection, result: Result, platform: str, handle: str, at: str
+def _apply_waivers(conn: Connection, result: Result, platform: str, handle: str, at: str, submitter: str
                    ) -> tuple[list[str], list[str]]:
-    """Split finding topics into (still to review, waived); counts each waiver's use."""
+    """Split finding topics into (still to review, waived); counts each waiver's use. A waiver never applies to
+    its own grantor's submissions (no self-waiver, as there is no self-approval)."""
     w = waivers.c
-    active = conn.execute(select(waivers).where(and_(
+    me = person_key(submitter)
+    active = [x for x in conn.execute(select(waivers).where(and_(
         w.expires_at > at, or_(w.platform == "*", w.platform == platform),
-        or_(w.handle == "*", w.handle == handle)))).mappings().all()
+        or_(w.handle == "*", w.handle == handle)))).mappings().all() if person_key(x["reviewer"]) != me]
     keep: list[str] = []
     waived: list[str] = []
     used: set[int] = set()
@@ -217,7 +219,7 @@ def submit(engine: Engine, post: Post, result: Result, submitter: str, now: date
                 return int(row.id), False
             # The approval has lapsed: the same draft is queued again, under a key that follows the old one.
             key = sha256_hex(f"{key}:renewed-after:{row.id}".encode())
-        topics, waived = _apply_waivers(conn, result, post.platform, handle, at)
+        topics, waived = _apply_waivers(conn, result, post.platform, handle, at, submitter)
         steps = route(topics, result.capacity.label)
         if not steps:
             if waived:
