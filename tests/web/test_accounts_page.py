@@ -135,3 +135,20 @@ def test_only_administrators_change_the_registry(admin_app: Flask, app: Flask) -
     plain.sign_in("Ana Admin")
     assert plain.post("/accounts/save", form).status_code == 403
     assert reg.list_accounts(admin_app.extensions["onrecord.store"]) == []
+
+
+def test_the_registry_is_read_again_only_after_a_change(app: Flask, client: Browser, monkeypatch: pytest.MonkeyPatch) -> None:
+    reads: list[int] = []
+    real = reg.list_accounts
+    monkeypatch.setattr(reg, "list_accounts", lambda engine: reads.append(1) or real(engine))
+    body = {"text": "Our new passport fees start on Monday", "platform": "x"}
+    with app.test_request_context():
+        from onrecord.web.app import registry
+
+        registry()
+        registry()
+    assert len(reads) == 1  # nothing changed: the cached registry serves
+    _register(app)  # as `onrecord accounts import` would, from another process
+    r = app.test_client().post("/api/check", json={**body, "account": {"handle": "jane_home"}})
+    assert r.status_code == 200 and r.json["code"] == "nz-public-sector"  # the new registration is seen at once
+    assert len(reads) == 2

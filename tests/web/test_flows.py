@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import msgspec
+import pytest
 from flask import Flask
 from sqlalchemy import text
 from tests.store import tamper
@@ -154,6 +155,24 @@ def _archive_some(app: Flask, checker: Checker) -> None:
     ]
     posts = [msgspec.convert(r, Post) for r in rows]
     archive.append(_store(app), [(p, checker.check(p)) for p in posts], actor="records")
+
+
+def test_archive_results_come_in_pages(app: Flask, client: Browser, checker: Checker,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from onrecord.web import records
+
+    _archive_some(app, checker)
+    monkeypatch.setattr(records, "SHOWN", 2)
+    page = client.get("/archive?go=1&account=").text
+    assert 'id="count">3 entries, 1–2 shown (page 1 of 2' in page and len(re.findall(r"data-seq=", page)) == 2
+    assert 'rel="next"' in page and 'rel="prev"' not in page
+    nxt = html.unescape(re.search(r'href="([^"]+)" rel="next"', page)[1])  # type: ignore[index]
+    assert "go=1" in nxt and "page=2" in nxt  # the search is kept
+    page = client.get(nxt).text
+    assert 'id="count">3 entries, 3–3 shown (page 2 of 2' in page and re.findall(r'data-seq="(\d+)"', page) == ["3"]
+    assert 'rel="prev"' in page and 'rel="next"' not in page
+    for odd in ("99", "-4", "abc", "9" * 40):  # out of range or not a number: the nearest page, never an error
+        assert client.get(f"/archive?go=1&page={odd}").status_code == 200
 
 
 def test_archive_search_verify_and_tamper(app: Flask, client: Browser, checker: Checker) -> None:

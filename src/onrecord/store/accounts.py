@@ -20,7 +20,7 @@ from sqlalchemy import Engine, select, update
 from onrecord.model.post import Jurisdiction, Platform, Post, Restriction, Role
 from onrecord.store import audit
 from onrecord.store.db import StoreError, reading
-from onrecord.store.schema import accounts, people
+from onrecord.store.schema import accounts, chain_head, people
 
 KINDS = ("official", "personal", "campaign")
 USES = ("official", "professional", "private", "political")
@@ -187,6 +187,14 @@ class Registry:
 
     def apply(self, post: Post) -> Post:
         return apply_context(post, self.context_for(post.platform, post.account.handle))
+
+
+def registry_version(engine: Engine) -> int:
+    """A number that changes whenever the registry may have: every change to it is in the audit log, so the log's
+    head moves with it (a cached :class:`Registry` is good while this stays the same)."""
+    with reading(engine) as conn:
+        seq = conn.execute(select(chain_head.c.seq).where(chain_head.c.name == "audit")).scalar()
+    return int(seq or 0)
 
 
 def open_registry(db: str | None = None) -> Registry | None:

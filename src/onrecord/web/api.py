@@ -13,9 +13,8 @@ from onrecord.formatters.machine import record_to_builtins
 from onrecord.formatters.records import Checked
 from onrecord.model.finding import InputError
 from onrecord.store import review as rq
-from onrecord.store.accounts import Registry
 from onrecord.store.db import StoreError
-from onrecord.web.app import checker, store
+from onrecord.web.app import checker, registry, store
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 _enc = msgspec.json.Encoder()
@@ -50,7 +49,7 @@ def check() -> ResponseReturnValue:
     as ``onrecord check --format json`` prints them (a bad post is an error with its line and field; the rest go on).
     ``?fix=1`` adds the text with the safe fixes applied."""
     lines, single = _lines()
-    reg = Registry(store())
+    reg = registry()
     records = list(check_lines(lines, checker(), fix=request.args.get("fix") in ("1", "true"), prepare=reg.apply))
     if single:
         (rec,) = records or [InputError(line=1, error="empty body: send a post")]

@@ -14,8 +14,7 @@ from flask.typing import ResponseReturnValue
 
 from onrecord.api.audit import AuditOptions, run_audit
 from onrecord.importers import ImportJob, UnusableInput, open_input
-from onrecord.store.accounts import Registry
-from onrecord.web.app import checker, store, user
+from onrecord.web.app import checker, registry, user
 from onrecord.web.uploads import as_shown, save_uploads
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -86,7 +85,7 @@ def run() -> ResponseReturnValue:
                         code=code or current_app.config["ONRECORD_CODE"], workers=1, title=title, labels=labels)
     try:
         # One process: the server's threads must not fork. Large sweeps belong to `onrecord audit`.
-        out = run_audit(opts, jobs=jobs, accounts=Registry(store()))
+        out = run_audit(opts, jobs=jobs, accounts=registry())
     finally:
         shutil.rmtree(inputs, ignore_errors=True)  # the uploads are not kept, only what the audit wrote
     audits = _audits()

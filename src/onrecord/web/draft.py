@@ -13,9 +13,8 @@ from onrecord.formatters import apply_safe_fixes
 from onrecord.model.finding import Result
 from onrecord.model.post import AccountKind, Audience, Jurisdiction, Platform, Post, Restriction, Role
 from onrecord.store import review as rq
-from onrecord.store.accounts import Registry
 from onrecord.store.db import StoreError
-from onrecord.web.app import checker, require_user, store
+from onrecord.web.app import checker, registry, require_user, store
 from onrecord.web.marks import pieces
 
 bp = Blueprint("draft", __name__)
@@ -92,7 +91,7 @@ def post_from(vals: dict[str, str]) -> Post:
 
 def judge(post: Post) -> Result:
     """The post with the registry's context for its account filled in, then checked."""
-    reg = Registry(store())
+    reg = registry()
     post = reg.apply(post)
     try:
         return checker().check(post)

@@ -11,8 +11,7 @@ from flask.typing import ResponseReturnValue
 from onrecord.exposure.analyse import analyse
 from onrecord.importers import RejectedRecord, UnusableInput, open_input
 from onrecord.model.post import Post
-from onrecord.store.accounts import Registry
-from onrecord.web.app import checker, store
+from onrecord.web.app import checker, registry
 from onrecord.web.uploads import as_shown, save_uploads
 
 bp = Blueprint("exposure", __name__, url_prefix="/exposure")
@@ -52,7 +51,7 @@ def report() -> ResponseReturnValue:
     if not posts:
         return render_template("exposure.html", report=None, skipped=skipped, codes=checker().packs.ids(),
                                error="no readable posts or profiles in the upload"), 400
-    reg = Registry(store())
+    reg = registry()
     posts = [(n, reg.apply(p)) for n, p in posts]
 
     def person_of(p: Post) -> str | None:

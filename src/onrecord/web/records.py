@@ -47,10 +47,17 @@ def _row(e: dict[str, Any]) -> dict[str, Any]:
 def index() -> ResponseReturnValue:
     q = _query()
     searched = any(request.args.get(k) for k in ("from", "to", "account", "q")) or "go" in request.args
-    rows = [_row(e) for e in archive.entries(store(), **q)] if searched else []
+    found = archive.entries(store(), **q) if searched else []
+    pages = max(1, -(-len(found) // SHOWN))
+    try:
+        page = min(max(1, int(request.args.get("page", "1"))), pages)
+    except ValueError:
+        page = 1
+    rows = [_row(e) for e in found[(page - 1) * SHOWN : page * SHOWN]]
     seq, head = archive.head(store())
-    return render_template("archive.html", rows=rows[:SHOWN], total=len(rows), shown=SHOWN, searched=searched,
-                           args=request.args, head_seq=seq, head_hash=head, report=None)
+    nav = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("archive.html", rows=rows, total=len(found), shown=SHOWN, searched=searched,
+                           args=request.args, head_seq=seq, head_hash=head, report=None, page=page, pages=pages, nav=nav)
 
 
 @bp.post("/verify")
