@@ -90,6 +90,12 @@ def test_review_flow_and_exit_codes(db: Engine, db_url: str) -> None:
     assert run("review", "waive", "--topic", "abuse", "--reason", "r", "--expires", "soon", *base)[0] == 2
     code, _, err = run("review", "waive", "--check", "ZZ99", "--reason", "r", "--expires", "7d", *base, "--by", "lou")
     assert code == 2 and "no check 'ZZ99'" in err  # a waiver for a check that does not exist would never apply
+    code, out, _ = run("review", "stats", *base, "--format", "json")
+    assert code == 0 and json.loads(out)["items"]["approved"] == 1
+    code, out, _ = run("review", "stats", *base)
+    assert code == 0 and out.startswith("items: 1 (0 pending, 1 approved") and "privacy" in out
+    code, _, err = run("review", "stats", "--since", "last week", *base)
+    assert code == 2 and "cannot read --since" in err
 
 
 def test_retention_hold_and_dispose_cli(db: Engine, db_url: str) -> None:

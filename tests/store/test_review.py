@@ -145,3 +145,31 @@ def test_a_waiver_does_not_apply_to_its_grantors_own_submissions(db: Engine) -> 
     assert own.waived == [] and "privacy" in [s["team"] for s in own.steps]
     other = rq.get(db, _submit(db, 2, ("personal_data",), by="sam") or 0)
     assert other.waived and "privacy" not in [s["team"] for s in other.steps]
+
+
+def test_stats_say_what_reviewers_did_with_each_check_and_how_long_teams_take(db: Engine) -> None:
+    from onrecord.store.review_stats import review_stats
+
+    _setup(db)
+    h = timedelta(hours=1)
+    a = _submit(db, 1, ("personal_data",)) or 0  # privacy, then communications
+    rq.approve(db, a, "pia", now=T0 + 2 * h)
+    rq.approve(db, a, "cara", now=T0 + 5 * h)
+    b = _submit(db, 2, ("personal_data",)) or 0
+    rq.reject(db, b, "pete", "a resident's phone number", now=T0 + h)
+    _submit(db, 3, ("abuse",))  # waits for communications
+    rq.add_waiver(db, "lou", "agreed", T0 + 30 * h, topic="abuse", platform="x", handle="*", now=T0)
+    _submit(db, 4, ("abuse", "personal_data"))  # abuse (T00) waived; T01 personal_data still routes
+    rep = review_stats(db, now=T0 + 10 * h).as_dict()
+    assert rep["items"] == {"pending": 2, "approved": 1, "rejected": 1, "expired": 0}
+    checks = {c["check"]: c for c in rep["checks"]}
+    assert checks["T00"] == {"check": "T00", "severity": "warning", "items": 3, "approved": 1, "rejected": 1,
+                             "pending": 1, "waived": 1, "upheld": 0.5}
+    assert checks["T01"]["items"] == 1 and checks["T01"]["upheld"] is None
+    teams = {t["team"]: t for t in rep["teams"]}
+    assert teams["privacy"] == {"team": "privacy", "decided": 2, "median_hours": 1.5, "p90_hours": 2.0, "waiting": 1,
+                                "oldest_waiting_hours": 10.0}
+    assert teams["communications"]["decided"] == 1 and teams["communications"]["median_hours"] == 3.0  # from 2 h to 5 h
+    assert teams["communications"]["waiting"] == 1 and teams["communications"]["oldest_waiting_hours"] == 10.0
+    later = review_stats(db, since=T0 + h, now=T0 + 10 * h)
+    assert sum(later.items.values()) == 0  # every item was submitted at T0

@@ -335,3 +335,21 @@ def test_submit_holds_the_form_limits_for_an_edited_page(app: Flask, client: Bro
         r = client.post("/submit", {"post_json": post_json})
         assert r.status_code == 400 and says in html.unescape(r.text), (says, r.status_code)
     assert rq.items(_store(app)) == []
+
+
+def test_the_statistics_page_shows_what_reviewers_did(app: Flask, client: Browser, client2: Browser) -> None:
+    rq.set_team(_store(app), "privacy", "admin", members=["bob"])
+    rq.set_team(_store(app), "communications", "admin", members=["carol"])
+    client.sign_in("alice")
+    _, where = _submit(client, PII_DRAFT)
+    client2.sign_in("bob")
+    client2.post(f"{where}/reject", {"note": "a resident's phone number"})
+    page = client.get("/review").text
+    assert 'id="stats-link"' in page
+    page = client.get("/review/stats").text
+    assert 'id="stats-items">1 item' in page and "1 rejected" in page
+    row = re.search(r'<tr data-check="PD01">(.*?)</tr>', page, re.S)
+    assert row and "100%" in row.group(1)  # the one decided PD01 finding was upheld
+    assert 'data-team="privacy"' in page
+    assert client.get("/review/stats?since=2999-01-01").text.count("data-check=") == 0
+    assert client.get("/review/stats?since=whenever").status_code == 400

@@ -25,7 +25,9 @@ from onrecord.importers import RejectedRecord
 from onrecord.model.code import TOPICS
 from onrecord.store import review as rq
 from onrecord.store.accounts import Registry
+from onrecord.store.chain import day_bound
 from onrecord.store.db import StoreError
+from onrecord.store.review_stats import review_stats
 
 
 @click.group("review")
@@ -232,3 +234,38 @@ def waivers(db: str | None, fmt: str) -> None:
     emit(fmt, rows, human, rows)
     if any(w["state"] != "active" for w in rows):
         raise SystemExit(1)
+
+
+@command.command("stats")
+@click.option("--since", default=None, metavar="DATE", help="Only items submitted on or after this date (YYYY-MM-DD).")
+@db_option
+@format_option
+@handles_errors
+def stats(since: str | None, db: str | None, fmt: str) -> None:
+    """What reviewers did with each check's findings (upheld = rejected among decided items) and how long each
+    team's steps wait: the feedback for tuning checks and staffing the queue."""
+    start = None
+    if since:
+        start = day_bound(since, end_of_day=False)
+        if start is None:
+            raise StoreError(f"cannot read --since {since!r} as a date: use YYYY-MM-DD")
+    rep = review_stats(engine(db), since=start).as_dict()
+
+    def human(con: Console) -> None:
+        i = rep["items"]
+        con.print(f"items: {sum(i.values())} ({', '.join(f'{v} {k}' for k, v in i.items())})"
+                  + (f" since {rep['since'][:10]}" if rep["since"] else ""))
+        t = Table("check", "severity", "items", "approved as written", "rejected", "pending", "upheld", "waived")
+        for c in rep["checks"]:
+            up = "-" if c["upheld"] is None else f"{c['upheld']:.0%}"
+            t.add_row(c["check"], c["severity"], str(c["items"]), str(c["approved"]), str(c["rejected"]),
+                      str(c["pending"]), up, str(c["waived"]))
+        con.print(t)
+        t = Table("team", "steps decided", "median hours", "90th percentile", "waiting", "oldest waiting (hours)")
+        for m in rep["teams"]:
+            t.add_row(m["team"], str(m["decided"]), *("-" if m[k] is None else str(m[k]) for k in
+                                                      ("median_hours", "p90_hours")),
+                      str(m["waiting"]), "-" if m["oldest_waiting_hours"] is None else str(m["oldest_waiting_hours"]))
+        con.print(t)
+
+    emit(fmt, rep, human, rep["checks"])

@@ -8,7 +8,9 @@ from flask.typing import ResponseReturnValue
 from onrecord.checks.registry import get_check
 from onrecord.model.code import TOPICS
 from onrecord.store import review as rq
+from onrecord.store.chain import day_bound
 from onrecord.store.db import StoreError
+from onrecord.store.review_stats import review_stats
 from onrecord.web.app import require_user, store, user
 from onrecord.web.marks import pieces
 
@@ -23,6 +25,16 @@ def index() -> ResponseReturnValue:
         abort(400, description=f"status must be one of {', '.join(STATUSES)} or all")
     items = rq.items(store(), None if status == "all" else status)
     return render_template("queue.html", items=items, status=status, statuses=(*STATUSES, "all"), teams=rq.teams(store()))
+
+
+@bp.get("/stats")
+def stats() -> ResponseReturnValue:
+    """What reviewers did with each check's findings and how long each team's steps wait (``review stats``)."""
+    since_arg = request.args.get("since", "").strip()
+    since = day_bound(since_arg, end_of_day=False) if since_arg else None
+    if since_arg and since is None:
+        abort(400, description=f"cannot read since {since_arg!r} as a date: use YYYY-MM-DD")
+    return render_template("review_stats.html", rep=review_stats(store(), since=since).as_dict(), since=since_arg)
 
 
 @bp.get("/waivers")
