@@ -15,7 +15,7 @@ from flask.typing import ResponseReturnValue
 from onrecord.api.audit import AuditOptions, run_audit
 from onrecord.importers import ImportJob, UnusableInput, open_input
 from onrecord.web.app import checker, registry, user
-from onrecord.web.uploads import as_shown, save_uploads
+from onrecord.web.uploads import UploadError, as_shown, save_uploads, upload_form
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 KEPT = 20  # audits kept per server process; older ones are deleted as new ones are made
@@ -56,12 +56,10 @@ def run() -> ResponseReturnValue:
     """Read every uploaded export, check each post under its author's code (registered accounts give the context),
     and keep the four output files for whoever ran it. A file that cannot be read at all is named and left out;
     a malformed record inside a file is set aside in ``rejects.jsonl``; the rest goes through."""
-    files = [f for f in request.files.getlist("exports") if f.filename]
-    if not files:
-        return _form("choose at least one export file", 400)
-    code = request.form.get("code", "").strip() or None
-    if code and checker().packs.lookup(code) is None:
-        return _form(f"unknown code {code!r}", 400)
+    try:
+        files, code = upload_form()
+    except UploadError as e:
+        return _form(str(e), 400)
     title = " ".join(request.form.get("title", "").split())[:200] or "onrecord audit"
     token = secrets.token_urlsafe(16)
     folder = Path(current_app.extensions["onrecord.audit_dir"].name) / token

@@ -12,7 +12,7 @@ from onrecord.exposure.analyse import analyse
 from onrecord.importers import RejectedRecord, UnusableInput, open_input
 from onrecord.model.post import Post
 from onrecord.web.app import checker, registry
-from onrecord.web.uploads import as_shown, save_uploads
+from onrecord.web.uploads import UploadError, as_shown, save_uploads, upload_form
 
 bp = Blueprint("exposure", __name__, url_prefix="/exposure")
 
@@ -30,12 +30,10 @@ def form() -> ResponseReturnValue:
 def report() -> ResponseReturnValue:
     """Read every uploaded export (JSONL in the post contract, X, Mastodon, Bluesky, LinkedIn, Facebook archives),
     set malformed records aside with where they were, and analyse the rest as ``onrecord exposure`` does."""
-    files = [f for f in request.files.getlist("exports") if f.filename]
-    if not files:
-        return _form("choose at least one export file", 400)
-    code = request.form.get("code", "").strip() or None
-    if code and checker().packs.lookup(code) is None:
-        return _form(f"unknown code {code!r}", 400)
+    try:
+        files, code = upload_form()
+    except UploadError as e:
+        return _form(str(e), 400)
     posts: list[tuple[int, Post]] = []
     with tempfile.TemporaryDirectory(prefix="onrecord-exposure-") as tmp:
         uploads, skipped = save_uploads(files, Path(tmp), current_app.config["ONRECORD_MAX_UPLOAD"])

@@ -13,12 +13,30 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
+from flask import request
 from werkzeug.datastructures import FileStorage
+
+from onrecord.web.app import checker
 
 # What the uploads of one request may unpack to, in multiples of the upload limit: no zip bomb gets further.
 UNPACK_FACTOR = 2
 _COMPRESSED: tuple[tuple[bytes, Callable[[str], io.BufferedIOBase]], ...] = (
     (b"\x1f\x8b", gzip.GzipFile), (b"BZh", bz2.BZ2File), (b"\xfd7zXZ\x00", lzma.LZMAFile))
+
+
+class UploadError(ValueError):
+    """The upload form cannot be used as sent (no file, an unknown code): the message says what to do."""
+
+
+def upload_form() -> tuple[list[FileStorage], str | None]:
+    """The files and the chosen code (None: each author's own) of an upload form."""
+    files = [f for f in request.files.getlist("exports") if f.filename]
+    if not files:
+        raise UploadError("choose at least one export file")
+    code = request.form.get("code", "").strip() or None
+    if code and checker().packs.lookup(code) is None:
+        raise UploadError(f"unknown code {code!r}")
+    return files, code
 
 
 class Upload(NamedTuple):
