@@ -164,3 +164,19 @@ def test_accounts_file_csv_and_json(tmp_path: Path) -> None:
     bad.write_text("handle,kind\n@a,robot\n")
     with pytest.raises(AccountsError, match="kind 'robot'"):
         load_accounts(str(bad))
+
+
+def test_an_unusable_archive_is_closed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server reads many uploads: an archive that turns out to hold no export must not stay open."""
+    from onrecord.importers import UnusableInput
+    from onrecord.importers.container import ZipContainer
+
+    closed: list[str] = []
+    real = ZipContainer.close
+    monkeypatch.setattr(ZipContainer, "close", lambda self: (closed.append(self.name), real(self))[1])
+    path = tmp_path / "notes.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("notes.txt", "nothing here is an export")
+    with pytest.raises(UnusableInput, match="unknown format"):
+        open_input(str(path))
+    assert closed == [str(path)]

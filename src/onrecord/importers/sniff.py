@@ -199,16 +199,20 @@ class Plan:
 def plan(path: str, csv_map: dict[str, str] | None = None) -> Plan:
     """Open ``path`` and classify every file in it by content. Raises UnusableInput."""
     c = open_container(path)
-    kinds: dict[str, str] = {}
-    notes: list[str] = []
-    for m in c.members():
-        try:
-            kinds[m] = classify(c.head(m, HEAD), csv_map)
-        except READ_ERRORS as e:
-            kinds[m] = "unreadable"
-            notes.append(f"{c.label(m)}: cannot read ({e})")
-    p = Plan(path=path, container=c, kinds=kinds, csv_map=csv_map, notes=notes)
-    p.importer  # noqa: B018 - raise now, before any streaming starts
+    try:
+        kinds: dict[str, str] = {}
+        notes: list[str] = []
+        for m in c.members():
+            try:
+                kinds[m] = classify(c.head(m, HEAD), csv_map)
+            except READ_ERRORS as e:
+                kinds[m] = "unreadable"
+                notes.append(f"{c.label(m)}: cannot read ({e})")
+        p = Plan(path=path, container=c, kinds=kinds, csv_map=csv_map, notes=notes)
+        p.importer  # noqa: B018 - raise now, before any streaming starts
+    except BaseException:
+        c.close()  # an unusable input keeps no file open (a server reads many uploads)
+        raise
     return p
 
 
