@@ -201,3 +201,32 @@ def test_concurrent_appenders_keep_one_valid_chain(db: Engine, db_url: str) -> N
     assert errors == []
     rep = arc.verify(db)
     assert rep.ok and rep.checked == 100  # posts 0..99, each once
+
+
+def test_the_monthly_activity_report(db: Engine) -> None:
+    from onrecord.store.activity import activity, month_bounds
+    from onrecord.store.db import StoreError
+
+    from .synth import make_result
+
+    nov, dec = datetime(2026, 11, 5, tzinfo=UTC), datetime(2026, 12, 2, tzinfo=UTC)
+    arc.append(db, pairs(3), "clerk", now=nov)
+    edited = make_post(0, "The riverside path reopens on day 0, now with lighting.")
+    other = make_post(5, handle="library")
+    arc.append(db, [(edited, make_result(edited)), (other, make_result(other))], "clerk", now=dec)
+    with db.begin() as conn:
+        audit.record(conn, "foi-officer", "archive.export", "bundle:/tmp/foi",
+                     {"query": {}, "count": 4, "manifest_sha256": "ab" * 32}, datetime(2026, 12, 3, tzinfo=UTC))
+    rep = activity(db, *month_bounds("2026-11")).as_dict()
+    assert rep["totals"] == {"record": 3, "edit": 0, "delete": 0, "dispose": 0}
+    assert rep["accounts"] == [{"platform": "x", "account": "cityparks", "record": 3, "edit": 0, "delete": 0, "dispose": 0,
+                                "capacity": {"official": 3}}]
+    assert rep["actions"] == {"archive.append": 1} and rep["exports"] == []
+    rep = activity(db, *month_bounds("2026-12")).as_dict()
+    assert rep["totals"] == {"record": 1, "edit": 1, "delete": 0, "dispose": 0}
+    assert [a["account"] for a in rep["accounts"]] == ["cityparks", "library"]
+    assert rep["by_actor"] == {"clerk": {"archive.append": 1}, "foi-officer": {"archive.export": 1}}
+    assert rep["exports"][0]["count"] == 4 and rep["exports"][0]["actor"] == "foi-officer"
+    assert month_bounds("2026-12")[1] == datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+    with pytest.raises(StoreError, match="YYYY-MM"):
+        month_bounds("November")

@@ -65,6 +65,14 @@ def test_archive_verify_export_and_bundle_exit_codes(db: Engine, db_url: str, tm
     assert code == 1 and json.loads(out)["first_bad"] == 4
     log = run("archive", "log", "--db", db_url, "--format", "jsonl")[1].splitlines()
     assert [json.loads(x)["action"] for x in log] == ["archive.append", "archive.export"]
+    code, out, _ = run("archive", "activity", "--db", db_url, "--format", "json")  # the whole history
+    rep = json.loads(out)
+    assert code == 0 and rep["totals"]["record"] == 5 and rep["exports"][0]["actor"] == "foi-officer"
+    assert rep["exports"][0]["count"] == 5 and rep["exports"][0]["manifest_sha256"] == msha
+    code, out, _ = run("archive", "activity", "--db", db_url, "--month", "1999-01")
+    assert code == 0 and out.startswith("1999-01-01 to 1999-01-31: 0 new records")
+    assert run("archive", "activity", "--db", db_url, "--month", "Jan")[0] == 2
+    assert run("archive", "activity", "--db", db_url, "--month", "1999-01", "--from", "1999-01-01")[0] == 2
 
 
 def test_review_flow_and_exit_codes(db: Engine, db_url: str) -> None:

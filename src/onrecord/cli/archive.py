@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from onrecord.store import archive as arc
 from onrecord.store import audit
 from onrecord.store import export as exp
 from onrecord.store.accounts import JURISDICTIONS, Registry
+from onrecord.store.activity import activity, month_bounds
 
 
 @click.group("archive")
@@ -383,3 +385,42 @@ def log(who: str | None, obj: str | None, limit: int | None, db: str | None, fmt
         con.print(t)
 
     emit(fmt, rows, human, list(rows))
+
+
+@command.command("activity")
+@click.option("--month", default=None, metavar="YYYY-MM", help="One calendar month (UTC); instead of --from/--to.")
+@click.option("--from", "start", default=None, metavar="DATE", help="Archived on or after (ISO 8601).")
+@click.option("--to", "end", default=None, metavar="DATE", help="Archived on or before (a bare date includes the day).")
+@db_option
+@format_option
+@handles_errors
+def activity_(month: str | None, start: str | None, end: str | None, db: str | None, fmt: str) -> None:
+    """The records report for a period: per account, records, edits, deletions and disposals archived (and
+    their capacities); from the audit log, bundles exported, holds, retention changes and who did them."""
+    if month:
+        if start or end:
+            fail("give --month or --from/--to, not both")
+        lo: datetime | None
+        hi: datetime | None
+        lo, hi = month_bounds(month)
+    else:
+        lo, hi = when(start, "--from"), when(end, "--to", True)
+    rep = activity(engine(db), lo, hi).as_dict()
+
+    def human(con: Console) -> None:
+        tot = rep["totals"]
+        period = f"{(rep['start'] or 'the first entry')[:10]} to {(rep['end'] or 'now')[:10]}"
+        con.print(f"{period}: {tot['record']} new records, {tot['edit']} edits, {tot['delete']} deletions kept, "
+                  f"{tot['dispose']} disposed, across {len(rep['accounts'])} account(s)")
+        t = Table("account", "records", "edits", "deletions", "disposed", "capacities")
+        for a in rep["accounts"]:
+            t.add_row(f"{a['platform']}:{a['account']}", str(a["record"]), str(a["edit"]), str(a["delete"]),
+                      str(a["dispose"]), ", ".join(f"{k} {v}" for k, v in a["capacity"].items()))
+        con.print(t)
+        if rep["actions"]:
+            con.print("actions: " + ", ".join(f"{k} {v}" for k, v in rep["actions"].items()))
+        for e in rep["exports"]:
+            con.print(f"  bundle {e['bundle']} by {e['actor']} at {e['at'][:16]}: {e['count']} record(s), "
+                      f"manifest {str(e['manifest_sha256'])[:16]}…")
+
+    emit(fmt, rep, human, rep["accounts"])

@@ -181,7 +181,7 @@ def _append_batch(engine: Engine, rows: list[dict[str, Any]], actor: str, now: d
             conn.execute(archive_entries.insert(), out)
             conn.execute(update(chain_head).where(chain_head.c.name == "archive").values(seq=seq, hash=prev))
             audit.record(conn, actor, "archive.append", f"archive:{out[0]['seq']}-{seq}",
-                         {"entries": len(out), "head": prev})
+                         {"entries": len(out), "head": prev}, now)  # the log's time is the entries' time
         stats.head_seq, stats.head_hash = seq, prev
 
 
