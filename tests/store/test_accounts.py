@@ -57,6 +57,10 @@ def test_apply_context_fills_only_what_the_post_left_unset(db: Engine) -> None:
     ("platform,handle,kind,colour\nx,a,personal,red\n", "unknown CSV column 'colour'"),
     ("handle,kind\na,personal\n", "needs a 'platform' column"),
     ("", "empty"),
+    ("platform,handle,kind\nx,@Jane,personal\nx,jane,official\n", "line 3: account x:jane is also on line 2"),
+    ('platform,handle,kind,title\nx,a,official,"two\nlines"\nx,b,boss,\n', "line 4: kind 'boss'"),
+    ("platform,handle,kind\nx,a\rb,official\n", "line 2: cannot read it as CSV: new-line character"),  # a lone CR
+    ("platform,handle,kind,title\nx,a,official,a\x00b\n", "line 2: title holds a control character"),
 ])
 def test_bad_csv_names_the_problem(bad: str, message: str | None) -> None:
     if message is None:

@@ -173,3 +173,22 @@ def test_stats_say_what_reviewers_did_with_each_check_and_how_long_teams_take(db
     assert teams["communications"]["waiting"] == 1 and teams["communications"]["oldest_waiting_hours"] == 10.0
     later = review_stats(db, since=T0 + h, now=T0 + 10 * h)
     assert sum(later.items.values()) == 0  # every item was submitted at T0
+
+
+def test_stats_count_submissions_waived_whole_and_take_p90_by_nearest_rank(db: Engine) -> None:
+    from onrecord.store.review_stats import review_stats
+
+    _setup(db)
+    h = timedelta(hours=1)
+    for i in range(1, 11):  # ten privacy decisions, after 1 h, 2 h ... 10 h
+        iid = _submit(db, i, ("personal_data",), official=False) or 0
+        rq.reject(db, iid, "pia", "a resident's address", now=T0 + i * h)
+    rq.add_waiver(db, "lou", "agreed", T0 + 30 * h, topic="abuse", now=T0)
+    assert _submit(db, 20, ("abuse",), official=False) is None  # every finding waived: never queued
+    rep = review_stats(db, now=T0 + 20 * h).as_dict()
+    teams = {t["team"]: t for t in rep["teams"]}
+    assert teams["privacy"]["decided"] == 10 and teams["privacy"]["p90_hours"] == 9.0  # the 9th of 10, not the worst
+    checks = {c["check"]: c for c in rep["checks"]}
+    assert checks["T00"]["waived"] == 1 and checks["T00"]["items"] == 10  # the waived submission is counted
+    assert review_stats(db, since=T0 + h, now=T0 + 20 * h).checks == []  # since holds for waived ones too
+    assert sum(review_stats(db, since=datetime(999, 1, 1, tzinfo=UTC)).items.values()) == 10  # year 999 is before 2025

@@ -152,3 +152,31 @@ def test_the_registry_is_read_again_only_after_a_change(app: Flask, client: Brow
     r = app.test_client().post("/api/check", json={**body, "account": {"handle": "jane_home"}})
     assert r.status_code == 200 and r.json["code"] == "nz-public-sector"  # the new registration is seen at once
     assert len(reads) == 2
+
+
+def test_a_proxy_names_the_administrator_in_utf8(db_url: str, checker: Checker) -> None:  # noqa: F811 - the store's fixture
+    app = create_app(db=db_url, checker=checker, user_header="X-Remote-User", admins=("Zoë Ngā",))
+    app.config["TESTING"] = True
+    try:
+        c = app.test_client()
+        as_wsgi = "Zoë Ngā".encode().decode("latin-1")  # what a WSGI server hands over for the proxy's UTF-8 bytes
+        page = c.get("/accounts", headers={"X-Remote-User": as_wsgi}).text
+        assert 'id="account-form"' in page and "Zoë Ngā" in page
+        latin1 = c.get("/accounts", headers={"X-Remote-User": "Zo\xeb"}).text  # not UTF-8: kept as it came
+        assert "Zoë" in latin1 and 'id="account-form"' not in latin1
+    finally:
+        app.extensions["onrecord.store"].dispose()
+
+
+def test_odd_registry_input_is_a_sentence_not_a_500(admin_app: Flask) -> None:
+    b = Browser(admin_app.test_client())
+    b.sign_in("Ana Admin")
+    mac = b"platform,handle,kind\rx,a,official\r"  # old Mac line ends: csv cannot read them from text
+    r = b.post("/accounts/import", {"csv": (io.BytesIO(mac), "mac.csv")}, content_type="multipart/form-data")
+    assert r.status_code == 400 and "mac.csv: line 1: cannot read it as CSV" in r.text
+    twice = b"\xef\xbb\xbfplatform,handle,kind\r\nx,@Jane,personal\r\nx,jane,official\r\n"  # BOM, CRLF, one account twice
+    r = b.post("/accounts/import", {"csv": (io.BytesIO(twice), "twice.csv")}, content_type="multipart/form-data")
+    assert r.status_code == 400 and "line 3: account x:jane is also on line 2" in r.text
+    r = b.post("/accounts/save", {"platform": "x", "handle": "a\x00b", "kind": "official"})  # PostgreSQL refuses NUL
+    assert r.status_code == 400 and "handle holds a control character" in r.text
+    assert reg.list_accounts(admin_app.extensions["onrecord.store"]) == []

@@ -90,5 +90,8 @@ def test_behind_the_proxy_the_api_needs_the_header_too(db_url: str, checker: Che
         r = c.post("/api/check", json={"text": "hi"})
         assert r.status_code == 403 and "X-Remote-User" in r.json["error"]["message"]
         assert c.post("/api/check", json={"text": "hi"}, headers={"X-Remote-User": "pubtool"}).status_code == 200
+        r = c.post("/api/check", json={"text": "hi"}, headers={"X-Remote-User": "pub\x7ftool"})
+        assert r.status_code == 400 and "control characters" in r.json["error"]["message"]
+        assert c.get("/", headers={"X-Remote-User": "  Ana\u200b  Admin "}).text.count("Signed in as <strong>Ana Admin</strong>") == 1
     finally:
         app.extensions["onrecord.store"].dispose()

@@ -126,6 +126,18 @@ def test_old_audits_make_way_for_new_ones(app: Flask, client: Browser, monkeypat
     assert client.get(f"/audit/{second}").status_code == 200
 
 
+def test_one_persons_audits_do_not_push_out_anothers(app: Flask, client: Browser, client2: Browser,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(audit_page, "KEPT", 1)
+    mine = _token(_upload(client, [(b'{"text": "mine"}\n', "a.jsonl")]).text)
+    for i in range(3):  # someone else floods the server with audits of their own
+        _upload(client2, [(f'{{"text": "flood {i}"}}\n'.encode(), "f.jsonl")])
+    assert client.get(f"/audit/{mine}").status_code == 200
+    monkeypatch.setattr(audit_page, "KEPT_ALL", 2)  # the process-wide bound still holds
+    _upload(client2, [(b'{"text": "more"}\n', "g.jsonl")])
+    assert len(app.extensions["onrecord.audits"]) == 2
+
+
 def test_a_zip_bomb_is_left_out_and_the_other_files_audited(db_url: str, checker: Checker) -> None:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:  # 3 MB of one line from a few kB
@@ -140,3 +152,38 @@ def test_a_zip_bomb_is_left_out_and_the_other_files_audited(db_url: str, checker
         assert "read 1 = checked 1" in page and "<td>x.jsonl</td>" in page  # the name, never a path
     finally:
         app.extensions["onrecord.store"].dispose()
+
+
+def test_a_second_download_of_the_zip_never_gets_half_of_one(client: Browser, monkeypatch: pytest.MonkeyPatch) -> None:
+    tok = _token(_upload(client, _fixtures()).text)
+    real = zipfile.ZipFile.write
+    during: list[Any] = []
+
+    def write(self: zipfile.ZipFile, *a: Any, **kw: Any) -> None:  # another request comes in while the zip is written
+        if not during:
+            during.append(None)
+            r = client.get(f"/audit/{tok}/audit.zip")
+            during[0] = (r.status_code, r.data)  # read now, while the first zip is half written
+        real(self, *a, **kw)
+
+    monkeypatch.setattr(zipfile.ZipFile, "write", write)
+    first = client.get(f"/audit/{tok}/audit.zip")
+    for status, data in (during[0], (first.status_code, first.data)):
+        assert status == 200
+        assert len(zipfile.ZipFile(io.BytesIO(data)).namelist()) == 4  # a whole zip each time
+
+
+def test_an_audit_evicted_while_it_is_fetched_is_a_404_not_a_500(app: Flask, client: Browser,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    tok = _token(_upload(client, [(b'{"text": "one"}\n', "a.jsonl")]).text)
+    real = audit_page._mine
+
+    def evicted_meanwhile(token: str) -> dict[str, Any]:  # a newer audit evicts it just after the owner check
+        a = real(token)
+        shutil.rmtree(a["folder"], ignore_errors=True)
+        return a
+
+    monkeypatch.setattr(audit_page, "_mine", evicted_meanwhile)
+    for name in ("results.jsonl", "report.html", "audit.zip"):
+        r = client.get(f"/audit/{tok}/{name}")
+        assert r.status_code == 404 and "run it again" in r.text, name

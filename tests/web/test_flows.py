@@ -175,6 +175,19 @@ def test_archive_results_come_in_pages(app: Flask, client: Browser, checker: Che
         assert client.get(f"/archive?go=1&page={odd}").status_code == 200
 
 
+def test_archive_pages_keep_only_the_search(app: Flask, client: Browser, checker: Checker,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from onrecord.web import records
+
+    _archive_some(app, checker)
+    monkeypatch.setattr(records, "SHOWN", 2)
+    for extra in ("endpoint=x", "_method=POST", "_external=1&_anchor=x", "utm_source=mail"):
+        page = client.get(f"/archive?go=1&q=&{extra}")
+        assert page.status_code == 200, extra  # other query keys never reach url_for
+        nxt = html.unescape(re.search(r'href="([^"]+)" rel="next"', page.text)[1])  # type: ignore[index]
+        assert nxt.startswith("/archive?") and "#" not in nxt and extra.split("=")[0] not in nxt, nxt
+
+
 def test_archive_search_verify_and_tamper(app: Flask, client: Browser, checker: Checker) -> None:
     _archive_some(app, checker)
     page = client.get("/archive?q=queen+st").text

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, get_args
 
@@ -76,6 +77,9 @@ class AccountRow:
             raise StoreError(f"uses {bad[0]!r} is not one of {', '.join(USES)}")
         if not norm_handle(self.handle):
             raise StoreError("handle is empty")
+        for f in fields(self):  # PostgreSQL refuses NUL; no registry field has a use for a control character
+            if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in getattr(self, f.name)):
+                raise StoreError(f"{f.name} holds a control character")
 
 
 def upsert(engine: Engine, rows: Iterable[AccountRow], actor: str) -> tuple[int, int]:
@@ -142,16 +146,28 @@ def list_accounts(engine: Engine) -> list[AccountRow]:
 def read_csv(text: str) -> list[AccountRow]:
     """Parse registry CSV (header row with CSV_FIELDS; platform, handle, kind required). Errors name the line."""
     reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
+    try:
+        header = reader.fieldnames
+    except csv.Error as e:  # old Mac line ends (a lone CR) in the header line
+        raise StoreError(f"line 1: cannot read it as CSV: {e}") from None
+    if not header:
         raise StoreError("the CSV is empty")
-    unknown = [f for f in reader.fieldnames if f not in CSV_FIELDS]
+    unknown = [f for f in header if f not in CSV_FIELDS]
     if unknown:
         raise StoreError(f"unknown CSV column {unknown[0]!r}; expected some of: {', '.join(CSV_FIELDS)}")
-    missing = [f for f in ("platform", "handle", "kind") if f not in reader.fieldnames]
+    missing = [f for f in ("platform", "handle", "kind") if f not in header]
     if missing:
         raise StoreError(f"the CSV needs a {missing[0]!r} column")
     rows = []
-    for i, rec in enumerate(reader, start=2):
+    seen: dict[tuple[str, str], int] = {}
+    while True:
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:  # a field past csv's size limit, a stray quote under strict parsing
+            raise StoreError(f"line {reader.line_num + 1}: cannot read it as CSV: {e}") from None
+        i = reader.line_num  # the line the record ends on (a quoted field may span lines)
         vals = {k: (v or "").strip() for k, v in rec.items() if k in CSV_FIELDS}
         vals.setdefault("role", "unknown")
         vals["role"] = vals.get("role") or "unknown"
@@ -161,6 +177,10 @@ def read_csv(text: str) -> list[AccountRow]:
             row.validate()
         except StoreError as e:
             raise StoreError(f"line {i}: {e}") from None
+        key = (row.platform, norm_handle(row.handle))
+        if key in seen:  # which of the two was meant? Saying so beats the last one quietly winning
+            raise StoreError(f"line {i}: account {key[0]}:{key[1]} is also on line {seen[key]}")
+        seen[key] = i
         rows.append(row)
     return rows
 

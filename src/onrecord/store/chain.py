@@ -44,7 +44,8 @@ def utcnow() -> datetime:
 
 def iso(dt: datetime) -> str:
     """Fixed-width UTC timestamps, so string order is time order in every database."""
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    u = dt.astimezone(UTC)
+    return f"{u.year:04d}" + u.strftime("-%m-%dT%H:%M:%S.%fZ")  # %Y gives "999", not "0999", before year 1000
 
 
 def parse_time(value: str | None) -> datetime | None:

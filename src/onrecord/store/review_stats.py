@@ -19,7 +19,7 @@ from sqlalchemy import Engine, select
 from onrecord.store.chain import iso, parse_time, utcnow
 from onrecord.store.db import reading
 from onrecord.store.review import effective_status
-from onrecord.store.schema import review_items, review_steps
+from onrecord.store.schema import audit_log, review_items, review_steps
 
 
 class _Finding(msgspec.Struct):
@@ -101,8 +101,13 @@ def review_stats(engine: Engine, since: datetime | None = None, now: datetime | 
                review_items.c.result_json, review_items.c.waived).order_by(review_items.c.id)
     if since is not None:
         q = q.where(review_items.c.created_at >= iso(since))
+    # A submission whose every finding was waived (and that is not official) is never queued: only the audit log has it.
+    wq = select(audit_log.c.detail).where(audit_log.c.action == "review.waived")
+    if since is not None:
+        wq = wq.where(audit_log.c.at >= iso(since))
     with reading(engine) as conn:
         rows = conn.execute(q).all()
+        unqueued = [msgspec.json.decode(d).get("waived", []) for d in conn.execute(wq).scalars()]
         ids = [r.id for r in rows]
         steps: dict[int, list[Any]] = {}
         if ids:
@@ -148,11 +153,14 @@ def review_stats(engine: Engine, since: datetime | None = None, now: datetime | 
                     t.decided += 1
                     t._hours.append(h)
                 began = s.done_at
+    for waived_list in unqueued:
+        for code in {str(w).split(":", 1)[0] for w in waived_list}:
+            checks.setdefault(code, CheckOutcome(code)).waived += 1
     for t in teams.values():
         if t._hours:
             hs = sorted(t._hours)
             t.median_hours = round(statistics.median(hs), 1)
-            t.p90_hours = round(hs[min(len(hs) - 1, int(0.9 * len(hs)))], 1)
+            t.p90_hours = round(hs[-(-9 * len(hs) // 10) - 1], 1)  # nearest rank: the ceil(0.9 n)-th smallest
     order = sorted(checks.values(), key=lambda c: (-_RANK.get(c.severity, 0), -c.items, c.check))
     return ReviewStats(since=iso(since) if since else None, items=counts, checks=order,
                        teams=sorted(teams.values(), key=lambda t: t.team))

@@ -127,13 +127,25 @@ def require_user() -> str:
 def _identify() -> ResponseReturnValue | None:
     header = current_app.config["ONRECORD_USER_HEADER"]
     if header:
-        name = request.headers.get(header, "").strip()
+        # Recorded as sign-in names are: NFKC, invisible characters dropped, no control characters.
+        name = display_name(_header_text(request.headers.get(header, "")))
+        if any(unicodedata.category(c) == "Cc" for c in name):
+            abort(400, description=f"the {header} header holds control characters")
         if not name and request.endpoint != "static":
             abort(403, description=f"this server takes who you are from the {header} header, and the request had none")
         g.user = name
     else:
         g.user = session.get("user")
     return None
+
+
+def _header_text(raw: str) -> str:
+    """A header as the proxy meant it: WSGI hands headers over as Latin-1, and proxies send names in UTF-8
+    ("Zoë" arrives as "ZoÃ«"); a value that is not UTF-8 is kept as it came."""
+    try:
+        return raw.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return raw
 
 
 def _upload_limit() -> None:

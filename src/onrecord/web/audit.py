@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
+import threading
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -18,12 +20,14 @@ from onrecord.web.app import checker, registry, user
 from onrecord.web.uploads import UploadError, as_shown, save_uploads, upload_form
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
-KEPT = 20  # audits kept per server process; older ones are deleted as new ones are made
+KEPT = 20  # audits kept per person (or browser session); older ones are deleted as new ones are made
+KEPT_ALL = 200  # and per server process, whoever made them
 SHOWN_REJECTS = 100
 FILES = {"results.jsonl": "application/x-ndjson", "rejects.jsonl": "application/x-ndjson", "summary.csv": "text/csv",
          "report.html": "text/html"}
 # The report is our own escaped HTML, but it quotes uploaded posts: no scripts, no requests, no forms, ever.
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
+_KEEP = threading.Lock()  # the server's threads add and evict audits at once
 
 
 def _owner() -> str:
@@ -84,15 +88,24 @@ def run() -> ResponseReturnValue:
     try:
         # One process: the server's threads must not fork. Large sweeps belong to `onrecord audit`.
         out = run_audit(opts, jobs=jobs, accounts=registry())
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)  # nobody can reach a failed audit's files: none is kept
+        raise
     finally:
         shutil.rmtree(inputs, ignore_errors=True)  # the uploads are not kept, only what the audit wrote
+    entry = {"owner": _owner(), "folder": folder, "title": title, "out": out, "skipped": skipped,
+             "rejects": _first_rejects(Path(out.files["rejects.jsonl"]))}
     audits = _audits()
-    audits[token] = {"owner": _owner(), "folder": folder, "title": title, "out": out, "skipped": skipped,
-                     "rejects": _first_rejects(Path(out.files["rejects.jsonl"]))}
-    while len(audits) > KEPT:
-        old = audits.pop(next(iter(audits)))
+    with _KEEP:
+        audits[token] = entry
+        # Each person's oldest beyond their KEPT go first (nobody's audits make way for another's), then the
+        # process's oldest beyond KEPT_ALL (a bound on disk, whoever made them).
+        mine = [k for k, v in audits.items() if v["owner"] == entry["owner"]]
+        evicted = [audits.pop(k) for k in mine[:max(0, len(mine) - KEPT)]]
+        evicted += [audits.pop(k) for k in list(audits)[:max(0, len(audits) - KEPT_ALL)]]
+    for old in evicted:
         shutil.rmtree(old["folder"], ignore_errors=True)
-    return _page(token, audits[token])
+    return _page(token, entry)
 
 
 def _first_rejects(path: Path) -> list[dict[str, Any]]:
@@ -129,16 +142,24 @@ def download(token: str, name: str) -> ResponseReturnValue:
     """One of the audit's files (the report opens in the browser, sandboxed), or all four as a zip."""
     a = _mine(token)
     out_dir = Path(a["out"].files["results.jsonl"]).parent
-    if name == "audit.zip":
-        buf = a["folder"] / "audit.zip"
-        if not buf.exists():
-            with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-                for f in FILES:
-                    z.write(out_dir / f, f"onrecord-audit/{f}")
-        return send_file(buf, mimetype="application/zip", as_attachment=True, download_name=f"onrecord-audit-{token[:8]}.zip")
-    if name not in FILES:
+    if name != "audit.zip" and name not in FILES:
         abort(404, description=f"an audit has no file {name!r}")
-    resp: Response = send_file(out_dir / name, mimetype=FILES[name], as_attachment=name != "report.html", download_name=name)
+    try:  # a newer audit may evict this one (and delete its folder) while it is being sent
+        if name == "audit.zip":
+            buf = a["folder"] / "audit.zip"
+            if not buf.exists():  # written under a name of its own, then renamed: a second download never sees half a zip
+                part = a["folder"] / f"audit.zip.{secrets.token_hex(8)}.part"
+                with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED) as z:
+                    for f in FILES:
+                        z.write(out_dir / f, f"onrecord-audit/{f}")
+                os.replace(part, buf)
+            return send_file(buf, mimetype="application/zip", as_attachment=True,
+                             download_name=f"onrecord-audit-{token[:8]}.zip")
+        resp: Response = send_file(out_dir / name, mimetype=FILES[name], as_attachment=name != "report.html",
+                                   download_name=name)
+    except FileNotFoundError:
+        abort(404, description=f"this audit made way for newer ones (the server keeps each person's last {KEPT}): "
+                               "run it again from the audit page")
     if name == "report.html":
         resp.headers["Content-Security-Policy"] = REPORT_CSP
     return resp

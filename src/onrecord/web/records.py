@@ -55,7 +55,8 @@ def index() -> ResponseReturnValue:
         page = 1
     rows = [_row(e) for e in found[(page - 1) * SHOWN : page * SHOWN]]
     seq, head = archive.head(store())
-    nav = {k: v for k, v in request.args.items() if k != "page"}
+    # Only the search goes into previous/next: any other key would reach url_for (endpoint=, _method=, _external=).
+    nav = {k: request.args[k] for k in ("go", "from", "to", "account", "q") if k in request.args}
     return render_template("archive.html", rows=rows, total=len(found), shown=SHOWN, searched=searched,
                            args=request.args, head_seq=seq, head_hash=head, report=None, page=page, pages=pages, nav=nav)
 
