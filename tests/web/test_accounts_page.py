@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -180,3 +181,17 @@ def test_odd_registry_input_is_a_sentence_not_a_500(admin_app: Flask) -> None:
     r = b.post("/accounts/save", {"platform": "x", "handle": "a\x00b", "kind": "official"})  # PostgreSQL refuses NUL
     assert r.status_code == 400 and "handle holds a control character" in r.text
     assert reg.list_accounts(admin_app.extensions["onrecord.store"]) == []
+
+
+def test_a_long_registry_comes_in_pages(app: Flask, client: Browser, monkeypatch: pytest.MonkeyPatch) -> None:
+    from onrecord.web import accounts as page_module
+
+    _register(app)
+    monkeypatch.setattr(page_module, "SHOWN", 2)
+    page = client.get("/accounts").text
+    assert 'id="accounts-count">3 accounts (1–2 shown, page 1 of 2' in page and page.count("<tr data-account=") == 2
+    assert "1\n  personal account declared for official work" in page  # counted over all pages, not this one
+    nxt = html.unescape(re.search(r'href="([^"]+)" rel="next"', page)[1])  # type: ignore[index]
+    assert client.get(nxt).text.count("<tr data-account=") == 1
+    page = client.get("/accounts?q=mfat&page=9").text  # the search is kept, the page clamps
+    assert 'id="accounts-count">2 accounts;' in page and page.count("<tr data-account=") == 2

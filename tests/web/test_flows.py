@@ -366,3 +366,19 @@ def test_the_statistics_page_shows_what_reviewers_did(app: Flask, client: Browse
     assert 'data-team="privacy"' in page
     assert client.get("/review/stats?since=2999-01-01").text.count("data-check=") == 0
     assert client.get("/review/stats?since=whenever").status_code == 400
+
+
+def test_the_activity_page_reports_the_month(app: Flask, client: Browser, checker: Checker) -> None:
+    _archive_some(app, checker)  # archived now: this month
+    client.sign_in("rita records")
+    assert client.post("/archive/export", {"q": "queen st"}).status_code == 200
+    page = html.unescape(client.get("/archive/activity").text)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
+    assert "3 new records" in text and "across 2 accounts" in text
+    assert 'data-account="x:aklcouncil"' in page and "official 2" in page
+    assert "rita records" in page and "archive.export 1" in page  # the bundle, with who made it
+    assert re.search(r"<td>rita records</td><td>2</td><td><code>[0-9a-f]{64}</code>", page)
+    assert "Nothing was archived in this period." in client.get("/archive/activity?month=1999-01").text
+    assert "<strong>3</strong> new" in client.get("/archive/activity?from=2000-01-01").text
+    r = client.get("/archive/activity?month=soon")
+    assert r.status_code == 400 and "YYYY-MM" in r.text

@@ -11,8 +11,10 @@ from flask.typing import ResponseReturnValue
 from onrecord.store import accounts as reg
 from onrecord.store.db import StoreError
 from onrecord.web.app import checker, is_admin, require_user, store
+from onrecord.web.paging import page_links, paginate
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
+SHOWN = 500  # accounts on one page; the CSV holds every match
 FORM_FIELDS = tuple(f.name for f in fields(reg.AccountRow))
 
 
@@ -26,12 +28,14 @@ def _matching(q: str) -> list[reg.AccountRow]:
 
 
 def _page(q: str = "", edit: reg.AccountRow | None = None, error: str = "", status: int = 200) -> ResponseReturnValue:
-    rows = _matching(q)
+    everything = _matching(q)
+    rows, page = paginate(everything, SHOWN, ("q",))
     # A personal account declared for official work holds public records: the records officer's first question.
-    mixed = sum(1 for r in rows if r.kind == "personal" and "official" in reg.split_list(r.uses))
+    mixed = sum(1 for r in everything if r.kind == "personal" and "official" in reg.split_list(r.uses))
     choices = {"platform": reg.PLATFORMS, "kind": reg.KINDS, "role": reg.ROLES, "restriction": reg.RESTRICTIONS,
                "jurisdiction": ("", *reg.JURISDICTIONS), "code": ("", *checker().packs.ids())}
-    return render_template("accounts.html", rows=rows, q=q, mixed=mixed, edit=edit or reg.AccountRow("x", "", "official"),
+    return render_template("accounts.html", rows=rows, total=len(everything), page=page,
+                           links=page_links(page, "accounts.index"), q=q, mixed=mixed, edit=edit or reg.AccountRow("x", "", "official"),
                            choices=choices, error=error), status
 
 

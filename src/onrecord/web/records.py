@@ -13,10 +13,12 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 from flask.typing import ResponseReturnValue
 
 from onrecord.store import archive, audit
-from onrecord.store.chain import day_bound
+from onrecord.store.activity import activity, month_bounds
+from onrecord.store.chain import day_bound, utcnow
 from onrecord.store.db import StoreError
 from onrecord.store.export import export
 from onrecord.web.app import require_user, store
+from onrecord.web.paging import page_links, paginate
 
 bp = Blueprint("records", __name__, url_prefix="/archive")
 SHOWN = 500  # rows on one page; the bundle holds every match
@@ -48,17 +50,25 @@ def index() -> ResponseReturnValue:
     q = _query()
     searched = any(request.args.get(k) for k in ("from", "to", "account", "q")) or "go" in request.args
     found = archive.entries(store(), **q) if searched else []
-    pages = max(1, -(-len(found) // SHOWN))
-    try:
-        page = min(max(1, int(request.args.get("page", "1"))), pages)
-    except ValueError:
-        page = 1
-    rows = [_row(e) for e in found[(page - 1) * SHOWN : page * SHOWN]]
+    shown, page = paginate(found, SHOWN, ("go", "from", "to", "account", "q"))
     seq, head = archive.head(store())
-    # Only the search goes into previous/next: any other key would reach url_for (endpoint=, _method=, _external=).
-    nav = {k: request.args[k] for k in ("go", "from", "to", "account", "q") if k in request.args}
-    return render_template("archive.html", rows=rows, total=len(found), shown=SHOWN, searched=searched,
-                           args=request.args, head_seq=seq, head_hash=head, report=None, page=page, pages=pages, nav=nav)
+    return render_template("archive.html", rows=[_row(e) for e in shown], total=len(found), shown=SHOWN, searched=searched,
+                           args=request.args, head_seq=seq, head_hash=head, report=None, page=page,
+                           links=page_links(page, "records.index"))
+
+
+@bp.get("/activity")
+def activity_report() -> ResponseReturnValue:
+    """The period report of ``onrecord archive activity``: a month (default: this one) or from/to."""
+    month = request.args.get("month", "").strip()
+    if month or not (request.args.get("from") or request.args.get("to")):
+        lo, hi = month_bounds(month or utcnow().strftime("%Y-%m"))
+        q = {"start": lo, "end": hi}
+    else:
+        full = _query()
+        q = {"start": full["start"], "end": full["end"]}
+    rep = activity(store(), **q).as_dict()
+    return render_template("activity.html", rep=rep, month=month, args=request.args)
 
 
 @bp.post("/verify")
