@@ -59,7 +59,7 @@ def test_apply_context_fills_only_what_the_post_left_unset(db: Engine) -> None:
     ("", "empty"),
     ("platform,handle,kind\nx,@Jane,personal\nx,jane,official\n", "line 3: account x:jane is also on line 2"),
     ('platform,handle,kind,title\nx,a,official,"two\nlines"\nx,b,boss,\n', "line 4: kind 'boss'"),
-    ("platform,handle,kind\nx,a\rb,official\n", "line 2: cannot read it as CSV: new-line character"),  # a lone CR
+    ("platform,handle,kind\nx,a\rb,official\n", "line 2: kind '' is not one of"),  # a lone CR ends a line
     ("platform,handle,kind,title\nx,a,official,a\x00b\n", "line 2: title holds a control character"),
 ])
 def test_bad_csv_names_the_problem(bad: str, message: str | None) -> None:
@@ -89,3 +89,8 @@ def test_open_registry_never_creates_a_database(tmp_path, monkeypatch) -> None: 
     eng.dispose()
     registry = reg.open_registry()
     assert registry is not None and registry.context_for("x", "cityparks")["account"]["kind"] == "official"
+
+
+def test_old_mac_line_ends_are_read() -> None:
+    rows = reg.read_csv("platform,handle,kind\rx,a,official\rx,b,personal\r")
+    assert [(r.handle, r.kind) for r in rows] == [("a", "official"), ("b", "personal")]

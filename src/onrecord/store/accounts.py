@@ -145,7 +145,7 @@ def list_accounts(engine: Engine) -> list[AccountRow]:
 
 def read_csv(text: str) -> list[AccountRow]:
     """Parse registry CSV (header row with CSV_FIELDS; platform, handle, kind required). Errors name the line."""
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text, newline=""))  # CR, LF and CRLF line ends alike (csv wants newline="")
     try:
         header = reader.fieldnames
     except csv.Error as e:  # old Mac line ends (a lone CR) in the header line
