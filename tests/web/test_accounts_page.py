@@ -149,6 +149,12 @@ def test_the_registry_is_read_again_only_after_a_change(app: Flask, client: Brow
         registry()
         registry()
     assert len(reads) == 1  # nothing changed: the cached registry serves
+    from onrecord.store import review as rq
+
+    rq.set_team(app.extensions["onrecord.store"], "privacy", "admin", members=["bob"])  # logged, not a registry change
+    with app.test_request_context():
+        registry()
+    assert len(reads) == 1
     _register(app)  # as `onrecord accounts import` would, from another process
     r = app.test_client().post("/api/check", json={**body, "account": {"handle": "jane_home"}})
     assert r.status_code == 200 and r.json["code"] == "nz-public-sector"  # the new registration is seen at once

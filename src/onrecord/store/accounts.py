@@ -21,7 +21,7 @@ from sqlalchemy import Engine, select, update
 from onrecord.model.post import Jurisdiction, Platform, Post, Restriction, Role
 from onrecord.store import audit
 from onrecord.store.db import StoreError, reading
-from onrecord.store.schema import accounts, chain_head, people
+from onrecord.store.schema import accounts, audit_log, chain_head, people
 
 KINDS = ("official", "personal", "campaign")
 USES = ("official", "professional", "private", "political")
@@ -215,6 +215,14 @@ def registry_version(engine: Engine) -> int:
     with reading(engine) as conn:
         seq = conn.execute(select(chain_head.c.seq).where(chain_head.c.name == "audit")).scalar()
     return int(seq or 0)
+
+
+def changed_since(engine: Engine, seq: int) -> bool:
+    """Whether the audit log holds an accounts change after entry ``seq`` (a range read on the log's key)."""
+    with reading(engine) as conn:
+        hit = conn.execute(select(audit_log.c.seq).where(audit_log.c.seq > seq, audit_log.c.action.startswith("accounts."))
+                           .limit(1)).first()
+    return hit is not None
 
 
 def open_registry(db: str | None = None) -> Registry | None:

@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from onrecord.engine import Engine as Checker
 from onrecord.engine import UnknownCode
-from onrecord.store.accounts import Registry, registry_version
+from onrecord.store.accounts import Registry, changed_since, registry_version
 from onrecord.store.db import StoreError, open_engine
 from onrecord.store.review import display_name, person_key
 
@@ -95,13 +95,16 @@ def store() -> Any:
 
 
 def registry() -> Registry:
-    """The accounts registry, read again only when the audit log shows a change (one small query a request,
-    instead of reading every account: 36 ms for 5,000 accounts)."""
+    """The accounts registry, read again only when the audit log shows an accounts change (one small query a
+    request, instead of reading every account: 36 ms for 5,000 accounts). Every registry change, from the page or
+    the CLI, is in the log; a review decision moves the log's head but not the registry."""
     ver = registry_version(store())
     cached: tuple[int, Registry] | None = current_app.extensions.get("onrecord.registry")
-    if cached is None or cached[0] != ver:
+    if cached is None or (cached[0] != ver and changed_since(store(), cached[0])):
         cached = (ver, Registry(store()))
-        current_app.extensions["onrecord.registry"] = cached  # one tuple: threads see the old or the new, whole
+    elif cached[0] != ver:
+        cached = (ver, cached[1])  # the log moved for something else: the same registry, seen up to ``ver``
+    current_app.extensions["onrecord.registry"] = cached  # one tuple: threads see the old or the new, whole
     return cached[1]
 
 
