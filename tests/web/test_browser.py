@@ -117,6 +117,11 @@ def test_draft_to_approval_in_chromium(chromium: Any, server: tuple[str, Flask],
     carol.screenshot(path=str(tmp_path / "item.png"), full_page=True)
     assert "client agreed to be contacted" in carol.inner_text("#decisions")
     assert rq.is_approved(store, 1)
+    carol.goto(f"{base}/review")
+    carol.click("#stats-link")  # the item went out as written: its PD01 finding was not upheld
+    row = [c.strip() for c in carol.locator('#stats-checks tr[data-check="PD01"] td').all_text_contents()]
+    assert row == ["PD01", "breach", "1", "1", "0", "0", "0%", "0"], row
+    assert carol.locator('#stats-teams tr[data-team="privacy"]').count() == 1
 
 
 def test_archive_search_verify_and_download_in_chromium(chromium: Any, server: tuple[str, Flask], checker: Checker,
@@ -154,6 +159,10 @@ def test_archive_search_verify_and_download_in_chromium(chromium: Any, server: t
     page.goto(f"{base}/archive")
     page.click("#verify")
     assert page.inner_text("#verify-report").startswith("Chain intact: 3 entries checked")
+    page.click("#activity-link")  # this month's report: the three records and rita's bundle
+    totals = " ".join((page.text_content("#activity-totals") or "").split())
+    assert "3 new records" in totals and "across 1 account" in totals, totals
+    assert "rita" in (page.text_content("#activity-exports") or "")
 
 
 def test_exposure_upload_in_chromium(chromium: Any, server: tuple[str, Flask], tmp_path: Path) -> None:
