@@ -187,3 +187,21 @@ def test_an_audit_evicted_while_it_is_fetched_is_a_404_not_a_500(app: Flask, cli
     for name in ("results.jsonl", "report.html", "audit.zip"):
         r = client.get(f"/audit/{tok}/{name}")
         assert r.status_code == 404 and "run it again" in r.text, name
+
+
+def test_a_damaged_member_and_two_uploads_of_one_name_are_named_as_sent(client: Browser) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("good.jsonl", '{"text": "fine"}\n')
+        z.writestr("bad.jsonl", '{"text": "this member will fail its CRC check"}\n')
+    data = bytearray(buf.getvalue())
+    at = bytes(data).index(b"this member")
+    data[at] ^= 0x20  # one flipped byte inside the stored member: its CRC no longer matches
+    r = _upload(client, [(bytes(data), "mine.zip"), (b'{"text": "one"}\n', "p.jsonl"), (b'{"text": "two"}\n', "p.jsonl")])
+    page = html.unescape(r.text)
+    assert r.status_code == 200, page[-800:]
+    assert "mine.zip" in page and "onrecord-web-audits" not in page and "/inputs/" not in page  # never the server's copy
+    assert "<td>p.jsonl</td>" in page and "<td>p.jsonl (upload 3)</td>" in page  # told apart, each with its own counts
+    tok = _token(r.text)
+    rejects = client.get(f"/audit/{tok}/rejects.jsonl").data
+    assert b"onrecord-web-audits" not in rejects and b"mine.zip" in rejects

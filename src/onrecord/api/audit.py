@@ -17,6 +17,7 @@ from typing import IO, Any, Protocol
 import msgspec
 
 from onrecord.api.runners import EngineSpec, Outcome, default_workers, run_local, run_spark
+from onrecord.engine import Engine
 from onrecord.formatters.report_html import AuditReport
 from onrecord.importers import ImportJob, RejectedRecord, open_input
 from onrecord.importers.accounts import load_accounts
@@ -68,7 +69,6 @@ class AuditOptions:
     csv_map: dict[str, str] | None = None
     chunk: int = 500
     title: str = "onrecord audit"
-    labels: dict[str, str] | None = None  # input path -> the name shown for it (an upload's own file name)
 
 
 @dataclass
@@ -78,7 +78,6 @@ class AuditOutcome:
     counts: AuditCounts
     files: dict[str, str]
     inputs: list[tuple[str, str]]
-    report: AuditReport | None = None
 
 
 def open_inputs(paths: list[str], csv_map: dict[str, str] | None = None) -> list[ImportJob]:
@@ -102,11 +101,13 @@ def run_audit(
     progress: Progress | None = None,
     accounts: ContextSource | None = None,
     spark: Any = None,
+    engine: Engine | None = None,
 ) -> AuditOutcome:
     """Run the whole audit and write ``results.jsonl``, ``rejects.jsonl``, ``summary.csv``, ``report.html``.
 
     Raises UnusableInput (an input cannot be read at all), AccountsError, and whatever the Engine
-    raises on a bad code or selection; RunnerUnavailable when the Spark engine cannot start.
+    raises on a bad code or selection; RunnerUnavailable when the Spark engine cannot start. ``engine``: a ready
+    Engine to check with in this process (one local worker; the web UI's), instead of one built from ``opts``.
     """
     jobs = jobs if jobs is not None else open_inputs(opts.paths, opts.csv_map)
     if accounts is None and opts.accounts:
@@ -118,9 +119,7 @@ def run_audit(
     files = {name: os.path.join(opts.out_dir, name) for name in ("results.jsonl", "rejects.jsonl", "summary.csv", "report.html")}
     counts = AuditCounts()
     report = AuditReport()
-    labels = opts.labels or {}
-    names = [labels.get(j.path, j.path) for j in jobs]
-    inputs = [(name, ", ".join(j.formats)) for name, j in zip(names, jobs, strict=True)]
+    inputs = [(j.path, ", ".join(j.formats)) for j in jobs]
 
     with open(files["results.jsonl"], "wb") as results, open(files["rejects.jsonl"], "wb") as rejects:
         runs: list[tuple[int, int]] = []  # (first post number, input index): one entry per input
@@ -128,8 +127,7 @@ def run_audit(
 
         def posts() -> Iterator[bytes]:
             for idx, job in enumerate(jobs):
-                name = names[idx]
-                per = counts.by_input.setdefault(name, {"read": 0, "checked": 0, "rejected": 0})
+                per = counts.by_input.setdefault(job.path, {"read": 0, "checked": 0, "rejected": 0})
                 runs.append((sent[0], idx))
                 for item in job.items():
                     counts.read += 1
@@ -138,24 +136,20 @@ def run_audit(
                         counts.rejected += 1
                         counts.import_rejected += 1
                         per["rejected"] += 1
-                        if name != job.path and item.source.startswith(job.path):
-                            item.source = name + item.source[len(job.path):]
                         _write_reject(rejects, item)
                         continue
                     post = accounts.apply(item) if accounts is not None else item
                     if post.source is None:
-                        post.source = name
-                    elif name != job.path and post.source.startswith(job.path):
-                        post.source = name + post.source[len(job.path):]
+                        post.source = job.path
                     sent[0] += 1
                     yield _enc.encode(post)
 
         if opts.engine == "spark":
             outcomes = run_spark(posts(), spec, workers=opts.workers or 2, spark=spark)
         else:
-            outcomes = run_local(posts(), spec, workers=opts.workers, chunk=opts.chunk)
+            outcomes = run_local(posts(), spec, workers=opts.workers, chunk=opts.chunk, engine=engine)
         for n, (post_json, (ok, payload)) in enumerate(outcomes):
-            path = names[_input_of(runs, n)]
+            path = jobs[_input_of(runs, n)].path
             _consume(post_json, ok, payload, path, counts.by_input[path], counts, results, rejects, report)
             if progress is not None and n % 1000 == 999:
                 progress(counts)
@@ -174,7 +168,7 @@ def run_audit(
     }
     with open(files["report.html"], "w", encoding="utf-8") as f:
         f.write(report.render_html(meta))
-    return AuditOutcome(counts=counts, files=files, inputs=inputs, report=report)
+    return AuditOutcome(counts=counts, files=files, inputs=inputs)
 
 
 def _input_of(runs: list[tuple[int, int]], seq: int) -> int:

@@ -85,20 +85,20 @@ def result_line(post: Post, result: Any) -> bytes:
     return res[:-1] + b"," + extra[1:]
 
 
-def check_encoded(spec: EngineSpec, post_json: bytes) -> Outcome:
+def check_encoded(spec: EngineSpec, post_json: bytes, engine: Engine | None = None) -> Outcome:
     """The pure per-post function: post JSON in, (True, result line) or (False, reason) out."""
     try:
         post = _post_decoder.decode(post_json)
     except msgspec.DecodeError as e:
         return False, f"not a valid post: {e}".encode()
     try:
-        result = engine_for(spec).check(post)
+        result = (engine or engine_for(spec)).check(post)
     except Exception as e:  # one bad post must not stop an audit: it becomes a reject
         return False, f"check failed: {type(e).__name__}: {e}".encode()
     return True, result_line(post, result)
 
 
-def check_chunk(spec: EngineSpec, chunk: list[bytes]) -> list[Outcome]:
+def check_chunk(spec: EngineSpec, chunk: list[bytes], engine: Engine | None = None) -> list[Outcome]:
     """:func:`check_encoded` over a chunk (the unit shipped to a worker process), judged as one batch
     (:meth:`Engine.check_many`: one vectorised capacity call). Should the batch fail, each post is
     checked on its own, so one bad post only rejects itself."""
@@ -111,9 +111,9 @@ def check_chunk(spec: EngineSpec, chunk: list[bytes]) -> list[Outcome]:
         except msgspec.DecodeError as e:
             out.append((False, f"not a valid post: {e}".encode()))
     try:
-        results = engine_for(spec).check_many([post for _, post in todo])
+        results = (engine or engine_for(spec)).check_many([post for _, post in todo])
     except Exception:  # one post broke the batch: fall back to post by post
-        return [check_encoded(spec, raw) for raw in chunk]
+        return [check_encoded(spec, raw, engine) for raw in chunk]
     for (i, post), r in zip(todo, results, strict=True):
         if isinstance(r, Exception):
             out[i] = (False, f"check failed: {type(r).__name__}: {r}".encode())
@@ -142,13 +142,18 @@ def default_workers() -> int:
 
 
 def run_local(
-    posts: Iterable[bytes], spec: EngineSpec, workers: int | None = None, chunk: int = 500, in_flight: int | None = None
+    posts: Iterable[bytes], spec: EngineSpec, workers: int | None = None, chunk: int = 500, in_flight: int | None = None,
+    engine: Engine | None = None,
 ) -> Iterator[tuple[bytes, Outcome]]:
     """Check posts in ``workers`` processes; yields (post JSON, outcome) in input order.
 
     At most ``in_flight`` chunks (default 2 per worker) are queued, so memory does not grow with
-    the number of posts. ``workers=1`` runs in this process.
+    the number of posts. ``workers=1`` runs in this process, with ``engine`` when one is given.
     """
+    if engine is not None:
+        for c in _chunks(posts, chunk):
+            yield from zip(c, check_chunk(spec, c, engine), strict=True)
+        return
     n = workers or default_workers()
     engine_for(spec)  # fail here, in the parent, on a bad spec; forked workers inherit the Engine
     if n <= 1:

@@ -417,8 +417,8 @@ def activity_(month: str | None, start: str | None, end: str | None, db: str | N
             t.add_row(f"{a['platform']}:{a['account']}", str(a["record"]), str(a["edit"]), str(a["delete"]),
                       str(a["dispose"]), ", ".join(f"{k} {v}" for k, v in a["capacity"].items()))
         con.print(t)
-        if rep["actions"]:
-            con.print("actions: " + ", ".join(f"{k} {v}" for k, v in rep["actions"].items()))
+        for who, acts in rep["by_actor"].items():
+            con.print(f"{who}: " + ", ".join(f"{k} {v}" for k, v in acts.items()))
         for e in rep["exports"]:
             con.print(f"  bundle {e['bundle']} by {e['actor']} at {e['at'][:16]}: {e['count']} record(s), "
                       f"manifest {str(e['manifest_sha256'])[:16]}…")

@@ -43,9 +43,10 @@ class ImportJob:
             self.plan.container.close()
 
 
-def open_input(path: str, csv_map: dict[str, str] | None = None) -> ImportJob:
-    """Classify ``path`` (file, folder, ZIP, tar.gz) by content. Raises UnusableInput."""
-    return ImportJob(plan(path, csv_map))
+def open_input(path: str, csv_map: dict[str, str] | None = None, name: str | None = None) -> ImportJob:
+    """Classify ``path`` (file, folder, ZIP, tar.gz) by content. Raises UnusableInput. ``name``: how the input is
+    named in messages, rejects and post sources (an upload's own file name); ``path`` by default."""
+    return ImportJob(plan(path, csv_map, name))
 
 
 __all__ = ["ImportJob", "Item", "RejectedRecord", "UnusableInput", "open_input"]

@@ -43,8 +43,8 @@ class Container:
 class FileContainer(Container):
     """One plain file; its only member is ``""``."""
 
-    def __init__(self, path: str) -> None:
-        self.name = path
+    def __init__(self, path: str, name: str | None = None) -> None:
+        self.name = name or path
         self.path = path
 
     def members(self) -> list[str]:
@@ -60,8 +60,8 @@ class FileContainer(Container):
 class DirContainer(Container):
     """A folder (an unpacked export); members are paths relative to it, sorted."""
 
-    def __init__(self, path: str) -> None:
-        self.name = path
+    def __init__(self, path: str, name: str | None = None) -> None:
+        self.name = name or path
         self.root = Path(path)
 
     def members(self) -> list[str]:
@@ -81,13 +81,13 @@ class DirContainer(Container):
 class ZipContainer(Container):
     """A ZIP archive (X, LinkedIn, Meta exports; Mastodon on request)."""
 
-    def __init__(self, path: str) -> None:
-        self.name = path
+    def __init__(self, path: str, name: str | None = None) -> None:
+        self.name = name or path
         try:
             self.zf = zipfile.ZipFile(path)
             self._names = sorted(i.filename for i in self.zf.infolist() if not i.is_dir())
         except (zipfile.BadZipFile, OSError, EOFError) as e:
-            raise UnusableInput(f"{path}: not a readable ZIP archive ({e}); the download may be incomplete") from None
+            raise UnusableInput(f"{self.name}: not a readable ZIP archive ({e}); the download may be incomplete") from None
 
     def members(self) -> list[str]:
         return self._names
@@ -102,13 +102,13 @@ class ZipContainer(Container):
 class TarContainer(Container):
     """A tar or tar.gz archive (Mastodon). Members are read in archive order to avoid re-decompressing."""
 
-    def __init__(self, path: str) -> None:
-        self.name = path
+    def __init__(self, path: str, name: str | None = None) -> None:
+        self.name = name or path
         try:
             self.tf = tarfile.open(path, "r:*")  # noqa: SIM115 - closed in close()
             self._infos = {m.name: m for m in self.tf.getmembers() if m.isfile()}
         except (tarfile.TarError, OSError, EOFError, zlib.error) as e:
-            raise UnusableInput(f"{path}: not a readable tar archive ({e}); the download may be incomplete") from None
+            raise UnusableInput(f"{self.name}: not a readable tar archive ({e}); the download may be incomplete") from None
 
     def members(self) -> list[str]:
         return sorted(self._infos)
@@ -123,21 +123,23 @@ class TarContainer(Container):
         self.tf.close()
 
 
-def open_container(path: str) -> Container:
-    """Open ``path`` by its content: folder, ZIP, tar(.gz) or a plain file."""
+def open_container(path: str, name: str | None = None) -> Container:
+    """Open ``path`` by its content: folder, ZIP, tar(.gz) or a plain file. ``name``: how messages and rejects
+    name the input (an upload's own file name rather than the server's copy); ``path`` by default."""
+    shown = name or path
     if os.path.isdir(path):
-        return DirContainer(path)
+        return DirContainer(path, name)
     if not os.path.exists(path):
-        raise UnusableInput(f"{path}: no such file or folder")
+        raise UnusableInput(f"{shown}: no such file or folder")
     try:
         with open(path, "rb") as f:
             magic = f.read(512)
     except OSError as e:
-        raise UnusableInput(f"{path}: cannot read ({e.strerror or e})") from None
+        raise UnusableInput(f"{shown}: cannot read ({e.strerror or e})") from None
     if not magic:
-        raise UnusableInput(f"{path}: the file is empty")
+        raise UnusableInput(f"{shown}: the file is empty")
     if magic[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
-        return ZipContainer(path)
+        return ZipContainer(path, name)
     if magic[:2] == b"\x1f\x8b" or magic[:3] == b"BZh" or magic[:6] == b"\xfd7zXZ\x00" or magic[257:262] == b"ustar":
-        return TarContainer(path)
-    return FileContainer(path)
+        return TarContainer(path, name)
+    return FileContainer(path, name)

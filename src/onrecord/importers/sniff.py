@@ -196,9 +196,10 @@ class Plan:
         )
 
 
-def plan(path: str, csv_map: dict[str, str] | None = None) -> Plan:
-    """Open ``path`` and classify every file in it by content. Raises UnusableInput."""
-    c = open_container(path)
+def plan(path: str, csv_map: dict[str, str] | None = None, name: str | None = None) -> Plan:
+    """Open ``path`` and classify every file in it by content. Raises UnusableInput. ``name``: how the input is
+    named in messages, rejects and post sources (``path`` by default)."""
+    c = open_container(path, name)
     try:
         kinds: dict[str, str] = {}
         notes: list[str] = []
@@ -208,7 +209,7 @@ def plan(path: str, csv_map: dict[str, str] | None = None) -> Plan:
             except READ_ERRORS as e:
                 kinds[m] = "unreadable"
                 notes.append(f"{c.label(m)}: cannot read ({e})")
-        p = Plan(path=path, container=c, kinds=kinds, csv_map=csv_map, notes=notes)
+        p = Plan(path=name or path, container=c, kinds=kinds, csv_map=csv_map, notes=notes)
         p.importer  # noqa: B018 - raise now, before any streaming starts
     except BaseException:
         c.close()  # an unusable input keeps no file open (a server reads many uploads)

@@ -16,6 +16,7 @@ from typing import Any
 import msgspec
 from sqlalchemy import Engine, select
 
+from onrecord.model.finding import SEVERITY_RANK
 from onrecord.store.chain import iso, parse_time, utcnow
 from onrecord.store.db import reading
 from onrecord.store.review import effective_status
@@ -32,7 +33,7 @@ class _Findings(msgspec.Struct):
 
 
 _decode = msgspec.json.Decoder(_Findings)
-_RANK = {"info": 0, "warning": 1, "breach": 2}
+_RANK = SEVERITY_RANK
 
 
 @dataclass

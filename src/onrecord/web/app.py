@@ -46,7 +46,6 @@ def create_app(db: str | None = None, code: str | None = None, user_header: str 
         ONRECORD_USER_HEADER=user_header,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         ONRECORD_MAX_UPLOAD=max_upload_mb * 1024 * 1024,
-        ONRECORD_CODE=code,
         ONRECORD_ADMINS=frozenset(person_key(a) for a in admins if display_name(a)),
     )
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import secrets
 import shutil
@@ -15,9 +16,10 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask.typing import ResponseReturnValue
 
 from onrecord.api.audit import AuditOptions, run_audit
+from onrecord.engine import Engine as Checker
 from onrecord.importers import ImportJob, UnusableInput, open_input
 from onrecord.web.app import checker, registry, user
-from onrecord.web.uploads import UploadError, as_shown, save_uploads, upload_form
+from onrecord.web.uploads import UploadError, cannot_read, save_uploads, upload_form
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 KEPT = 20  # audits kept per person (or browser session); older ones are deleted as new ones are made
@@ -28,6 +30,17 @@ FILES = {"results.jsonl": "application/x-ndjson", "rejects.jsonl": "application/
 # The report is our own escaped HTML, but it quotes uploaded posts: no scripts, no requests, no forms, ever.
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
 _KEEP = threading.Lock()  # the server's threads add and evict audits at once
+
+
+def _engine(code: str | None) -> Checker:
+    """The server's engine, or one over the same packs for a code chosen on the form (built once per code)."""
+    base = checker()
+    if not code or code == base.default_code:
+        return base
+    engines: dict[str, Checker] = current_app.extensions.setdefault("onrecord.engines", {})
+    if code not in engines:
+        engines[code] = Checker(packs=base.packs, default_code=code)
+    return engines[code]
 
 
 def _owner() -> str:
@@ -71,29 +84,26 @@ def run() -> ResponseReturnValue:
     inputs.mkdir(parents=True)
     uploads, skipped = save_uploads(files, inputs, current_app.config["ONRECORD_MAX_UPLOAD"])
     jobs: list[ImportJob] = []
-    labels: dict[str, str] = {}
     for up in uploads:
-        try:
-            job = open_input(str(up.path))
+        try:  # named as the sender named it, in messages, rejects and post sources alike
+            jobs.append(open_input(str(up.path), name=up.name))
         except UnusableInput as e:
-            skipped.append(f"{up.name}: cannot read it: {as_shown(str(e), up)}")
-            continue
-        jobs.append(job)
-        labels[job.path] = up.name
+            skipped.append(cannot_read(up, e))
     if not jobs:
         shutil.rmtree(folder, ignore_errors=True)
         return _form("none of the uploaded files is an export onrecord can read", 400, skipped)
-    opts = AuditOptions(paths=[j.path for j in jobs], out_dir=str(folder / "out"),
-                        code=code or current_app.config["ONRECORD_CODE"], workers=1, title=title, labels=labels)
+    opts = AuditOptions(paths=[j.path for j in jobs], out_dir=str(folder / "out"), code=code, workers=1, title=title)
     try:
-        # One process: the server's threads must not fork. Large sweeps belong to `onrecord audit`.
-        out = run_audit(opts, jobs=jobs, accounts=registry())
+        # In this process, with the server's own engine: its threads must not fork. Large sweeps: `onrecord audit`.
+        out = run_audit(opts, jobs=jobs, accounts=registry(), engine=_engine(code))
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)  # nobody can reach a failed audit's files: none is kept
         raise
     finally:
         shutil.rmtree(inputs, ignore_errors=True)  # the uploads are not kept, only what the audit wrote
-    entry = {"owner": _owner(), "folder": folder, "title": title, "out": out, "skipped": skipped,
+    with open(out.files["summary.csv"], newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))  # the page's account table: what summary.csv says, read once
+    entry = {"owner": _owner(), "folder": folder, "title": title, "out": out, "skipped": skipped, "rows": rows,
              "rejects": _first_rejects(Path(out.files["rejects.jsonl"]))}
     audits = _audits()
     with _KEEP:
@@ -119,9 +129,7 @@ def _first_rejects(path: Path) -> list[dict[str, Any]]:
 
 
 def _page(token: str, a: dict[str, Any]) -> ResponseReturnValue:
-    out = a["out"]
-    rows = out.report.summary_rows() if out.report is not None else []
-    return render_template("audit.html", run=a, token=token, counts=out.counts, rows=rows, error="",
+    return render_template("audit.html", run=a, token=token, counts=a["out"].counts, rows=a["rows"], error="",
                            skipped=a["skipped"], codes=checker().packs.ids())
 
 

@@ -12,7 +12,7 @@ from onrecord.exposure.analyse import analyse
 from onrecord.importers import RejectedRecord, UnusableInput, open_input
 from onrecord.model.post import Post
 from onrecord.web.app import checker, registry
-from onrecord.web.uploads import UploadError, as_shown, save_uploads, upload_form
+from onrecord.web.uploads import UploadError, cannot_read, save_uploads, upload_form
 
 bp = Blueprint("exposure", __name__, url_prefix="/exposure")
 
@@ -39,13 +39,13 @@ def report() -> ResponseReturnValue:
         uploads, skipped = save_uploads(files, Path(tmp), current_app.config["ONRECORD_MAX_UPLOAD"])
         for up in uploads:
             try:
-                for item in open_input(str(up.path)).items():
+                for item in open_input(str(up.path), name=up.name).items():
                     if isinstance(item, RejectedRecord):
-                        skipped.append(f"{up.name} {item.location}: {as_shown(item.reason, up)}")
+                        skipped.append(f"{item.source} {item.location}: {item.reason}")
                     else:
                         posts.append((len(posts) + len(skipped) + 1, item))
             except UnusableInput as e:
-                skipped.append(f"{up.name}: cannot read it: {as_shown(str(e), up)}")
+                skipped.append(cannot_read(up, e))
     if not posts:
         return render_template("exposure.html", report=None, skipped=skipped, codes=checker().packs.ids(),
                                error="no readable posts or profiles in the upload"), 400

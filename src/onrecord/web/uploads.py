@@ -73,8 +73,13 @@ def save_uploads(files: list[FileStorage], folder: Path, upload_limit: int) -> t
     kept: list[Upload] = []
     skipped: list[str] = []
     budget = UNPACK_FACTOR * upload_limit
+    seen: set[str] = set()
     for i, f in enumerate(files):
-        up = Upload((f.filename or "").replace("\\", "/").rsplit("/", 1)[-1] or f"upload {i + 1}", folder / str(i))
+        name = (f.filename or "").replace("\\", "/").rsplit("/", 1)[-1] or f"upload {i + 1}"
+        if name in seen:  # two uploads of one name: told apart in every count and message
+            name = f"{name} (upload {i + 1})"
+        seen.add(name)
+        up = Upload(name, folder / str(i))
         f.save(up.path)
         size = unpacked_size(str(up.path), budget)
         if size > budget:
@@ -87,6 +92,7 @@ def save_uploads(files: list[FileStorage], folder: Path, upload_limit: int) -> t
     return kept, skipped
 
 
-def as_shown(message: str, up: Upload) -> str:
-    """``message`` with the server's copy named as the sender named the file."""
-    return message.replace(f"{up.path}: ", "").replace(str(up.path), up.name)
+def cannot_read(up: Upload, error: Exception) -> str:
+    """The line for an upload that holds no export onrecord reads (the importer's message names it already)."""
+    msg = str(error)
+    return f"{up.name}: cannot read it: {msg.removeprefix(f'{up.name}: ')}"
