@@ -262,12 +262,18 @@ def test_a_look_alike_name_is_still_the_submitter(app: Flask, client: Browser, c
     assert "say who you are" in r.text
 
 
-def test_an_expired_approval_can_be_asked_for_again(app: Flask, client: Browser, client2: Browser) -> None:
+def _alice_submits_to_bob(app: Flask, client: Browser, client2: Browser, communications: str) -> str:
+    """Teams privacy = bob and communications = ``communications``; alice submits the PII draft, bob signs in."""
     rq.set_team(_store(app), "privacy", "admin", members=["bob"])
-    rq.set_team(_store(app), "communications", "admin", members=["bob"])
+    rq.set_team(_store(app), "communications", "admin", members=[communications])
     client.sign_in("alice")
     _, where = _submit(client, PII_DRAFT)
     client2.sign_in("bob")
+    return where
+
+
+def test_an_expired_approval_can_be_asked_for_again(app: Flask, client: Browser, client2: Browser) -> None:
+    where = _alice_submits_to_bob(app, client, client2, communications="bob")
     client2.post(f"{where}/approve", {})
     client2.post(f"{where}/approve", {})
     assert rq.get(_store(app), 1).status == "approved"
@@ -351,11 +357,7 @@ def test_submit_holds_the_form_limits_for_an_edited_page(app: Flask, client: Bro
 
 
 def test_the_statistics_page_shows_what_reviewers_did(app: Flask, client: Browser, client2: Browser) -> None:
-    rq.set_team(_store(app), "privacy", "admin", members=["bob"])
-    rq.set_team(_store(app), "communications", "admin", members=["carol"])
-    client.sign_in("alice")
-    _, where = _submit(client, PII_DRAFT)
-    client2.sign_in("bob")
+    where = _alice_submits_to_bob(app, client, client2, communications="carol")
     client2.post(f"{where}/reject", {"note": "a resident's phone number"})
     page = client.get("/review").text
     assert 'id="stats-link"' in page

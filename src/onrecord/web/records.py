@@ -52,7 +52,7 @@ def index() -> ResponseReturnValue:
     found = archive.entries(store(), **q) if searched else []
     shown, page = paginate(found, SHOWN, ("go", "from", "to", "account", "q"))
     seq, head = archive.head(store())
-    return render_template("archive.html", rows=[_row(e) for e in shown], total=len(found), shown=SHOWN, searched=searched,
+    return render_template("archive.html", rows=[_row(e) for e in shown], total=len(found), searched=searched,
                            args=request.args, head_seq=seq, head_hash=head, report=None, page=page,
                            links=page_links(page, "records.index"))
 
@@ -75,7 +75,7 @@ def activity_report() -> ResponseReturnValue:
 def verify() -> ResponseReturnValue:
     rep = archive.verify(store(), expect_head=request.form.get("expect_head", "").strip() or None)
     seq, head = archive.head(store())
-    return render_template("archive.html", rows=[], total=0, shown=SHOWN, searched=False, args={}, head_seq=seq,
+    return render_template("archive.html", rows=[], total=0, searched=False, args={}, head_seq=seq,
                            head_hash=head, report=rep)
 
 
