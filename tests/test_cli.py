@@ -176,3 +176,23 @@ def test_human_output_wraps_inside_its_blocks(monkeypatch: pytest.MonkeyPatch) -
         if width >= 80:
             assert any(line.startswith(" " * 11 + "clause us-federal:osc-sm-official-accounts") for line in block)
         assert all(line.startswith(" " * 11) for line in block[:3])
+
+
+def test_accounts_refuse_a_code_that_is_not_a_pack(tmp_path: Path) -> None:
+    """An unknown code is refused when the account is registered, not later on every post of the account."""
+    db = str(tmp_path / "reg.db")
+    code, _, err = run("accounts", "add", "x", "agency", "--kind", "official", "--code", "no-such-code", "--db", db)
+    assert code == 2 and "code 'no-such-code' is not one of the packs" in err and "Traceback" not in err
+    csv_file = tmp_path / "reg.csv"
+    csv_file.write_text("platform,handle,kind,code\nx,a,official,us-federal\nx,b,official,nope\n")
+    code, _, err = run("accounts", "import", str(csv_file), "--db", db)
+    assert code == 2 and "line 3: code 'nope' is not one of the packs" in err
+    assert json.loads(run("accounts", "list", "--format", "json", "--db", db)[1]) == []  # all rows or none
+    layer = tmp_path / "acme.yaml"
+    layer.write_text("pack: 1\nid: acme\ntitle: ACME\njurisdiction: US\nextends: us-federal\n")
+    assert run("accounts", "add", "x", "agency", "--kind", "official", "--code", "acme", "--db", db)[0] == 2
+    code, _, err = run("accounts", "add", "x", "agency", "--kind", "official", "--code", "acme", "--code-path", str(layer),
+                       "--db", db)
+    assert code == 0, err
+    code, _, err = run("accounts", "add", "x", "hatch", "--kind", "official", "--code", "Hatch Act", "--db", db)  # an alias
+    assert code == 0, err

@@ -10,8 +10,14 @@ from rich.console import Console
 from rich.table import Table
 
 from onrecord.cli._records import actor, by_option, db_option, emit, engine, fail, format_option, handles_errors
+from onrecord.cli.common import load_packs
 from onrecord.store import accounts as reg
 from onrecord.store.db import StoreError
+
+
+code_path_option = click.option(
+    "--code-path", "code_paths", multiple=True, type=click.Path(exists=True),
+    help="Extra code pack file or folder whose ids a --code / code column may name. Repeatable.")
 
 
 @click.group("accounts")
@@ -37,17 +43,18 @@ def command() -> None:
 @click.option("--code", default="", help="Code pack id for this person.")
 @click.option("--uses", default="", help="Declared uses besides the kind, e.g. 'official;professional'.")
 @click.option("--display-name", default="")
+@code_path_option
 @db_option
 @by_option()
 @handles_errors
 def add(platform: str, handle: str, kind: str, person: str, name: str, role: str, restriction: str, title: str,
         organisation: str, policy_areas: str, jurisdiction: str | None, code: str, uses: str, display_name: str,
-        db: str | None, by: str | None) -> None:
+        code_paths: tuple[str, ...], db: str | None, by: str | None) -> None:
     """Add or update one account (PLATFORM: x, mastodon, bluesky, linkedin, facebook, instagram, threads, other)."""
     row = reg.AccountRow(platform=platform, handle=handle, kind=kind, person=person, name=name, role=role,
                          restriction=restriction, title=title, organisation=organisation, policy_areas=policy_areas,
                          jurisdiction=jurisdiction or "", code=code, uses=uses, display_name=display_name)
-    added, _ = reg.upsert(engine(db), [row], actor(by))
+    added, _ = reg.upsert(engine(db), [row], actor(by), load_packs(code_paths))
     click.echo(f"{'added' if added else 'updated'} {platform}:{reg.norm_handle(handle)}")
 
 
@@ -85,10 +92,11 @@ def list_(db: str | None, fmt: str) -> None:
 
 @command.command("import")
 @click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@code_path_option
 @db_option
 @by_option()
 @handles_errors
-def import_(csv_file: Path, db: str | None, by: str | None) -> None:
+def import_(csv_file: Path, code_paths: tuple[str, ...], db: str | None, by: str | None) -> None:
     """Import accounts from CSV (columns: person,name,role,restriction,title,organisation,policy_areas,
     jurisdiction,code,platform,handle,kind,uses,display_name; platform, handle and kind required).
 
@@ -100,7 +108,7 @@ def import_(csv_file: Path, db: str | None, by: str | None) -> None:
         text = csv_file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise StoreError(f"{csv_file} is not UTF-8 text") from None
-    rows = reg.read_csv(text)
+    rows = reg.read_csv(text, load_packs(code_paths))
     added, updated = reg.upsert(engine(db), rows, actor(by))
     click.echo(f"{added} added, {updated} updated")
 

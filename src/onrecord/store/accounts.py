@@ -18,6 +18,7 @@ from typing import Any, get_args
 import msgspec
 from sqlalchemy import Engine, select, update
 
+from onrecord.codes import PackRegistry
 from onrecord.model.post import Jurisdiction, Platform, Post, Restriction, Role
 from onrecord.store import audit
 from onrecord.store.db import StoreError, reading
@@ -63,8 +64,8 @@ class AccountRow:
     uses: str = ""
     display_name: str = ""
 
-    def validate(self) -> None:
-        """Raise StoreError naming the bad field."""
+    def validate(self, packs: PackRegistry | None = None) -> None:
+        """Raise StoreError naming the bad field; with ``packs``, ``code`` must name one of them (id or alias)."""
         checks = (("platform", self.platform, PLATFORMS), ("kind", self.kind, KINDS), ("role", self.role, ROLES),
                   ("restriction", self.restriction, RESTRICTIONS))
         for name, val, allowed in checks:
@@ -80,14 +81,19 @@ class AccountRow:
         for f in fields(self):  # PostgreSQL refuses NUL; no registry field has a use for a control character
             if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in getattr(self, f.name)):
                 raise StoreError(f"{f.name} holds a control character")
+        # Checked here, not when a post arrives: an unknown code would make every post of the account an input error.
+        if packs is not None and self.code and packs.lookup(self.code) is None:
+            raise StoreError(f"code {self.code!r} is not one of the packs ({', '.join(packs.ids())})")
 
 
-def upsert(engine: Engine, rows: Iterable[AccountRow], actor: str) -> tuple[int, int]:
-    """Add or update accounts (and their people) in one transaction; returns (added, updated)."""
+def upsert(engine: Engine, rows: Iterable[AccountRow], actor: str, packs: PackRegistry | None = None) -> tuple[int, int]:
+    """Add or update accounts (and their people) in one transaction; returns (added, updated).
+
+    With ``packs``, a row whose ``code`` is not one of them is refused (and nothing is written)."""
     added = updated = 0
     with engine.begin() as conn:
         for row in rows:
-            row.validate()
+            row.validate(packs)
             handle = norm_handle(row.handle)
             person_id = None
             if row.person:
@@ -143,8 +149,10 @@ def list_accounts(engine: Engine) -> list[AccountRow]:
     return out
 
 
-def read_csv(text: str) -> list[AccountRow]:
-    """Parse registry CSV (header row with CSV_FIELDS; platform, handle, kind required). Errors name the line."""
+def read_csv(text: str, packs: PackRegistry | None = None) -> list[AccountRow]:
+    """Parse registry CSV (header row with CSV_FIELDS; platform, handle, kind required). Errors name the line.
+
+    With ``packs``, every ``code`` must name one of them."""
     reader = csv.DictReader(io.StringIO(text, newline=""))  # CR, LF and CRLF line ends alike (csv wants newline="")
     try:
         header = reader.fieldnames
@@ -174,7 +182,7 @@ def read_csv(text: str) -> list[AccountRow]:
         vals["restriction"] = vals.get("restriction") or "n/a"
         row = AccountRow(**vals)
         try:
-            row.validate()
+            row.validate(packs)
         except StoreError as e:
             raise StoreError(f"line {i}: {e}") from None
         key = (row.platform, norm_handle(row.handle))

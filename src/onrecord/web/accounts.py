@@ -70,10 +70,8 @@ def save() -> ResponseReturnValue:
     vals["role"] = vals["role"] or "unknown"
     vals["restriction"] = vals["restriction"] or "n/a"
     row = reg.AccountRow(**vals)
-    if row.code and checker().packs.lookup(row.code) is None:
-        return _page(edit=row, error=f"code {row.code!r} is not one of the packs (see Codes)", status=400)
     try:
-        added, _ = reg.upsert(store(), [row], who)
+        added, _ = reg.upsert(store(), [row], who, checker().packs)
     except StoreError as e:
         return _page(edit=row, error=str(e), status=400)
     flash(f"{'added' if added else 'updated'} {row.platform}:{reg.norm_handle(row.handle)}", "ok")
@@ -102,10 +100,7 @@ def import_csv() -> ResponseReturnValue:
     except UnicodeDecodeError as e:
         return _page(error=f"{f.filename}: not UTF-8 text (byte {e.start}); nothing was imported", status=400)
     try:
-        rows = reg.read_csv(text)
-        bad = next((r for r in rows if r.code and checker().packs.lookup(r.code) is None), None)
-        if bad is not None:
-            raise StoreError(f"account {bad.platform}:{bad.handle}: code {bad.code!r} is not one of the packs")
+        rows = reg.read_csv(text, checker().packs)
         added, updated = reg.upsert(store(), rows, who)
     except StoreError as e:
         return _page(error=f"{f.filename}: {e}; nothing was imported", status=400)
