@@ -100,20 +100,26 @@ def test_waivers_apply_count_and_report(db: Engine) -> None:
     _setup(db)
     w1 = rq.add_waiver(db, "pia", "Case numbers are public in this register", T0 + timedelta(days=30),
                        topic="personal_data", platform="x", handle="@CityParks", now=T0)
-    w2 = rq.add_waiver(db, "lou", "Sponsor thanks agreed with legal", T0 + timedelta(days=1), check="T00",
+    w2 = rq.add_waiver(db, "lou", "Sponsor thanks agreed with legal", T0 + timedelta(days=1), check="PD01",
                        now=T0)
     w3 = rq.add_waiver(db, "lou", "Never needed", T0 + timedelta(days=90), topic="abuse", now=T0)
     with pytest.raises(StoreError, match="reason"):
         rq.add_waiver(db, "lou", "", T0 + timedelta(days=1), topic="abuse", now=T0)
     with pytest.raises(StoreError, match="future"):
         rq.add_waiver(db, "lou", "x", T0 - timedelta(days=1), topic="abuse", now=T0)
+    with pytest.raises(StoreError, match="no check 'PD99'"):  # it would never apply
+        rq.add_waiver(db, "lou", "x", T0 + timedelta(days=1), check="PD99", now=T0)
+    with pytest.raises(StoreError, match="no topic 'gossip'"):
+        rq.add_waiver(db, "lou", "x", T0 + timedelta(days=1), topic="gossip", now=T0)
+    w4 = rq.add_waiver(db, "lou", "x", T0 + timedelta(days=1), check="personal_data.third_party", now=T0)
     # personal_data waived for this account: only the official-capacity step remains
     iid = _submit(db, 1, ("personal_data",))
     assert iid is not None
     item = rq.get(db, iid)
     assert [s["team"] for s in item.steps] == ["communications"] and item.waived == [f"T00:{w1}"]
     report = {w["id"]: w["state"] for w in rq.waiver_report(db, now=T0 + timedelta(days=2))}
-    assert report == {w1: "active", w2: "expired", w3: "unused"}
+    assert report == {w1: "active", w2: "expired", w3: "unused", w4: "expired"}
+    assert [w["check_code"] for w in rq.waiver_report(db) if w["id"] == w4] == ["PD01"]  # a dotted name, stored as the code
 
 
 def test_every_action_is_in_the_audit_log(db: Engine) -> None:

@@ -14,7 +14,6 @@ from onrecord.cli.common import load_packs
 from onrecord.store import accounts as reg
 from onrecord.store.db import StoreError
 
-
 code_path_option = click.option(
     "--code-path", "code_paths", multiple=True, type=click.Path(exists=True),
     help="Extra code pack file or folder whose ids a --code / code column may name. Repeatable.")

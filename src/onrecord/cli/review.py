@@ -8,7 +8,6 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from onrecord.checks.registry import get_check
 from onrecord.cli._records import (
     actor,
     by_option,
@@ -205,11 +204,6 @@ def waive(check: str | None, topic: str | None, account: str, reason: str, expir
           by: str | None) -> None:
     """Waive a check or topic for an account until a date; later submissions skip those findings."""
     platform, handle = rq.parse_account(account)
-    if check:  # a code or a dotted name; stored as the code the findings carry
-        found = get_check(check.strip())
-        if found is None:
-            raise StoreError(f"no check {check!r}: see 'onrecord explain' for the codes")
-        check = found.code
     wid = rq.add_waiver(engine(db), actor(by), reason, rq.parse_expiry(expires), check, topic, platform, handle)
     click.echo(f"waiver {wid} granted")
 

@@ -15,6 +15,8 @@ from typing import Any
 import msgspec
 from sqlalchemy import Connection, Engine, and_, or_, select, update
 
+from onrecord.checks.registry import get_check
+from onrecord.model.code import TOPICS
 from onrecord.model.finding import Result
 from onrecord.model.post import Post
 from onrecord.store import audit
@@ -84,10 +86,22 @@ def teams(engine: Engine) -> dict[str, dict[str, Any]]:
 
 def add_waiver(engine: Engine, reviewer: str, reason: str, expires: datetime, check: str | None = None,
                topic: str | None = None, platform: str = "*", handle: str = "*", now: datetime | None = None) -> int:
-    """Waive a check or topic for an account ("*" for any) until ``expires``; reason and reviewer required."""
+    """Waive a check or topic for an account ("*" for any) until ``expires``; reason and reviewer required.
+
+    ``check`` is a code or dotted name, stored as the code findings carry; ``topic`` one of TOPICS."""
     now = now or utcnow()
+    check = (check or "").strip() or None
+    topic = (topic or "").strip() or None
     if not (check or topic):
-        raise StoreError("a waiver needs --check or --topic")
+        raise StoreError("a waiver needs a check or a topic")
+    if check:  # a waiver that names no real check would never apply, and nobody would notice
+        found = get_check(check)
+        if found is None:
+            raise StoreError(f"no check {check!r}: a waiver names a check code such as PD01 (see 'onrecord explain "
+                             "--list'), or a topic")
+        check = found.code
+    if topic and topic not in TOPICS:
+        raise StoreError(f"no topic {topic!r}: one of {', '.join(sorted(TOPICS))}")
     if not reason.strip():
         raise StoreError("a waiver needs a reason")
     if not reviewer.strip():
