@@ -4,7 +4,9 @@ Synthetic posts and results written for the benchmark (no shared data is needed,
 Measures, on whatever database you point it at (default: a fresh SQLite file in a temp dir):
   * append: posts+results → canonical JSON, SHA-256 content and chain hashes, batched inserts;
   * re-append of a sample (idempotency look-ups, nothing written);
-  * verify: re-hash every entry in order.
+  * verify: re-hash every entry in order;
+  * search: one page (500) of the records officer's search, with its total, as the web archive page asks for it
+    (everything; one account; a text query, which is matched in Python over every candidate), and its peak memory.
 
     taskset -c 0 python bench/archive.py --n 1000000
     taskset -c 0 python bench/archive.py --n 100000 --db postgresql://app@127.0.0.1:54331/onrecord_test
@@ -18,6 +20,7 @@ import shlex
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -95,6 +98,16 @@ def main() -> int:
     t_verify = time.perf_counter() - t0
     assert rep.ok and rep.checked == args.n, rep.problems
     print(f"verify: {rep.checked:,} entries in {t_verify:.1f} s = {rep.checked / t_verify:,.0f} entries/s")
+    for label, q in (("everything", {}), ("one account", {"account": "agency7"}),
+                     ("text query 'update 12'", {"query": "update 12"})):
+        tracemalloc.start()
+        t0 = time.perf_counter()
+        rows, total = archive.entries_page(eng, 0, 500, **q)  # type: ignore[arg-type]
+        t_page = time.perf_counter() - t0
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(f"search page, {label}: {len(rows)} of {total:,} matches in {t_page:.2f} s, peak Python memory "
+              f"{peak / 1e6:,.1f} MB (tracemalloc, which slows the text query)")
     if eng.dialect.name == "sqlite" and eng.url.database:
         size = sum(p.stat().st_size for p in Path(eng.url.database).parent.glob(Path(eng.url.database).name + "*"))
         print(f"database size: {size / 1e6:,.0f} MB ({size / args.n:,.0f} bytes/entry)")

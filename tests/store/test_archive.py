@@ -68,6 +68,18 @@ def test_edits_and_deletions_are_new_versions(db: Engine) -> None:
     assert arc.verify(db).ok
 
 
+def test_entries_come_a_page_at_a_time_with_the_total(db: Engine) -> None:
+    arc.append(db, pairs(25), "clerk")
+    rows, total = arc.entries_page(db, 10, 5)
+    assert total == 25 and [e["seq"] for e in rows] == [11, 12, 13, 14, 15]
+    assert arc.entries_page(db, 30, 5) == ([], 25)
+    # A text query is matched in Python (casefold), still one page kept: days 1 and 10-19 say "day 1"
+    rows, total = arc.entries_page(db, 2, 3, query="DAY 1")
+    assert total == 11 and [msgspec.json.decode(e["post_json"])["text"] for e in rows] == [
+        f"The riverside path reopens on day {i}." for i in (11, 12, 13)]
+    assert [e["seq"] for e in arc.entries(db, query="day 1")] == [e["seq"] for e in arc.entries_page(db, 0, None, query="day 1")[0]]
+
+
 def test_same_content_without_id_is_one_record(db: Engine) -> None:
     p = msgspec.structs.replace(make_post(1), id=None)
     s = arc.append(db, [(p, make_result(p)), (p, make_result(p))], "clerk")

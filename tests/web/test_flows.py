@@ -173,6 +173,14 @@ def test_archive_results_come_in_pages(app: Flask, client: Browser, checker: Che
     assert 'rel="prev"' in page and 'rel="next"' not in page
     for odd in ("99", "-4", "abc", "9" * 40):  # out of range or not a number: the nearest page, never an error
         assert client.get(f"/archive?go=1&page={odd}").status_code == 200
+    assert re.findall(r'data-seq="(\d+)"', client.get("/archive?go=1&page=99").text) == ["3"]  # the last page
+    # A text search pages the same way (it is matched in Python, one stored post at a time)
+    page = client.get("/archive?go=1&q=o").text  # "Library hours…", "Queen St works…" and the first post
+    assert re.findall(r'data-seq="(\d+)"', page) == ["1", "2"] and 'id="count">3 entries' in page
+    page = client.get("/archive?go=1&q=o&page=2").text
+    assert re.findall(r'data-seq="(\d+)"', page) == ["3"] and 'id="count">3 entries, 3–3 shown' in page
+    page = client.get("/archive?go=1&q=QUEEN&page=7").text
+    assert re.findall(r'data-seq="(\d+)"', page) == ["1", "3"] and 'id="count">2 entries.<' in page  # one page: no 'shown'
 
 
 def test_archive_pages_keep_only_the_search(app: Flask, client: Browser, checker: Checker,

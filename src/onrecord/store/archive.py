@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
-from sqlalchemy import Connection, Engine, RowMapping, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, RowMapping, and_, func, or_, select, update
 
 from onrecord.model.finding import Result
 from onrecord.model.post import Post
@@ -250,35 +250,63 @@ def _stream(conn: Connection, chunk: int) -> Iterator[RowMapping]:
         last = rows[-1]["seq"]
 
 
+class _Texts(msgspec.Struct):
+    """The searched fields of a stored post (decoding only these skips the rest of the JSON quickly)."""
+
+    text: str = ""
+    comment: str | None = None
+
+
+_texts = msgspec.json.Decoder(_Texts)
+
+
 def entries(engine: Engine, start: datetime | None = None, end: datetime | None = None,
             account: str | None = None, query: str | None = None, kinds: tuple[str, ...] = ("record", "edit", "delete"),
             record: str | None = None) -> list[dict[str, Any]]:
     """Entries matching a date range (posted_at, else archived_at), account, record and text query."""
+    rows, _ = entries_page(engine, 0, None, start, end, account, query, kinds, record)
+    return rows
+
+
+def entries_page(engine: Engine, offset: int, limit: int | None, start: datetime | None = None,
+                 end: datetime | None = None, account: str | None = None, query: str | None = None,
+                 kinds: tuple[str, ...] = ("record", "edit", "delete"),
+                 record: str | None = None) -> tuple[list[dict[str, Any]], int]:
+    """``limit`` matches (None: all) after the first ``offset``, in archive order, and how many match in all.
+
+    Without a text query the database counts and slices; with one every candidate is read, one at a time, and only
+    the page is kept (the text sits inside the stored post, and SQL case-folding differs from Python's ``casefold``,
+    which a search must not miss a record over)."""
     c = archive_entries.c
-    q = select(archive_entries).where(c.kind.in_(kinds)).order_by(c.seq)
+    cond: list[ColumnElement[bool]] = [c.kind.in_(kinds)]
     when = func.coalesce(c.posted_at, c.archived_at)
     if start:
-        q = q.where(when >= iso(start))
+        cond.append(when >= iso(start))
     if end:
-        q = q.where(when <= iso(end))
+        cond.append(when <= iso(end))
     if account:
-        q = q.where(c.account == account.lstrip("@").lower())
+        cond.append(c.account == account.lstrip("@").lower())
     if record:
-        q = q.where(c.record_key == record)
-    out = []
-    needle = query.casefold() if query else None
+        cond.append(c.record_key == record)
+    q = select(archive_entries).where(*cond).order_by(c.seq)
     with reading(engine) as conn:
-        for r in conn.execute(q).mappings():
-            d = dict(r)
-            if needle is not None:
-                if d["post_json"] is None:
-                    continue
-                p = msgspec.json.decode(d["post_json"])
-                hay = " ".join(str(p.get(k, "")) for k in ("text", "comment")).casefold()
-                if needle not in hay:
-                    continue
-            out.append(d)
-    return out
+        if not query:
+            total = int(conn.execute(select(func.count()).select_from(archive_entries).where(*cond)).scalar() or 0)
+            page = q.offset(offset) if limit is None else q.offset(offset).limit(limit)
+            return [dict(r) for r in conn.execute(page).mappings()], total
+        needle = query.casefold()
+        out: list[dict[str, Any]] = []
+        total = 0
+        for r in conn.execute(q.execution_options(yield_per=1000)).mappings():
+            if r["post_json"] is None:
+                continue
+            t = _texts.decode(r["post_json"])
+            if needle not in f"{t.text} {t.comment or ''}".casefold():
+                continue
+            if total >= offset and (limit is None or len(out) < limit):
+                out.append(dict(r))
+            total += 1
+    return out, total
 
 
 # --- retention and legal hold -------------------------------------------------------------------

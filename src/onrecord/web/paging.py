@@ -28,15 +28,25 @@ class Page:
         return min(self.number * self.size, self.total)
 
 
+def requested_page() -> int:
+    """``?page=`` as a number from 1 (not a number: 1; capped so an offset stays a 64-bit number)."""
+    try:
+        return min(max(1, int(request.args.get("page", "1"))), 10**9)
+    except ValueError:
+        return 1
+
+
+def page_for(number: int, total: int, size: int, keep: tuple[str, ...]) -> Page:
+    """Page ``number`` of ``total`` items (out of range: the last page)."""
+    pages = max(1, -(-total // size))
+    nav = {k: request.args[k] for k in keep if k in request.args}
+    return Page(min(number, pages), pages, size, total, nav)
+
+
 def paginate(items: Sequence[T], size: int, keep: tuple[str, ...]) -> tuple[list[T], Page]:
     """The slice of ``items`` for ``?page=`` (out of range or not a number: the nearest page)."""
-    pages = max(1, -(-len(items) // size))
-    try:
-        number = min(max(1, int(request.args.get("page", "1"))), pages)
-    except ValueError:
-        number = 1
-    nav = {k: request.args[k] for k in keep if k in request.args}
-    return list(items[(number - 1) * size : number * size]), Page(number, pages, size, len(items), nav)
+    page = page_for(requested_page(), len(items), size, keep)
+    return list(items[(page.number - 1) * size : page.number * size]), page
 
 
 def page_links(page: Page, endpoint: str) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from onrecord.store.chain import day_bound, utcnow
 from onrecord.store.db import StoreError
 from onrecord.store.export import export
 from onrecord.web.app import require_user, store
-from onrecord.web.paging import page_links, paginate
+from onrecord.web.paging import page_for, page_links, requested_page
 
 bp = Blueprint("records", __name__, url_prefix="/archive")
 SHOWN = 500  # rows on one page; the bundle holds every match
@@ -49,10 +49,14 @@ def _row(e: dict[str, Any]) -> dict[str, Any]:
 def index() -> ResponseReturnValue:
     q = _query()
     searched = any(request.args.get(k) for k in ("from", "to", "account", "q")) or "go" in request.args
-    found = archive.entries(store(), **q) if searched else []
-    shown, page = paginate(found, SHOWN, ("go", "from", "to", "account", "q"))
+    keep = ("go", "from", "to", "account", "q")
+    number = requested_page()
+    shown, total = archive.entries_page(store(), (number - 1) * SHOWN, SHOWN, **q) if searched else ([], 0)
+    page = page_for(number, total, SHOWN, keep)
+    if page.number < number and total:  # asked past the end: show the last page
+        shown, total = archive.entries_page(store(), (page.number - 1) * SHOWN, SHOWN, **q)
     seq, head = archive.head(store())
-    return render_template("archive.html", rows=[_row(e) for e in shown], total=len(found), searched=searched,
+    return render_template("archive.html", rows=[_row(e) for e in shown], total=total, searched=searched,
                            args=request.args, head_seq=seq, head_hash=head, report=None, page=page,
                            links=page_links(page, "records.index"))
 
