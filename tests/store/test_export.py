@@ -73,6 +73,17 @@ def test_flipping_a_byte_in_a_bundle_fails_verify(db: Engine, tmp_path: Path, na
     assert problems, name
 
 
+@pytest.mark.parametrize("name", ["records.jsonl", "manifest.json"])
+def test_json_nested_thousands_deep_in_a_bundle_is_a_problem_not_a_crash(db: Engine, tmp_path: Path, name: str) -> None:
+    """A bundle comes from elsewhere (an FOI recipient checks it): hostile JSON must be reported."""
+    _fill(db)
+    out = tmp_path / "b"
+    exp.export(db, out)
+    (out / name).write_text("[" * 100_000 + "]" * 100_000 + "\n")
+    _, problems = exp.verify_bundle(out)
+    assert any("nested too deeply" in p for p in problems), problems
+
+
 def test_consistent_rewrite_is_caught_by_entry_hashes(db: Engine, tmp_path: Path) -> None:
     """Editing a post and updating the file hashes in the manifest still fails: the entry hash commits to it."""
     import hashlib

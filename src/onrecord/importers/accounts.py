@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 from typing import Any, get_args
 
 import msgspec
 
+from onrecord.model.decode import JSONReadError, read_json
 from onrecord.model.post import AccountKind, Jurisdiction, Post, Restriction, Role
 
 FIELDS = ("kind", "role", "restriction", "title", "organisation", "jurisdiction", "code", "name", "policy_area")
@@ -127,11 +127,9 @@ def load_accounts(path: str) -> AccountsFile:
     s = text.lstrip()
     if s.startswith(("[", "{")):
         try:
-            data = json.loads(s)
-        except ValueError as e:
+            data = read_json(s)
+        except JSONReadError as e:
             raise AccountsError(f"{path}: invalid JSON ({e})") from None
-        except RecursionError:
-            raise AccountsError(f"{path}: invalid JSON (nested too deeply)") from None
         items = (
             [{"handle": k, **v} if isinstance(v, dict) else {"handle": k, "kind": v} for k, v in data.items()]
             if isinstance(data, dict)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from onrecord.importers.base import Item, UnusableInput
 from onrecord.importers.container import READ_ERRORS, Container, open_container
+from onrecord.model.decode import JSONReadError, read_json
 
 HEAD = 8192
 _YTD = re.compile(rb"^\s*window\.YTD\.([A-Za-z0-9_]+)\.part(\d+)\s*=")
@@ -113,8 +113,8 @@ def _classify_json(s: str) -> str:
             return "meta:fb_comments"
         first = s.split("\n", 1)[0]
         try:
-            obj = json.loads(first)
-        except (ValueError, RecursionError):
+            obj = read_json(first)
+        except JSONReadError:
             return "unknown"
         if isinstance(obj, dict) and "text" in obj:
             return "generic:jsonl"

@@ -26,6 +26,21 @@ _KNOWN: dict[str, frozenset[str]] = {
     "circumstances": frozenset(Circumstances.__struct_fields__),
     "metrics": frozenset(Metrics.__struct_fields__),
 }
+class JSONReadError(ValueError):
+    """Text that is not JSON onrecord can read; the message says why."""
+
+
+def read_json(data: bytes | str, type: Any = Any) -> Any:
+    """Decode JSON (into ``type``, default plain objects). Every failure is a JSONReadError, including JSON nested
+    thousands deep, which overflows the decoder's stack (msgspec raises RecursionError, not a DecodeError)."""
+    try:
+        return msgspec.json.decode(data, type=type) if type is not Any else _json.decode(data)
+    except msgspec.DecodeError as e:
+        raise JSONReadError(str(e)) from None
+    except RecursionError:
+        raise JSONReadError("nested too deeply") from None
+
+
 _AT = re.compile(r" - at `(\$[^`]*)`$")
 _json = msgspec.json.Decoder()
 
@@ -67,9 +82,7 @@ def post_from_obj(obj: Any) -> tuple[Post, list[str]]:
 def decode_post(line: bytes | str) -> tuple[Post, list[str]]:
     """Decode one JSON line into a Post; raises PostDecodeError naming the field."""
     try:
-        obj = _json.decode(line)
-    except msgspec.DecodeError as e:
+        obj = read_json(line)
+    except JSONReadError as e:
         raise PostDecodeError(f"not valid JSON: {e}", None) from None
-    except RecursionError:
-        raise PostDecodeError("not valid JSON: nested too deeply", None) from None
     return post_from_obj(obj)

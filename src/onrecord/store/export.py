@@ -19,6 +19,7 @@ from typing import Any
 import msgspec
 from sqlalchemy import Engine
 
+from onrecord.model.decode import JSONReadError, read_json
 from onrecord.store import archive
 from onrecord.store.chain import canon, content_hash, iso, link, utcnow
 from onrecord.store.db import StoreError
@@ -150,8 +151,8 @@ def verify_bundle(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
     if not mpath.is_file():
         return None, [f"{mpath} is missing"]
     try:
-        meta = msgspec.json.decode(mpath.read_bytes())
-    except msgspec.DecodeError as e:
+        meta = read_json(mpath.read_bytes())
+    except JSONReadError as e:  # a bundle comes from elsewhere: hostile JSON is a problem to report, not a crash
         return None, [f"manifest.json is not valid JSON: {e}"]
     if not isinstance(meta, dict) or meta.get("format") != FORMAT or not isinstance(meta.get("files"), dict):
         return None, [f"manifest.json is not an {FORMAT} manifest"]
@@ -173,7 +174,7 @@ def verify_bundle(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
         found = []
         for n, raw in enumerate(jl.read_bytes().splitlines(), start=1):
             try:
-                d = msgspec.json.decode(raw)
+                d = read_json(raw)
                 if d["post"] is None and d["result"] is None:
                     ok_content = True  # disposed: the header still commits to the old content hash
                 else:
@@ -181,7 +182,7 @@ def verify_bundle(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
                     rj = canon(d["result"]) if d["result"] is not None else None
                     ok_content = content_hash(pj, rj) == d["content_hash"]
                 ok_link = link(d["prev_hash"], archive.header(d)) == d["entry_hash"]
-            except (msgspec.DecodeError, KeyError, TypeError) as e:
+            except (JSONReadError, KeyError, TypeError) as e:
                 problems.append(f"records.jsonl line {n} cannot be read: {e}")
                 break
             if not ok_content:

@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from onrecord.api import check_lines
 from onrecord.formatters.machine import record_to_builtins
 from onrecord.formatters.records import Checked
+from onrecord.model.decode import JSONReadError, read_json
 from onrecord.model.finding import InputError
 from onrecord.store import review as rq
 from onrecord.store.db import StoreError
@@ -33,11 +34,9 @@ def _lines() -> tuple[list[bytes], bool]:
     if request.mimetype == "application/x-ndjson":
         return raw.splitlines(), False
     try:
-        obj = msgspec.json.decode(raw)
-    except msgspec.DecodeError as e:
+        obj = read_json(raw)
+    except JSONReadError as e:
         raise StoreError(f"the body is not valid JSON: {e}") from None
-    except RecursionError:  # thousands deep: msgspec raises this, not a DecodeError
-        raise StoreError("the body is not valid JSON: nested too deeply") from None
     if isinstance(obj, list):
         return [_enc.encode(o) for o in obj], False
     return [raw], True

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from onrecord.engine import UnknownCode
 from onrecord.formatters import apply_safe_fixes
+from onrecord.model.decode import JSONReadError, read_json
 from onrecord.model.finding import Result
 from onrecord.model.post import AccountKind, Audience, Jurisdiction, Platform, Post, Restriction, Role
 from onrecord.store import review as rq
@@ -130,11 +131,9 @@ def submit() -> ResponseReturnValue:
     """Queue the draft for review. The verdict is worked out again here, never taken from the page."""
     who = require_user()
     try:
-        post = msgspec.json.decode(request.form.get("post_json", ""), type=Post)
-    except msgspec.DecodeError as e:
+        post: Post = read_json(request.form.get("post_json", ""), Post)
+    except JSONReadError as e:
         raise StoreError(f"the draft could not be read back ({e}): check it again") from None
-    except RecursionError:
-        raise StoreError("the draft could not be read back (JSON nested too deeply): check it again") from None
     try:
         check_size(post.text, post.comment)  # the page's limits hold for an edited page too
         result = judge(post)
