@@ -6,7 +6,8 @@ Measures, on whatever database you point it at (default: a fresh SQLite file in 
   * re-append of a sample (idempotency look-ups, nothing written);
   * verify: re-hash every entry in order;
   * search: one page (500) of the records officer's search, with its total, as the web archive page asks for it
-    (everything; one account; a text query, which is matched in Python over every candidate), and its peak memory.
+    (everything; one account; a text query, which is matched in Python over every candidate), and its peak memory;
+  * export: an FOI/OIA bundle of every entry (timed, then again under tracemalloc for its peak Python memory).
 
     taskset -c 0 python bench/archive.py --n 1000000
     taskset -c 0 python bench/archive.py --n 100000 --db postgresql://app@127.0.0.1:54331/onrecord_test
@@ -27,6 +28,7 @@ from pathlib import Path
 from onrecord.model.finding import CapacityResult, ClauseRef, Finding, Result
 from onrecord.model.post import Account, Author, Circumstances, Post
 from onrecord.store import archive
+from onrecord.store import export as bundle
 from onrecord.store.db import open_engine, resolve_url
 
 WORDS = ("council", "park", "library", "road", "works", "notice", "meeting", "budget", "consultation", "open",
@@ -108,6 +110,24 @@ def main() -> int:
         tracemalloc.stop()
         print(f"search page, {label}: {len(rows)} of {total:,} matches in {t_page:.2f} s, peak Python memory "
               f"{peak / 1e6:,.1f} MB (tracemalloc, which slows the text query)")
+    for traced in (False, True):
+        out = Path(tempfile.mkdtemp(prefix="onrecord-bench-bundle-"))
+        if traced:
+            tracemalloc.start()
+        t0 = time.perf_counter()
+        meta = bundle.export(eng, out / "b")
+        t_export = time.perf_counter() - t0
+        size = sum(f.stat().st_size for f in (out / "b").iterdir())
+        if traced:
+            print(f"export, peak Python memory: {tracemalloc.get_traced_memory()[1] / 1e6:,.1f} MB (tracemalloc)")
+            tracemalloc.stop()
+        else:
+            print(f"export: {meta['count']:,} entries, {size / 1e6:,.0f} MB of files, in {t_export:.1f} s = "
+                  f"{meta['count'] / t_export:,.0f} entries/s")
+        for f in (out / "b").iterdir():
+            f.unlink()
+        (out / "b").rmdir()
+        out.rmdir()
     if eng.dialect.name == "sqlite" and eng.url.database:
         size = sum(p.stat().st_size for p in Path(eng.url.database).parent.glob(Path(eng.url.database).name + "*"))
         print(f"database size: {size / 1e6:,.0f} MB ({size / args.n:,.0f} bytes/entry)")

@@ -264,19 +264,11 @@ def entries(engine: Engine, start: datetime | None = None, end: datetime | None 
             account: str | None = None, query: str | None = None, kinds: tuple[str, ...] = ("record", "edit", "delete"),
             record: str | None = None) -> list[dict[str, Any]]:
     """Entries matching a date range (posted_at, else archived_at), account, record and text query."""
-    rows, _ = entries_page(engine, 0, None, start, end, account, query, kinds, record)
-    return rows
+    return list(iter_entries(engine, start, end, account, query, kinds, record))
 
 
-def entries_page(engine: Engine, offset: int, limit: int | None, start: datetime | None = None,
-                 end: datetime | None = None, account: str | None = None, query: str | None = None,
-                 kinds: tuple[str, ...] = ("record", "edit", "delete"),
-                 record: str | None = None) -> tuple[list[dict[str, Any]], int]:
-    """``limit`` matches (None: all) after the first ``offset``, in archive order, and how many match in all.
-
-    Without a text query the database counts and slices; with one every candidate is read, one at a time, and only
-    the page is kept (the text sits inside the stored post, and SQL case-folding differs from Python's ``casefold``,
-    which a search must not miss a record over)."""
+def _matching(start: datetime | None, end: datetime | None, account: str | None, kinds: tuple[str, ...],
+              record: str | None, upto: int | None = None) -> list[ColumnElement[bool]]:
     c = archive_entries.c
     cond: list[ColumnElement[bool]] = [c.kind.in_(kinds)]
     when = func.coalesce(c.posted_at, c.archived_at)
@@ -288,25 +280,52 @@ def entries_page(engine: Engine, offset: int, limit: int | None, start: datetime
         cond.append(c.account == account.lstrip("@").lower())
     if record:
         cond.append(c.record_key == record)
-    q = select(archive_entries).where(*cond).order_by(c.seq)
+    if upto is not None:
+        cond.append(c.seq <= upto)
+    return cond
+
+
+def iter_entries(engine: Engine, start: datetime | None = None, end: datetime | None = None,
+                 account: str | None = None, query: str | None = None,
+                 kinds: tuple[str, ...] = ("record", "edit", "delete"), record: str | None = None,
+                 upto: int | None = None) -> Iterator[dict[str, Any]]:
+    """As :func:`entries`, up to entry ``upto`` (None: all), read from the database a thousand at a time (an
+    export of millions never holds them all). A text query matches the stored post's text and comment with
+    Python's ``casefold`` (SQL case-folding differs, and a search must not miss a record over it)."""
+    q = select(archive_entries).where(*_matching(start, end, account, kinds, record, upto)).order_by(
+        archive_entries.c.seq)
+    needle = query.casefold() if query else None
     with reading(engine) as conn:
-        if not query:
-            total = int(conn.execute(select(func.count()).select_from(archive_entries).where(*cond)).scalar() or 0)
-            page = q.offset(offset) if limit is None else q.offset(offset).limit(limit)
-            return [dict(r) for r in conn.execute(page).mappings()], total
-        needle = query.casefold()
+        for r in conn.execute(q.execution_options(yield_per=1000)).mappings():
+            if needle is not None:
+                if r["post_json"] is None:
+                    continue
+                t = _texts.decode(r["post_json"])
+                if needle not in f"{t.text} {t.comment or ''}".casefold():
+                    continue
+            yield dict(r)
+
+
+def entries_page(engine: Engine, offset: int, limit: int | None, start: datetime | None = None,
+                 end: datetime | None = None, account: str | None = None, query: str | None = None,
+                 kinds: tuple[str, ...] = ("record", "edit", "delete"),
+                 record: str | None = None) -> tuple[list[dict[str, Any]], int]:
+    """``limit`` matches (None: all) after the first ``offset``, in archive order, and how many match in all.
+
+    Without a text query the database counts and slices; with one every candidate is read and only the page kept."""
+    if query:
         out: list[dict[str, Any]] = []
         total = 0
-        for r in conn.execute(q.execution_options(yield_per=1000)).mappings():
-            if r["post_json"] is None:
-                continue
-            t = _texts.decode(r["post_json"])
-            if needle not in f"{t.text} {t.comment or ''}".casefold():
-                continue
+        for d in iter_entries(engine, start, end, account, query, kinds, record):
             if total >= offset and (limit is None or len(out) < limit):
-                out.append(dict(r))
+                out.append(d)
             total += 1
-    return out, total
+        return out, total
+    cond = _matching(start, end, account, kinds, record)
+    q = select(archive_entries).where(*cond).order_by(archive_entries.c.seq).offset(offset)
+    with reading(engine) as conn:
+        total = int(conn.execute(select(func.count()).select_from(archive_entries).where(*cond)).scalar() or 0)
+        return [dict(r) for r in conn.execute(q if limit is None else q.limit(limit)).mappings()], total
 
 
 # --- retention and legal hold -------------------------------------------------------------------

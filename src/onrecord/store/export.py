@@ -66,78 +66,119 @@ def _csv_fields(d: dict[str, Any]) -> dict[str, Any]:
             "clauses": "; ".join(sorted({c.get("id", "") for f in findings for c in f.get("clauses", [])}))}
 
 
-def _html(lines: list[dict[str, Any]], meta: dict[str, Any]) -> str:
+def _html_head(meta: dict[str, Any]) -> list[str]:
     esc = html.escape
-    out = ["<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
-           "<title>onrecord records export</title>",
-           "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
-           "article{border:1px solid #ccc;padding:.8em;margin:1em 0}"
-           ".meta{color:#555;font-size:.9em}blockquote{white-space:pre-wrap;margin:.5em 0}"
-           "code{font-size:.8em;word-break:break-all}</style></head><body>",
-           "<h1>Records export</h1>",
-           f"<p class=meta>Exported {esc(meta['created_at'])} · {meta['count']} entries · "
-           f"query: <code>{esc(canon(meta['query']).decode())}</code><br>"
-           f"Chain head: entry {meta['chain']['head_seq']} <code>{esc(meta['chain']['head_hash'])}</code></p>"]
-    for d in lines:
-        post, result = d["post"], d["result"]
-        text = post.get("text", "") if post else "[content disposed under the retention rule]"
-        out.append(f"<article id=\"e{d['seq']}\"><h2>{esc(d['record_key'])} · version {d['version']} "
-                   f"({esc(d['kind'])})</h2>")
-        out.append(f"<p class=meta>Posted {esc(d['posted_at'] or 'unknown')} · archived {esc(d['archived_at'])} · "
-                   f"capacity {esc(d['capacity'])} · jurisdiction {esc(d['jurisdiction'] or 'unknown')}</p>")
-        if post and post.get("comment"):
-            out.append(f"<blockquote>{esc(post['comment'])}</blockquote>")
-        out.append(f"<blockquote>{esc(text)}</blockquote>")
-        findings = result.get("findings", []) if isinstance(result, dict) else []
-        if findings:
-            out.append("<ul>")
-            for f in findings:
-                cl = ", ".join(f"<a href=\"{_href(c.get('url'))}\">{esc(c.get('id', ''))}</a>"
-                               for c in f.get("clauses", []))
-                out.append(f"<li><b>{esc(str(f.get('severity')))}</b> {esc(str(f.get('check')))}: "
-                           f"{esc(str(f.get('message')))} ({cl})</li>")
-            out.append("</ul>")
-        out.append(f"<p class=meta>entry {d['seq']} <code>{esc(d['entry_hash'])}</code></p></article>")
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
+    return ["<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
+            "<title>onrecord records export</title>",
+            "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
+            "article{border:1px solid #ccc;padding:.8em;margin:1em 0}"
+            ".meta{color:#555;font-size:.9em}blockquote{white-space:pre-wrap;margin:.5em 0}"
+            "code{font-size:.8em;word-break:break-all}</style></head><body>",
+            "<h1>Records export</h1>",
+            f"<p class=meta>Exported {esc(meta['created_at'])} · {meta['count']} entries · "
+            f"query: <code>{esc(canon(meta['query']).decode())}</code><br>"
+            f"Chain head: entry {meta['chain']['head_seq']} <code>{esc(meta['chain']['head_hash'])}</code></p>"]
+
+
+def _html_entry(d: dict[str, Any]) -> list[str]:
+    esc = html.escape
+    post, result = d["post"], d["result"]
+    text = post.get("text", "") if post else "[content disposed under the retention rule]"
+    out = [f"<article id=\"e{d['seq']}\"><h2>{esc(d['record_key'])} · version {d['version']} ({esc(d['kind'])})</h2>",
+           f"<p class=meta>Posted {esc(d['posted_at'] or 'unknown')} · archived {esc(d['archived_at'])} · "
+           f"capacity {esc(d['capacity'])} · jurisdiction {esc(d['jurisdiction'] or 'unknown')}</p>"]
+    if post and post.get("comment"):
+        out.append(f"<blockquote>{esc(post['comment'])}</blockquote>")
+    out.append(f"<blockquote>{esc(text)}</blockquote>")
+    findings = result.get("findings", []) if isinstance(result, dict) else []
+    if findings:
+        out.append("<ul>")
+        for f in findings:
+            cl = ", ".join(f"<a href=\"{_href(c.get('url'))}\">{esc(c.get('id', ''))}</a>" for c in f.get("clauses", []))
+            out.append(f"<li><b>{esc(str(f.get('severity')))}</b> {esc(str(f.get('check')))}: "
+                       f"{esc(str(f.get('message')))} ({cl})</li>")
+        out.append("</ul>")
+    out.append(f"<p class=meta>entry {d['seq']} <code>{esc(d['entry_hash'])}</code></p></article>")
+    return out
+
+
+class _Out:
+    """A bundle file written in pieces, with its SHA-256 and size kept as it goes."""
+
+    def __init__(self, path: Path) -> None:
+        self.f = open(path, "wb")  # noqa: SIM115 - closed in done()
+        self.sha = hashlib.sha256()
+        self.n = 0
+
+    def write(self, data: bytes) -> None:
+        self.f.write(data)
+        self.sha.update(data)
+        self.n += len(data)
+
+    def done(self) -> dict[str, Any]:
+        self.f.flush()
+        os.fsync(self.f.fileno())
+        self.f.close()
+        return {"sha256": self.sha.hexdigest(), "bytes": self.n}
 
 
 def _write(path: Path, data: bytes) -> dict[str, Any]:
-    with open(path, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    return {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    out = _Out(path)
+    out.write(data)
+    return out.done()
 
 
 def export(engine: Engine, out: Path, start: datetime | None = None, end: datetime | None = None,
            account: str | None = None, query: str | None = None, now: datetime | None = None) -> dict[str, Any]:
-    """Write a bundle into ``out`` (created; must be empty) and return its manifest."""
+    """Write a bundle into ``out`` (created; must be empty) and return its manifest.
+
+    Entries stream from the database into the files (a bundle of millions is never held in memory); the HTML
+    index, whose heading gives the count, is assembled from a part file once the count is known."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise StoreError(f"{out} exists and is not an empty directory")
     out.mkdir(parents=True, exist_ok=True)
     head_seq, head_hash = archive.head(engine)
-    # Entries appended after the head was read are left for the next export: the manifest's head covers all lines.
-    lines = [_line(e) for e in archive.entries(engine, start, end, account, query) if e["seq"] <= head_seq]
-    meta: dict[str, Any] = {
-        "format": FORMAT,
-        "created_at": iso(now or utcnow()),
-        "query": {"from": iso(start) if start else None, "to": iso(end) if end else None, "account": account,
-                  "text": query},
-        "count": len(lines),
-        "chain": {"head_seq": head_seq, "head_hash": head_hash, "algorithm": "sha256"},
-    }
-    files: dict[str, Any] = {}
-    files["records.jsonl"] = _write(out / "records.jsonl", b"".join(canon(d) + b"\n" for d in lines))
+    listed: list[tuple[int, str]] = []
+    jsonl, csv_out = _Out(out / "records.jsonl"), _Out(out / "records.csv")
+    part = out / "index.html.part"
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(CSV_FIELDS), lineterminator="\n")
     w.writeheader()
-    for d in lines:
-        w.writerow(_csv_row(d))
-    files["records.csv"] = _write(out / "records.csv", buf.getvalue().encode())
-    files["index.html"] = _write(out / "index.html", _html(lines, meta).encode())
+    try:
+        with open(part, "w", encoding="utf-8", newline="") as body:
+            # Entries appended after the head was read are left for the next export: the manifest's head covers all.
+            for e in archive.iter_entries(engine, start, end, account, query, upto=head_seq):
+                d = _line(e)
+                jsonl.write(canon(d) + b"\n")
+                w.writerow(_csv_row(d))
+                csv_out.write(buf.getvalue().encode())
+                buf.seek(0)
+                buf.truncate()
+                body.write("".join(x + "\n" for x in _html_entry(d)))
+                listed.append((d["seq"], d["entry_hash"]))
+        csv_out.write(buf.getvalue().encode())  # the header of an empty export
+        meta: dict[str, Any] = {
+            "format": FORMAT,
+            "created_at": iso(now or utcnow()),
+            "query": {"from": iso(start) if start else None, "to": iso(end) if end else None, "account": account,
+                      "text": query},
+            "count": len(listed),
+            "chain": {"head_seq": head_seq, "head_hash": head_hash, "algorithm": "sha256"},
+        }
+        files: dict[str, Any] = {"records.jsonl": jsonl.done(), "records.csv": csv_out.done()}
+        index = _Out(out / "index.html")
+        index.write("".join(x + "\n" for x in _html_head(meta)).encode())
+        with open(part, "rb") as body_in:
+            while chunk := body_in.read(1 << 20):
+                index.write(chunk)
+        index.write(b"</body></html>\n")
+        files["index.html"] = index.done()
+    finally:
+        for f in (jsonl.f, csv_out.f):
+            f.close()
+        part.unlink(missing_ok=True)
     meta["files"] = files
-    meta["entries"] = [[d["seq"], d["entry_hash"]] for d in lines]
+    meta["entries"] = listed
     mbytes = msgspec.json.format(canon(meta), indent=1) + b"\n"
     _write(out / "manifest.json", mbytes)
     meta["manifest_sha256"] = hashlib.sha256(mbytes).hexdigest()
