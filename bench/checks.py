@@ -43,6 +43,9 @@ Baselines (Presidio, alt-profanity-check) come from the ``bench`` extra: pip ins
   congress office tweets and half presidio_synth_pii sentences (nearly every one holds personal data,
   so the name tagger runs on them). The machine is shared by several engineers: treat absolute numbers
   as lower bounds and the ratios (measured in the same run) as the comparison.
+* Long texts (``--only long``): one post made of the mixed set's texts joined by blank lines (an article, a
+  pasted document), 10,000 / 100,000 / 1,000,000 characters, official account: seconds and characters/s, and
+  the cost per character of the longest against the shortest (1.0: linear; above it, something is quadratic).
 """
 
 from __future__ import annotations
@@ -596,9 +599,46 @@ def bench_speed(n: int = 2000, batch: int = 500) -> None:
     row("ratio PII+abuse detectors / presidio_all", f"{results['ours'] / results['presidio_all']:.2f}x", cmd)
 
 
+def bench_long() -> None:
+    print("\n== long texts: one post of many paragraphs, one core ==")
+    rows = office_posts()
+    p = data("presidio_synth_pii", "dev.jsonl")
+    if rows is None or p is None:
+        return
+    rng = random.Random(SEED)
+    pii = [r["text"] for r in jsonl(p)][:2000]
+    mixed = [r["text"] for r in rng.sample(rows, min(1000, len(rows)))] + pii[:1000]
+    rng.shuffle(mixed)
+    from onrecord.engine import Engine
+
+    engine = Engine()
+    engine.check(msgspec.convert({"text": mixed[0], "account": {"kind": "official"}}, Post))  # loads what loads lazily
+    cmd = f"taskset -c 0 {CMD} long"
+    # An article, and a pasted list of people's details (dense personal data: what PD01 is for)
+    for label, paras in (("mixed paragraphs", mixed), ("PII sentences only", pii)):
+        per_char = {}
+        for size in (10_000, 100_000, 1_000_000):
+            parts: list[str] = []
+            n = 0
+            while n < size:
+                parts.append(paras[len(parts) % len(paras)])
+                n += len(parts[-1]) + 2
+            text = "\n\n".join(parts)[:size]
+            post = msgspec.convert({"text": text, "account": {"kind": "official"}, "author": {"role": "employee"},
+                                    "jurisdiction": "US"}, Post)
+            t0 = time.perf_counter()
+            result = engine.check(post)
+            dt = time.perf_counter() - t0
+            per_char[size] = dt / size
+            row(f"{label}: one post of {size:,} characters ({len(result.findings):,} findings)",
+                f"{dt:.2f} s, {size / dt:,.0f} chars/s", cmd)
+        row(f"{label}: cost per character, 1,000,000 against 10,000 (1.0 = linear)",
+            f"{per_char[1_000_000] / per_char[10_000]:.2f}", cmd)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--only", choices=["pii", "abuse", "alarms", "pd01", "pd02", "selfpromo", "leet", "evasion", "speed", "startup"])
+    ap.add_argument("--only", choices=["pii", "abuse", "alarms", "pd01", "pd02", "selfpromo", "leet", "evasion", "speed", "startup", "long"])
     ap.add_argument("--no-cv", action="store_true", help="skip the abuse cross-validation (needs scikit-learn)")
     a = ap.parse_args()
     print(f"onrecord checks benchmark; data: {shared_dir()}; value | command")
@@ -613,6 +653,7 @@ def main() -> int:
         "evasion": bench_evasion,
         "speed": bench_speed,
         "startup": bench_startup,
+        "long": bench_long,
     }
     for name, fn in parts.items():
         if a.only in (None, name):

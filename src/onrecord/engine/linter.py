@@ -185,12 +185,10 @@ def _drop_covered(findings: list[Finding]) -> list[Finding]:
     finding). A finding citing fewer clauses stays: its message names another concern (MP01's
     unauthorised comment beside misuse of position). ``findings`` are sorted most severe first."""
     kept: list[Finding] = []
+    seen: set[tuple[str, tuple[int, int] | None, frozenset[str]]] = set()  # a set: a long text has thousands
     for f in findings:
-        where = (f.span.start, f.span.end) if f.span else None
-        ids = {c.id for c in f.clauses}
-        if not any(
-            k.check == f.check and ((k.span.start, k.span.end) if k.span else None) == where and ids == {c.id for c in k.clauses}
-            for k in kept
-        ):
+        key = (f.check, (f.span.start, f.span.end) if f.span else None, frozenset(c.id for c in f.clauses))
+        if key not in seen:
+            seen.add(key)
             kept.append(f)
     return kept

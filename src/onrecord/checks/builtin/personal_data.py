@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from onrecord.checks.base import Check, CheckContext, Hit
 from onrecord.detectors.multipattern import MultiPattern
+from onrecord.detectors.spans import EndIndex
 from onrecord.model.finding import Fix, Span
 from onrecord.model.signal import Signal
 
@@ -179,8 +180,21 @@ class PersonalDataThirdParty(Check):
             and not _words(p.text) & own
         ]
 
-        def person_near(x: Signal) -> bool:
+        def person_near(x: Signal) -> bool:  # a name ends at most 40 characters before it
             return any(p.field == x.field and 0 <= x.start - p.end <= 40 for p in people)
+
+        if len(people) > 8:  # a long text: a look-up per signal, not a pass over every name
+            person_ends = {f: EndIndex(p.end for p in people if p.field == f) for f in fields}
+
+            def person_near(x: Signal) -> bool:
+                return person_ends[x.field].any_between(x.start - 40, x.start) if x.field in person_ends else False
+
+        private_in: dict[str, bool] = {}
+
+        def whole_private(field: str) -> bool:  # asked once per field, not once per address (a long text has many)
+            if field not in private_in:
+                private_in[field] = _private_context(texts.get(field) or "")
+            return private_in[field]
 
         kept: list[Signal] = []
         for s in sigs:
@@ -203,7 +217,7 @@ class PersonalDataThirdParty(Check):
                 # "call Mrs Jones on ..." is a person's number; "call 555-0100 to book" is a service line
                 if not (person_near(s) or _private_context(before)):
                     continue
-            elif s.kind == "STREET_ADDRESS" and (_org_context(before) or not (_private_context(text) or person_near(s))):
+            elif s.kind == "STREET_ADDRESS" and (_org_context(before) or not (whole_private(s.field) or person_near(s))):
                 continue
             kept.append(s)
         # A name is personal data here only when tied to private matters or to other personal data.

@@ -21,6 +21,7 @@ from onrecord.detectors.normalise import Normalised, fold_light, map_signal
 from onrecord.detectors.pii import checksums as ck
 from onrecord.detectors.pii import patterns as P
 from onrecord.detectors.pii.names import NameTagger
+from onrecord.detectors.spans import DisjointSpans, SpanIndex
 from onrecord.model.signal import Signal
 
 ENTITIES: tuple[str, ...] = (
@@ -346,9 +347,10 @@ class PiiDetector:
             for k in [k for k in spans if k[0] < e and s < k[1]]:
                 del spans[k]
             spans[(s, e)] = (0.95, "honorific")
+        known = SpanIndex(taken) if len(taken) > 8 else None  # a handful: the plain loop is quicker
         for (s, e), (score, why) in sorted(spans.items()):
             for a, b in self._clean_name(text, s, e):
-                if any(a < te and ts < b for ts, te in taken):
+                if known.overlaps(a, b) if known is not None else any(a < te and ts < b for ts, te in taken):
                     continue
                 name = text[a:b]
                 ev = why
@@ -549,17 +551,16 @@ _PRIORITY = {
 def _dedupe(sigs: list[Signal]) -> list[Signal]:
     """Keep one signal per stretch of text: the more specific kind, then the longer span."""
     sigs.sort(key=lambda x: (_PRIORITY.get(x.kind, 99), -(x.end - x.start)))
-    kept: list[Signal] = []
+    kept: DisjointSpans[Signal] = DisjointSpans()
     for x in sigs:
-        clash = [k for k in kept if k.start < x.end and x.start < k.end]
+        clash = kept.clashing(x.start, x.end)
         if not clash:
-            kept.append(x)
+            kept.add(x.start, x.end, x)
         elif x.kind == "STREET_ADDRESS" and all(k.kind == "PHONE_NUMBER" for k in clash):
             # an address that contains a postcode-like number is still an address
-            kept = [k for k in kept if k not in clash]
-            kept.append(x)
-    kept.sort(key=lambda x: x.start)
-    return kept
+            kept.remove_clashing(x.start, x.end)
+            kept.add(x.start, x.end, x)
+    return kept.items
 
 
 class PersonNameDetector:
