@@ -164,8 +164,13 @@ def list_(start: str | None, end: str | None, account: str | None, query: str | 
           db: str | None, fmt: str) -> None:
     """List archived entries (every version; disposal entries with --record)."""
     kinds = tuple(arc.KINDS) if record else ("record", "edit", "delete")
-    rows = [_entry_view(e) for e in arc.entries(engine(db), when(start, "--from"), when(end, "--to", True),
-                                                account, query, kinds=kinds, record=record)]
+    found = arc.iter_entries(engine(db), when(start, "--from"), when(end, "--to", True), account, query, kinds=kinds,
+                             record=record)
+    if fmt == "jsonl":  # a line per entry as it is read: an archive of millions is never held in memory
+        for e in found:
+            click.echo(msgspec.json.encode(_entry_view(e)).decode())
+        return
+    rows = [_entry_view(e) for e in found]
 
     def human(con: Console) -> None:
         t = Table("seq", "record", "v", "kind", "posted", "capacity", "findings", "text")
