@@ -117,23 +117,23 @@ def test_unusable_uploads_are_said_plainly(client: Browser, files: list[tuple[by
     assert r.status_code == 400 and message in html.unescape(r.text)
 
 
-def test_old_audits_make_way_for_new_ones(app: Flask, client: Browser, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(audit_page, "KEPT", 1)
+def test_old_audits_make_way_for_new_ones(app: Flask, client: Browser) -> None:
+    app.extensions["onrecord.audits"].per_owner = 1
     first = _token(_upload(client, [(b'{"text": "one"}\n', "a.jsonl")]).text)
-    folder = app.extensions["onrecord.audits"][first]["folder"]
+    folder = app.extensions["onrecord.audits"].folder_of(first)
+    assert folder is not None and folder.exists()
     second = _token(_upload(client, [(b'{"text": "two"}\n', "b.jsonl")]).text)
     assert client.get(f"/audit/{first}").status_code == 404 and not folder.exists()
     assert client.get(f"/audit/{second}").status_code == 200
 
 
-def test_one_persons_audits_do_not_push_out_anothers(app: Flask, client: Browser, client2: Browser,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(audit_page, "KEPT", 1)
+def test_one_persons_audits_do_not_push_out_anothers(app: Flask, client: Browser, client2: Browser) -> None:
+    app.extensions["onrecord.audits"].per_owner = 1
     mine = _token(_upload(client, [(b'{"text": "mine"}\n', "a.jsonl")]).text)
     for i in range(3):  # someone else floods the server with audits of their own
         _upload(client2, [(f'{{"text": "flood {i}"}}\n'.encode(), "f.jsonl")])
     assert client.get(f"/audit/{mine}").status_code == 200
-    monkeypatch.setattr(audit_page, "KEPT_ALL", 2)  # the process-wide bound still holds
+    app.extensions["onrecord.audits"].in_all = 2  # the process-wide bound still holds
     _upload(client2, [(b'{"text": "more"}\n', "g.jsonl")])
     assert len(app.extensions["onrecord.audits"]) == 2
 

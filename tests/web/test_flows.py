@@ -244,6 +244,28 @@ def test_archive_bundle_export_is_audited_and_verifies_offline(app: Flask, clien
     assert verify_bundle(tmp_path / "onrecord-bundle")[1]
 
 
+def test_old_bundles_make_way_for_new_ones(app: Flask, client: Browser, client2: Browser, checker: Checker) -> None:
+    """Bundles can be hundreds of MB: the server keeps each person's last few (it kept every one until it stopped)."""
+    _archive_some(app, checker)
+    app.extensions["onrecord.exports"].per_owner = 1
+    client.sign_in("rita")
+    client2.sign_in("omar")
+
+    def export(c: Browser) -> str:
+        page = c.post("/archive/export", {"q": "queen st"}).text
+        return re.search(r'href="(/archive/export/[^"]+)" id="download"', page).group(1)  # type: ignore[union-attr]
+
+    first = export(client)
+    folder = app.extensions["onrecord.exports"].folder_of(first.rsplit("/", 1)[1])
+    assert folder is not None and sorted(p.name for p in folder.iterdir()) == ["bundle.zip"]  # the zip, not two copies
+    theirs = export(client2)  # someone else's export does not push out rita's
+    assert client.get(first).status_code == 200
+    second = export(client)
+    r = client.get(first)
+    assert r.status_code == 404 and "export again" in r.text and not folder.exists()
+    assert client.get(second).status_code == 200 and client2.get(theirs).status_code == 200
+
+
 def test_sign_in_goes_back_only_to_this_site(client: Browser) -> None:
     for target in ("https://evil.example/phish", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", ""):
         r = client.post("/signin", {"name": "alice", "next": target})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import tempfile
 import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
@@ -54,14 +53,13 @@ def create_app(db: str | None = None, code: str | None = None, user_header: str 
         raise StoreError(f"unknown code {code!r} (see 'onrecord codes list')") from None
     app.extensions["onrecord.checker"] = checker
     app.extensions["onrecord.store"] = open_engine(db)
-    # FOI/OIA bundles made from the archive page, until the process ends (the folder goes with it).
-    app.extensions["onrecord.export_dir"] = tempfile.TemporaryDirectory(prefix="onrecord-web-exports-")
-    app.extensions["onrecord.exports"] = {}
-    # Audits of uploaded exports: their output files, for whoever ran them, until the process ends.
-    app.extensions["onrecord.audit_dir"] = tempfile.TemporaryDirectory(prefix="onrecord-web-audits-")
-    app.extensions["onrecord.audits"] = {}
-
     from onrecord.web import accounts, api, audit, draft, exposure, queue, records
+    from onrecord.web.kept import Kept
+
+    # What the server makes for someone, for them alone, until the process ends (the folders go with it):
+    # audits of uploaded exports, and FOI/OIA bundles made from the archive page.
+    app.extensions["onrecord.audits"] = Kept("onrecord-web-audits-", audit.KEPT, audit.KEPT_ALL)
+    app.extensions["onrecord.exports"] = Kept("onrecord-web-exports-", records.KEPT, records.KEPT_ALL)
 
     app.register_blueprint(accounts.bp)
     app.register_blueprint(audit.bp)

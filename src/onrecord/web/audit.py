@@ -6,19 +6,19 @@ import csv
 import os
 import secrets
 import shutil
-import threading
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import msgspec
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file, session
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 from flask.typing import ResponseReturnValue
 
 from onrecord.api.audit import AuditOptions, run_audit
 from onrecord.engine import Engine as Checker
 from onrecord.importers import ImportJob, UnusableInput, open_input
-from onrecord.web.app import checker, registry, user
+from onrecord.web.app import checker, registry
+from onrecord.web.kept import Kept, owner
 from onrecord.web.uploads import UploadError, cannot_read, save_uploads, upload_form
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -29,7 +29,6 @@ FILES = {"results.jsonl": "application/x-ndjson", "rejects.jsonl": "application/
          "report.html": "text/html"}
 # The report is our own escaped HTML, but it quotes uploaded posts: no scripts, no requests, no forms, ever.
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
-_KEEP = threading.Lock()  # the server's threads add and evict audits at once
 
 
 def _engine(code: str | None) -> Checker:
@@ -43,19 +42,8 @@ def _engine(code: str | None) -> Checker:
     return engines[code]
 
 
-def _owner() -> str:
-    """Whose audit this is: the signed-in person, else this browser session (an audit is not shared)."""
-    who = user()
-    if who:
-        return f"user:{who}"
-    tok = session.get("owner")
-    if not tok:
-        tok = session["owner"] = secrets.token_urlsafe(16)
-    return f"session:{tok}"
-
-
-def _audits() -> dict[str, dict[str, Any]]:
-    a: dict[str, dict[str, Any]] = current_app.extensions["onrecord.audits"]
+def _audits() -> Kept:
+    a: Kept = current_app.extensions["onrecord.audits"]
     return a
 
 
@@ -78,10 +66,9 @@ def run() -> ResponseReturnValue:
     except UploadError as e:
         return _form(str(e), 400)
     title = " ".join(request.form.get("title", "").split())[:200] or "onrecord audit"
-    token = secrets.token_urlsafe(16)
-    folder = Path(current_app.extensions["onrecord.audit_dir"].name) / token
+    token, folder = _audits().new_folder()
     inputs = folder / "inputs"
-    inputs.mkdir(parents=True)
+    inputs.mkdir()
     uploads, skipped = save_uploads(files, inputs, current_app.config["ONRECORD_MAX_UPLOAD"])
     jobs: list[ImportJob] = []
     for up in uploads:
@@ -90,31 +77,22 @@ def run() -> ResponseReturnValue:
         except UnusableInput as e:
             skipped.append(cannot_read(up, e))
     if not jobs:
-        shutil.rmtree(folder, ignore_errors=True)
+        Kept.drop(folder)
         return _form("none of the uploaded files is an export onrecord can read", 400, skipped)
     opts = AuditOptions(paths=[j.path for j in jobs], out_dir=str(folder / "out"), code=code, workers=1, title=title)
     try:
         # In this process, with the server's own engine: its threads must not fork. Large sweeps: `onrecord audit`.
         out = run_audit(opts, jobs=jobs, accounts=registry(), engine=_engine(code))
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)  # nobody can reach a failed audit's files: none is kept
+        Kept.drop(folder)  # nobody can reach a failed audit's files: none is kept
         raise
     finally:
         shutil.rmtree(inputs, ignore_errors=True)  # the uploads are not kept, only what the audit wrote
     with open(out.files["summary.csv"], newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))  # the page's account table: what summary.csv says, read once
-    entry = {"owner": _owner(), "folder": folder, "title": title, "out": out, "skipped": skipped, "rows": rows,
+    entry = {"title": title, "out": out, "skipped": skipped, "rows": rows,
              "rejects": _first_rejects(Path(out.files["rejects.jsonl"]))}
-    audits = _audits()
-    with _KEEP:
-        audits[token] = entry
-        # Each person's oldest beyond their KEPT go first (nobody's audits make way for another's), then the
-        # process's oldest beyond KEPT_ALL (a bound on disk, whoever made them).
-        mine = [k for k, v in audits.items() if v["owner"] == entry["owner"]]
-        evicted = [audits.pop(k) for k in mine[:max(0, len(mine) - KEPT)]]
-        evicted += [audits.pop(k) for k in list(audits)[:max(0, len(audits) - KEPT_ALL)]]
-    for old in evicted:
-        shutil.rmtree(old["folder"], ignore_errors=True)
+    _audits().keep(token, folder, owner(), entry)
     return _page(token, entry)
 
 
@@ -134,8 +112,8 @@ def _page(token: str, a: dict[str, Any]) -> ResponseReturnValue:
 
 
 def _mine(token: str) -> dict[str, Any]:
-    a = _audits().get(token)
-    if a is None or a["owner"] != _owner():
+    a = _audits().get(token, owner())
+    if a is None:
         abort(404, description="no such audit for you: run it again from the audit page")
     return a
 
@@ -166,7 +144,8 @@ def download(token: str, name: str) -> ResponseReturnValue:
         resp: Response = send_file(out_dir / name, mimetype=FILES[name], as_attachment=name != "report.html",
                                    download_name=name)
     except FileNotFoundError:
-        abort(404, description=f"this audit made way for newer ones (the server keeps each person's last {KEPT}): "
+        abort(404, description=f"this audit made way for newer ones (the server keeps each person's last "
+                               f"{_audits().per_owner}): "
                                "run it again from the audit page")
     if name == "report.html":
         resp.headers["Content-Security-Policy"] = REPORT_CSP

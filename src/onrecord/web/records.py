@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import secrets
+import shutil
 import zipfile
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -18,10 +17,13 @@ from onrecord.store.chain import day_bound, utcnow
 from onrecord.store.db import StoreError
 from onrecord.store.export import export
 from onrecord.web.app import require_user, store
+from onrecord.web.kept import Kept, owner
 from onrecord.web.paging import page_for, page_links, requested_page
 
 bp = Blueprint("records", __name__, url_prefix="/archive")
 SHOWN = 500  # rows on one page; the bundle holds every match
+KEPT = 5  # bundles kept per person (each can be hundreds of MB); older ones are deleted as new ones are made
+KEPT_ALL = 50  # and per server process, whoever made them
 
 
 def _query() -> dict[str, Any]:
@@ -89,27 +91,40 @@ def export_bundle() -> ResponseReturnValue:
     the manifest's SHA-256 (to give the requester separately) with a link to the zipped bundle."""
     who = require_user()
     q = _query()
-    exports: dict[str, dict[str, Any]] = current_app.extensions["onrecord.exports"]
-    token = secrets.token_urlsafe(16)
-    folder = Path(current_app.extensions["onrecord.export_dir"].name) / token
-    meta = export(store(), folder / "onrecord-bundle", q["start"], q["end"], q["account"], q["query"])
-    with store().begin() as conn:
-        audit.record(conn, who, "archive.export", f"bundle:web:{token}",
-                     {"query": meta["query"], "count": meta["count"], "manifest_sha256": meta["manifest_sha256"]})
-    buf = folder / "bundle.zip"
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for f in sorted((folder / "onrecord-bundle").iterdir()):
-            z.write(f, f"onrecord-bundle/{f.name}")
-    exports[token] = {"user": who, "path": buf, "meta": meta,
-                      "name": f"onrecord-bundle-{meta['chain']['head_seq']}-{meta['count']}.zip"}
+    exports = _exports()
+    token, folder = exports.new_folder()
+    try:
+        meta = export(store(), folder / "onrecord-bundle", q["start"], q["end"], q["account"], q["query"])
+        with store().begin() as conn:
+            audit.record(conn, who, "archive.export", f"bundle:web:{token}",
+                         {"query": meta["query"], "count": meta["count"], "manifest_sha256": meta["manifest_sha256"]})
+        buf = folder / "bundle.zip"
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for f in sorted((folder / "onrecord-bundle").iterdir()):
+                z.write(f, f"onrecord-bundle/{f.name}")
+        shutil.rmtree(folder / "onrecord-bundle")  # the zip holds it: half the disk
+    except BaseException:
+        Kept.drop(folder)
+        raise
+    exports.keep(token, folder, owner(), {"path": buf, "meta": meta,
+                                          "name": f"onrecord-bundle-{meta['chain']['head_seq']}-{meta['count']}.zip"})
     return render_template("exported.html", token=token, meta=meta)
 
 
 @bp.get("/export/<token>")
 def download(token: str) -> ResponseReturnValue:
     """The zipped bundle, for the person who exported it (it stays on the server until it stops)."""
-    who = require_user()
-    e = current_app.extensions["onrecord.exports"].get(token)
-    if e is None or e["user"] != who:
+    require_user()
+    e = _exports().get(token, owner())
+    if e is None:
         abort(404, description="no such export for you: export again from the archive page")
-    return send_file(e["path"], mimetype="application/zip", as_attachment=True, download_name=e["name"])
+    try:  # a newer export may evict this one (and delete its folder) while it is being sent
+        return send_file(e["path"], mimetype="application/zip", as_attachment=True, download_name=e["name"])
+    except FileNotFoundError:
+        abort(404, description=f"this bundle made way for newer ones (the server keeps each person's last "
+                               f"{_exports().per_owner}): export again from the archive page")
+
+
+def _exports() -> Kept:
+    k: Kept = current_app.extensions["onrecord.exports"]
+    return k
