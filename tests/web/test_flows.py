@@ -292,6 +292,22 @@ def test_a_look_alike_name_is_still_the_submitter(app: Flask, client: Browser, c
     assert "say who you are" in r.text
 
 
+def test_the_queue_comes_in_pages_that_keep_the_status(app: Flask, client: Browser, checker: Checker,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from onrecord.web import queue
+
+    monkeypatch.setattr(queue, "SHOWN", 2)
+    for i in range(3):
+        post = msgspec.convert({"id": f"q{i}", "text": f"Road works on Queen St, day {i}", "platform": "x",
+                                "account": {"kind": "official", "handle": "akl"}, "jurisdiction": "NZ"}, Post)
+        rq.submit(_store(app), post, checker.check(post), "sam")
+    page = client.get("/review?status=all").text
+    assert 'id="items-count">3 items, 1–2 shown (page 1 of 2)' in page and len(re.findall(r"data-item=", page)) == 2
+    nxt = html.unescape(re.search(r'href="([^"]+)" rel="next"', page)[1])  # type: ignore[index]
+    assert "status=all" in nxt and "page=2" in nxt
+    assert re.findall(r'data-item="(\d+)"', client.get(nxt).text) == ["3"]
+
+
 def _alice_submits_to_bob(app: Flask, client: Browser, client2: Browser, communications: str) -> str:
     """Teams privacy = bob and communications = ``communications``; alice submits the PII draft, bob signs in."""
     rq.set_team(_store(app), "privacy", "admin", members=["bob"])

@@ -12,7 +12,9 @@ from onrecord.store.db import StoreError
 from onrecord.store.review_stats import review_stats
 from onrecord.web.app import require_user, store, user
 from onrecord.web.marks import pieces
+from onrecord.web.paging import page_links, paginate
 
+SHOWN = 500  # items on one page (a queue of years holds thousands)
 bp = Blueprint("queue", __name__, url_prefix="/review")
 STATUSES = ("pending", "approved", "rejected", "expired")
 
@@ -22,8 +24,11 @@ def index() -> ResponseReturnValue:
     status = request.args.get("status", "pending")
     if status not in (*STATUSES, "all"):
         abort(400, description=f"status must be one of {', '.join(STATUSES)} or all")
-    items = rq.items(store(), None if status == "all" else status)
-    return render_template("queue.html", items=items, status=status, statuses=(*STATUSES, "all"), teams=rq.teams(store()))
+    everything = rq.items(store(), None if status == "all" else status)
+    items, page = paginate(everything, SHOWN, ("status",))
+    return render_template("queue.html", items=items, total=len(everything), page=page,
+                           links=page_links(page, "queue.index"), status=status, statuses=(*STATUSES, "all"),
+                           teams=rq.teams(store()))
 
 
 @bp.get("/stats")
