@@ -58,10 +58,16 @@ def test_text_report_and_a_malformed_record_skipped(tmp_path: Path) -> None:
 
 
 def test_stdin_and_advice_only_exit_zero() -> None:
-    row = dict(WORK, jurisdiction="US")  # us-congress governs no personal_security: advice only
-    r = CliRunner().invoke(cli, ["exposure", "-", "--code", "us-congress"], input=json.dumps(row) + "\n")
+    row = dict(WORK, jurisdiction="EU")  # eu-staff governs no personal_security: advice only
+    r = CliRunner().invoke(cli, ["exposure", "-", "--code", "eu-staff"], input=json.dumps(row) + "\n")
     assert r.exit_code == 0, r.output
     assert "advice (no clause of this code governs it) EX01" in r.stdout
+    # us-congress was advice-only too until it got the NCSC social media deception clause: now a risk.
+    row = dict(WORK, jurisdiction="US")
+    r = CliRunner().invoke(cli, ["exposure", "-", "--code", "us-congress", "--format", "json"], input=json.dumps(row) + "\n")
+    assert r.exit_code == 1, r.output
+    ex01 = next(x for x in json.loads(r.stdout)["persons"][0]["risks"] if x["code"] == "EX01")
+    assert [c["id"] for c in ex01["clauses"]] == ["us-congress:ncsc.social-media-deception"]
 
 
 def test_code_option_and_unknown_code(tmp_path: Path) -> None:
