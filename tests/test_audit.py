@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from onrecord.api.audit import AuditOptions, run_audit
 from onrecord.api.runners import EngineSpec, check_encoded, run_local
 from onrecord.cli.main import cli
+from onrecord.importers import UnusableInput
 
 FIX = Path(__file__).parent / "fixtures" / "exports"
 GOOD = [
@@ -90,6 +91,23 @@ def test_unusable_input_exits_2_without_traceback(tmp_path: Path) -> None:
         assert res.exit_code == 2, res.output
         assert "Traceback" not in res.output and "onrecord: error:" in res.output
         assert not (tmp_path / bad / "results.jsonl").exists()  # nothing written before the input was checked
+
+
+def test_an_audit_never_reads_or_empties_its_own_output(tmp_path: Path) -> None:
+    """An input that is one of the output files would be emptied before it was read; an output folder inside an
+    input folder would be read back as input on the next run. Both are refused before anything is written."""
+    same = tmp_path / "same"
+    same.mkdir()
+    posts = (FIX / "posts.jsonl").read_bytes()
+    (same / "results.jsonl").write_bytes(posts)
+    for args, says in [([str(same / "results.jsonl"), "--out", str(same)], "it would be emptied before it is read"),
+                       ([str(same), "--out", str(same / "audit")], "would read its own results as input"),
+                       ([str(same), "--out", str(same)], "would read its own results as input")]:
+        res = CliRunner().invoke(cli, ["audit", *args])
+        assert res.exit_code == 2 and says in res.output and "Traceback" not in res.output, res.output
+    assert (same / "results.jsonl").read_bytes() == posts and sorted(p.name for p in same.iterdir()) == ["results.jsonl"]
+    with pytest.raises(UnusableInput, match="emptied"):  # the API refuses it too
+        run_audit(AuditOptions(paths=[str(same / "results.jsonl")], out_dir=str(same), workers=1))
 
 
 def test_bad_accounts_file_exits_2(tmp_path: Path) -> None:

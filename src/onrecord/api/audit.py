@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import IO, Any, Protocol
 
 import msgspec
@@ -19,7 +20,7 @@ import msgspec
 from onrecord.api.runners import EngineSpec, Outcome, default_workers, run_local, run_spark
 from onrecord.engine import Engine
 from onrecord.formatters.report_html import AuditReport
-from onrecord.importers import ImportJob, RejectedRecord, open_input
+from onrecord.importers import ImportJob, RejectedRecord, UnusableInput, open_input
 from onrecord.importers.accounts import load_accounts
 from onrecord.model.finding import Result
 from onrecord.model.post import Post
@@ -95,6 +96,23 @@ def _write_reject(f: IO[bytes], rec: RejectedRecord) -> None:
     f.write(b"\n")
 
 
+OUTPUT_FILES = ("results.jsonl", "rejects.jsonl", "summary.csv", "report.html")
+
+
+def outputs_clash(paths: list[str] | tuple[str, ...], out_dir: str) -> str | None:
+    """Why an audit of ``paths`` into ``out_dir`` would read or overwrite its own output, else None."""
+    out = Path(out_dir).resolve()
+    for p in paths:
+        rp = Path(p).resolve()
+        if rp.is_dir() and (out == rp or rp in out.parents):
+            return (f"{p}: the output folder {out_dir} is in this input folder, so the audit would read its own "
+                    "results as input; choose --out outside it")
+        if rp.parent == out and rp.name in OUTPUT_FILES:
+            return (f"{p} is one of the files the audit writes in {out_dir}: it would be emptied before it is read; "
+                    "choose --out elsewhere")
+    return None
+
+
 def run_audit(
     opts: AuditOptions,
     jobs: list[ImportJob] | None = None,
@@ -109,6 +127,9 @@ def run_audit(
     raises on a bad code or selection; RunnerUnavailable when the Spark engine cannot start. ``engine``: a ready
     Engine to check with in this process (one local worker; the web UI's), instead of one built from ``opts``.
     """
+    clash = outputs_clash(opts.paths, opts.out_dir)
+    if clash:
+        raise UnusableInput(clash)
     jobs = jobs if jobs is not None else open_inputs(opts.paths, opts.csv_map)
     if accounts is None and opts.accounts:
         accounts = load_accounts(opts.accounts)
@@ -116,7 +137,7 @@ def run_audit(
         code_paths=tuple(opts.code_paths), select=tuple(opts.select), ignore=tuple(opts.ignore), default_code=opts.code
     )
     os.makedirs(opts.out_dir, exist_ok=True)
-    files = {name: os.path.join(opts.out_dir, name) for name in ("results.jsonl", "rejects.jsonl", "summary.csv", "report.html")}
+    files = {name: os.path.join(opts.out_dir, name) for name in OUTPUT_FILES}
     counts = AuditCounts()
     report = AuditReport()
     inputs = [(j.path, ", ".join(j.formats)) for j in jobs]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from onrecord.api.audit import AuditCounts, AuditOptions, ContextSource, open_inputs, run_audit
+from onrecord.api.audit import AuditCounts, AuditOptions, ContextSource, open_inputs, outputs_clash, run_audit
 from onrecord.api.runners import EngineSpec, RunnerUnavailable, engine_for
 from onrecord.cli.common import check_selectors, fail, load_packs, pack_options, selection_options, split_csv
 from onrecord.importers import UnusableInput
@@ -82,6 +83,9 @@ def command(
     sel, ign = split_csv(select), split_csv(ignore)
     check_selectors(sel, ign)
     load_packs(code_paths)  # a broken pack is a usage error
+    clash = outputs_clash(paths, out_dir)
+    if clash:
+        fail(clash)
     try:
         jobs = open_inputs(list(paths), _mapping(mapping))
     except UnusableInput as e:
@@ -105,7 +109,7 @@ def command(
     except KeyError:
         fail(f"unknown code {code!r} (see 'onrecord codes list')")
     for j in jobs:
-        err.print(f"[bold]{j.path}[/]: {j.importer} export ({', '.join(j.formats)})")
+        err.print(f"[bold]{escape(j.path)}[/]: {j.importer} export ({', '.join(j.formats)})")
     opts = AuditOptions(
         paths=list(paths),
         out_dir=out_dir,
