@@ -196,3 +196,22 @@ def test_accounts_refuse_a_code_that_is_not_a_pack(tmp_path: Path) -> None:
     assert code == 0, err
     code, _, err = run("accounts", "add", "x", "hatch", "--kind", "official", "--code", "Hatch Act", "--db", db)  # an alias
     assert code == 0, err
+
+
+@pytest.mark.parametrize("args, says", [
+    (["check", "hi", "--output", "/no/such/dir/out.txt"], "cannot write /no/such/dir/out.txt"),
+    (["explain", "PO01", "--code", "nope"], "unknown code 'nope'"),
+    (["capacity", str(Path(__file__).parent / "fixtures/exports/x-archive.zip")], "ZIP or compressed archive"),
+    (["check", "--input", str(Path(__file__).parent / "fixtures/exports/x-archive.zip")], "ZIP or compressed archive"),
+    (["check", "--input", str(Path(__file__).parent / "fixtures")], "is a folder"),
+])
+def test_user_mistakes_are_a_sentence_not_a_traceback(args: list[str], says: str) -> None:
+    code, out, err = run(*args)
+    assert code == 2 and says in out + err and "Traceback" not in out + err
+
+
+def test_capacity_skips_a_line_that_is_not_utf8(tmp_path: Path) -> None:
+    f = tmp_path / "p.jsonl"
+    f.write_bytes(b'\xef\xbb\xbf{"text": "Proud to support our parks"}\n{"text": "caf\xe9"}\n')
+    code, out, err = run("capacity", str(f))
+    assert code == 0 and "line 2: skipped: not UTF-8 text" in err and "1 account(s)" in out

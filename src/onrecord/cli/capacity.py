@@ -19,6 +19,7 @@ import msgspec
 
 from onrecord.capacity.account import account_reading
 from onrecord.capacity.assess import assess_many
+from onrecord.cli.common import ARCHIVE_MAGIC
 from onrecord.detectors.base import Signals, run_detectors
 from onrecord.model.decode import PostDecodeError, decode_post
 from onrecord.model.finding import CAPACITIES, CapacityResult
@@ -111,11 +112,20 @@ def summarise(
     return out
 
 
-def read_posts(stream: IO[str], err: IO[str]) -> tuple[list[tuple[int, Post]], int]:
-    """Decode JSONL posts; bad lines are reported with their line number and skipped."""
+def read_posts(stream: IO[bytes], err: IO[str]) -> tuple[list[tuple[int, Post]], int]:
+    """Decode JSONL posts; bad lines (not JSON, not UTF-8, not a post) are reported with their number and skipped."""
     posts: list[tuple[int, Post]] = []
     bad = 0
-    for n, line in enumerate(stream, start=1):
+    for n, raw in enumerate(stream, start=1):
+        if n == 1 and raw.startswith(ARCHIVE_MAGIC):
+            raise click.UsageError("this is a ZIP or compressed archive: 'onrecord capacity' reads JSONL posts; audit a "
+                                   "platform export with 'onrecord audit' (its results.jsonl give each post's capacity)")
+        try:
+            line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
+        except UnicodeDecodeError as e:
+            bad += 1
+            err.write(f"line {n}: skipped: not UTF-8 text (byte {e.start + 1})\n")
+            continue
         if not line.strip():
             continue
         try:
@@ -153,7 +163,7 @@ def _render_text(summaries: list[AccountSummary]) -> str:
 
 
 @click.command("capacity")
-@click.argument("posts_file", type=click.File("r", encoding="utf-8"), default="-")
+@click.argument("posts_file", type=click.File("rb"), default="-")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option(
     "--official-threshold",
@@ -169,7 +179,7 @@ def _render_text(summaries: list[AccountSummary]) -> str:
     show_default=True,
     help="P(political) from which a post on an official account is flagged.",
 )
-def command(posts_file: IO[str], fmt: str, official_threshold: float, political_threshold: float) -> None:
+def command(posts_file: IO[bytes], fmt: str, official_threshold: float, political_threshold: float) -> None:
     """Summarise the capacity mix of each account in POSTS_FILE (JSONL, '-' for stdin) and flag misuse."""
     posts, bad = read_posts(posts_file, sys.stderr)
     if not posts:

@@ -13,7 +13,7 @@ from rich.console import Console
 
 from onrecord.api import check_lines
 from onrecord.checks.registry import all_checks
-from onrecord.cli.common import check_selectors, fail, load_packs, pack_options, selection_options, split_csv
+from onrecord.cli.common import ARCHIVE_MAGIC, check_selectors, fail, load_packs, pack_options, selection_options, split_csv
 from onrecord.engine import Engine
 from onrecord.formatters import FORMATS, Checked, Record
 from onrecord.formatters.human import render
@@ -149,11 +149,21 @@ def command(
             uri = "stdin"
         else:
             p = Path(input_path)
+            if p.is_dir():
+                fail(f"{input_path} is a folder: 'check --input' reads a JSONL file of posts; audit a folder of "
+                     "exports with 'onrecord audit'")
             if not p.is_file():
                 fail(f"no such file: {input_path}")
+            with p.open("rb") as fh:
+                if fh.read(6).startswith(ARCHIVE_MAGIC):
+                    fail(f"{input_path} is a ZIP or compressed archive: 'check --input' reads JSONL posts; audit a "
+                         "platform export with 'onrecord audit'")
             lines = _read_lines(p)
             uri = p.as_posix()
-    out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115 - closed below
+    try:
+        out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115 - closed below
+    except OSError as e:
+        fail(f"cannot write {output}: {e.strerror or e}")
     try:
         try:
             registry = open_registry(db)

@@ -27,12 +27,13 @@ def command(check: str | None, code: str | None, list_all: bool) -> None:
     cls = get_check(check)
     if cls is None:
         fail(f"no check {check!r} (see 'onrecord explain --list')")
+    packs = load_packs(())
+    pack_id = packs.lookup(code) if code else None
+    if code and pack_id is None:
+        fail(f"unknown code {code!r} (see 'onrecord codes list')")
     con.print(f"[bold]{cls.code}[/] {cls.name}  [dim]groups: {', '.join(cls.groups)} · topics: {', '.join(cls.topics)}[/]")
     con.print(Markdown(inspect.cleandoc(cls.__doc__ or "")))
-    packs = load_packs(())
-    chosen = [packs.get(code)] if code else packs.all()
-    if code and packs.lookup(code) is None:
-        fail(f"unknown code {code!r}")
+    chosen = [packs.get(pack_id)] if pack_id else packs.all()
     for p in chosen:
         rows = []
         for topic in cls.topics:
