@@ -169,3 +169,19 @@ def test_archive_add_with_the_real_engine(db_url: str, tmp_path: Path) -> None:
     queued = [json.loads(x) for x in out.splitlines()]
     assert [q["item"] is not None for q in queued] == [True, True, True, False]
     assert all("communications" in q["steps"] for q in queued[:3])
+
+
+def test_records_print_as_stored_never_as_rich_markup(tmp_path: Path) -> None:
+    """'[/]' in a post crashed review show/list, archive list, accounts list and archive log (Rich markup);
+    ':x:' became an emoji. What was posted is what a records officer must see."""
+    db = str(tmp_path / "m.db")
+    f = tmp_path / "m.jsonl"
+    f.write_text(json.dumps({"id": "m1", "text": "Notice [/] today [bold]x :x: done", "platform": "x",
+                             "account": {"kind": "official", "handle": "@parks"}}) + "\n")
+    assert run("review", "submit", "--input", str(f), "--by", "sam", "--db", db)[0] == 1  # queued
+    assert run("archive", "add", "--input", str(f), "--by", "rec", "--db", db)[0] == 0
+    assert run("accounts", "add", "x", "[/]", "--kind", "official", "--db", db)[0] == 0
+    for args in (["review", "show", "1"], ["review", "list"], ["archive", "list"], ["accounts", "list"], ["archive", "log"]):
+        code, out, err = run(*args, "--db", db)
+        assert "Traceback" not in err and code in (0, 1), (args, err)
+        assert ("[/]" in out) and "❌" not in out, (args, out)

@@ -104,7 +104,9 @@ def emit(fmt: str, data: Any, human: Callable[[Console], None], rows: list[Any] 
         for r in rows if rows is not None else [data]:
             click.echo(msgspec.json.encode(plain(r)).decode())
     else:
-        human(Console(highlight=False, soft_wrap=True))
+        # No markup and no emoji codes: records, handles and names print as stored ("[/]" crashed Rich, ":x:" became
+        # an emoji); a human view styles with Text, never with markup in a string.
+        human(Console(highlight=False, soft_wrap=True, markup=False, emoji=False))
 
 
 def read_posts(path: str) -> Iterator[tuple[int, Post | RejectedRecord]]:

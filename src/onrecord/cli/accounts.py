@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from onrecord.cli._records import actor, by_option, db_option, emit, engine, fail, format_option, handles_errors
 from onrecord.cli.common import load_packs
@@ -144,7 +145,7 @@ def context(platform: str, handle: str, db: str | None, fmt: str) -> None:
             con.print(f"{platform}:{reg.norm_handle(handle)} is not registered")
             return
         for k, v in ctx.items():
-            con.print(f"[bold]{k}[/]: {v}")
+            con.print(Text.assemble((k, "bold"), f": {v}"))
 
     emit(fmt, ctx, human)
     if not ctx:

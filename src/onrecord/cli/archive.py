@@ -11,6 +11,7 @@ import click
 import msgspec
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from onrecord.cli._records import (
     actor,
@@ -123,10 +124,10 @@ def verify(expect_head: str | None, db: str | None, fmt: str) -> None:
 
     def human(con: Console) -> None:
         for p in rep.problems + audit_problems:
-            con.print(f"[red]FAIL[/] {p}")
+            con.print(Text.assemble(("FAIL", "red"), f" {p}"))
         if ok:
-            con.print(f"[green]OK[/] {rep.checked} archive entries ({rep.disposed} disposed), "
-                      f"{n_audit} audit entries; head: entry {rep.head_seq} {rep.head_hash}")
+            con.print(Text.assemble(("OK", "green"), f" {rep.checked} archive entries ({rep.disposed} disposed), "
+                      f"{n_audit} audit entries; head: entry {rep.head_seq} {rep.head_hash}"))
 
     emit(fmt, data, human)
     if not ok:
@@ -237,10 +238,10 @@ def verify_bundle(bundle: Path, manifest_sha256: str | None, fmt: str) -> None:
 
     def human(con: Console) -> None:
         for p in problems:
-            con.print(f"[red]FAIL[/] {p}")
+            con.print(Text.assemble(("FAIL", "red"), f" {p}"))
         if not problems and meta:
-            con.print(f"[green]OK[/] {meta['count']} entries, {len(meta['files'])} files; "
-                      f"chain head at export: entry {meta['chain']['head_seq']} {meta['chain']['head_hash']}")
+            con.print(Text.assemble(("OK", "green"), f" {meta['count']} entries, {len(meta['files'])} files; "
+                      f"chain head at export: entry {meta['chain']['head_seq']} {meta['chain']['head_hash']}"))
 
     emit(fmt, data, human)
     if problems:
@@ -364,7 +365,7 @@ def dispose(dry_run: bool, record: str | None, now_: str | None, db: str | None,
         for i in plan.due:
             con.print(f"{verb}: {i['record_key']} ({i['years']} years, {i['authority'] or 'no authority named'})")
         for i in plan.held:
-            con.print(f"[yellow]blocked by legal hold {i['hold']}[/]: {i['record_key']}")
+            con.print(Text.assemble((f"blocked by legal hold {i['hold']}", "yellow"), f": {i['record_key']}"))
         con.print(f"{len(plan.due)} {verb}, {len(plan.held)} blocked by a legal hold")
 
     emit(fmt, data, human)

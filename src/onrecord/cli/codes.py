@@ -7,6 +7,7 @@ import sys
 import click
 import msgspec
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from onrecord.cli.common import fail, load_packs
@@ -66,7 +67,7 @@ def list_(fmt: str, code_paths: tuple[str, ...]) -> None:
         return
     t = Table("id", "jurisdiction", "clauses", "title", "aliases", box=None)
     for p in packs:
-        t.add_row(p.id, p.jurisdiction, str(len(p.clauses)), p.title, ", ".join(p.aliases))
+        t.add_row(*map(escape, (p.id, p.jurisdiction, str(len(p.clauses)), p.title, ", ".join(p.aliases))))
     Console().print(t)
 
 
@@ -85,7 +86,7 @@ def show(pack: str, fmt: str, code_paths: tuple[str, ...]) -> None:
         click.echo(msgspec.json.format(msgspec.json.encode(_pack_dict(p, True)), indent=2).decode())
         return
     con = Console()
-    con.print(f"[bold]{p.id}[/] — {p.title} ({p.jurisdiction})")
+    con.print(f"[bold]{escape(p.id)}[/] — {escape(p.title)} ({p.jurisdiction})")  # an organisation's pack may hold [ ]
     if p.aliases:
         con.print("aliases: " + ", ".join(p.aliases))
     if p.extends:
@@ -93,8 +94,8 @@ def show(pack: str, fmt: str, code_paths: tuple[str, ...]) -> None:
     t = Table("clause", "title", "applies in (severity)", "topics", box=None)
     for c in p.clauses.values():
         t.add_row(
-            c.id,
-            f"{c.title}\n[dim]{c.summary}\n{c.url}[/]",
+            escape(c.id),
+            f"{escape(c.title)}\n[dim]{escape(c.summary)}\n{escape(c.url)}[/]",
             ", ".join(f"{k}:{v}" for k, v in c.severity.items()),
             ", ".join(c.topics),
         )

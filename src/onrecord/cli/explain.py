@@ -7,6 +7,7 @@ import inspect
 import click
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 
 from onrecord.checks.registry import all_checks, get_check
 from onrecord.cli.common import fail, load_packs
@@ -39,7 +40,7 @@ def command(check: str | None, code: str | None, list_all: bool) -> None:
         for topic in cls.topics:
             for cap in ("official", "professional", "private", "political"):
                 for clause in p.governing(topic, cap):
-                    rows.append(f"  {topic} · {cap}: [bold]{clause.severity[cap]}[/] — {clause.id} {clause.title}")
+                    rows.append(f"  {topic} · {cap}: [bold]{clause.severity[cap]}[/] — {escape(clause.id)} {escape(clause.title)}")
         if rows or code:
-            con.print(f"\n[bold]{p.id}[/] ({p.title})")
+            con.print(f"\n[bold]{escape(p.id)}[/] ({escape(p.title)})")
             con.print("\n".join(dict.fromkeys(rows)) or "  no clause of this pack governs these topics: nothing is reported")

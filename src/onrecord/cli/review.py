@@ -7,6 +7,7 @@ from dataclasses import asdict
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from onrecord.cli._records import (
     actor,
@@ -151,7 +152,7 @@ def show(item_id: int, db: str | None, fmt: str) -> None:
     item = rq.get(engine(db), item_id)
 
     def human(con: Console) -> None:
-        con.print(f"[bold]item {item.id}[/] {item.status} · submitted by {item.submitter} at {item.created_at}")
+        con.print(Text.assemble((f"item {item.id}", "bold"), f" {item.status} · submitted by {item.submitter} at {item.created_at}"))
         con.print(f"{item.platform}:{item.handle} · {item.capacity} · topics: {', '.join(item.topics) or '-'}"
                   + (f" · waived: {', '.join(item.waived)}" if item.waived else ""))
         con.print(item.text)
@@ -220,7 +221,7 @@ def waivers(db: str | None, fmt: str) -> None:
         t = Table("id", "state", "check/topic", "account", "reviewer", "expires", "uses", "reason")
         for w in rows:
             style = {"expired": "red", "unused": "yellow"}.get(w["state"], "")
-            t.add_row(str(w["id"]), f"[{style}]{w['state']}[/]" if style else w["state"],
+            t.add_row(str(w["id"]), Text(w["state"], style=style),
                       w["check_code"] or w["topic"], f"{w['platform']}:{w['handle']}", w["reviewer"], w["expires_at"],
                       str(w["uses"]), w["reason"])
         con.print(t)
