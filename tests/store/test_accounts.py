@@ -94,3 +94,25 @@ def test_open_registry_never_creates_a_database(tmp_path, monkeypatch) -> None: 
 def test_old_mac_line_ends_are_read() -> None:
     rows = reg.read_csv("platform,handle,kind\rx,a,official\rx,b,personal\r")
     assert [(r.handle, r.kind) for r in rows] == [("a", "official"), ("b", "personal")]
+
+
+def test_a_persons_second_account_keeps_what_the_first_said(db: Engine) -> None:
+    """`accounts add --person e123` for a second account used to blank the person's name, role and organisation."""
+    first = reg.AccountRow(platform="x", handle="CityParks", kind="official", person="e123", name="Alex Rivera",
+                           role="employee", organisation="City Parks", policy_areas="parks;trails", jurisdiction="US",
+                           code="us-federal")
+    reg.upsert(db, [first], "admin")
+    reg.upsert(db, [reg.AccountRow(platform="x", handle="alex_r", kind="personal", uses="official", person="e123")], "admin")
+    for handle in ("cityparks", "alex_r"):
+        author = reg.context_for(db, "x", handle)["author"]
+        assert author["name"] == "Alex Rivera" and author["role"] == "employee" and author["organisation"] == "City Parks"
+    reg.upsert(db, [reg.AccountRow(platform="x", handle="alex_r", kind="personal", person="e123", title="Ranger")], "admin")
+    assert reg.context_for(db, "x", "cityparks")["author"]["title"] == "Ranger"  # what a row does say is stored
+
+
+def test_a_csv_keeps_a_persons_fields_and_refuses_two_versions_of_them() -> None:
+    rows = reg.read_csv("person,name,policy_areas,platform,handle,kind\n"
+                        "e1,Alex Rivera,parks;trails,x,cityparks,official\ne1,,,x,alex_r,personal\n")
+    assert [r.policy_areas for r in rows] == ["parks;trails", ""]
+    with pytest.raises(StoreError, match="line 3: person 'e1' has organisation 'Libraries' here and 'City Parks' on line 2"):
+        reg.read_csv("person,organisation,platform,handle,kind\ne1,City Parks,x,a,official\ne1,Libraries,x,b,personal\n")

@@ -86,6 +86,19 @@ class AccountRow:
             raise StoreError(f"code {self.code!r} is not one of the packs ({', '.join(packs.ids())})")
 
 
+# What a row gives for a person field when it says nothing about it (role and restriction have defaults).
+UNSET: dict[str, tuple[str | None, ...]] = {
+    "name": ("",), "role": ("", "unknown"), "restriction": ("", "n/a"), "title": ("",), "organisation": ("",),
+    "policy_areas": ("",), "jurisdiction": ("", None), "code": ("", None)}
+
+
+def person_values(row: AccountRow) -> dict[str, str | None]:
+    """The person's fields a row gives, as stored."""
+    return {"name": row.name, "role": row.role, "restriction": row.restriction, "title": row.title,
+            "organisation": row.organisation, "policy_areas": ";".join(split_list(row.policy_areas)),
+            "jurisdiction": row.jurisdiction or None, "code": row.code or None}
+
+
 def upsert(engine: Engine, rows: Iterable[AccountRow], actor: str, packs: PackRegistry | None = None) -> tuple[int, int]:
     """Add or update accounts (and their people) in one transaction; returns (added, updated).
 
@@ -97,14 +110,16 @@ def upsert(engine: Engine, rows: Iterable[AccountRow], actor: str, packs: PackRe
             handle = norm_handle(row.handle)
             person_id = None
             if row.person:
-                pvals = {"name": row.name, "role": row.role, "restriction": row.restriction, "title": row.title,
-                         "organisation": row.organisation, "policy_areas": ";".join(split_list(row.policy_areas)),
-                         "jurisdiction": row.jurisdiction or None, "code": row.code or None}
+                pvals = person_values(row)
                 person_id = conn.execute(select(people.c.id).where(people.c.key == row.person)).scalar()
                 if person_id is None:
                     person_id = conn.execute(people.insert().values(key=row.person, **pvals)).inserted_primary_key[0]  # type: ignore[index]
                 else:
-                    conn.execute(update(people).where(people.c.id == person_id).values(**pvals))
+                    # Adding a person's second account must not blank what the first one said: a field the row
+                    # leaves unset keeps its stored value.
+                    given = {k: v for k, v in pvals.items() if v not in UNSET[k]}
+                    if given:
+                        conn.execute(update(people).where(people.c.id == person_id).values(**given))
             avals = {"person_id": person_id, "kind": row.kind, "uses": ";".join(split_list(row.uses)),
                      "display_name": row.display_name, "jurisdiction": row.jurisdiction or None,
                      "code": row.code or None}
@@ -168,6 +183,7 @@ def read_csv(text: str, packs: PackRegistry | None = None) -> list[AccountRow]:
         raise StoreError(f"the CSV needs a {missing[0]!r} column")
     rows = []
     seen: dict[tuple[str, str], int] = {}
+    said: dict[tuple[str, str], tuple[str | None, int]] = {}
     while True:
         try:
             rec = next(reader)
@@ -185,6 +201,14 @@ def read_csv(text: str, packs: PackRegistry | None = None) -> list[AccountRow]:
             row.validate(packs)
         except StoreError as e:
             raise StoreError(f"line {i}: {e}") from None
+        if row.person:  # one person on several lines: the lines must not disagree about them
+            for k, v in person_values(row).items():
+                if v in UNSET[k]:
+                    continue
+                first = said.setdefault((row.person, k), (v, i))
+                if first[0] != v:
+                    raise StoreError(f"line {i}: person {row.person!r} has {k} {v!r} here and {first[0]!r} on line "
+                                     f"{first[1]}: say it once, or the same way")
         key = (row.platform, norm_handle(row.handle))
         if key in seen:  # which of the two was meant? Saying so beats the last one quietly winning
             raise StoreError(f"line {i}: account {key[0]}:{key[1]} is also on line {seen[key]}")
