@@ -198,3 +198,11 @@ def test_stats_count_submissions_waived_whole_and_take_p90_by_nearest_rank(db: E
     assert checks["T00"]["waived"] == 1 and checks["T00"]["items"] == 10  # the waived submission is counted
     assert review_stats(db, since=T0 + h, now=T0 + 20 * h).checks == []  # since holds for waived ones too
     assert sum(review_stats(db, since=datetime(999, 1, 1, tzinfo=UTC)).items.values()) == 10  # year 999 is before 2025
+
+
+def test_a_step_whose_only_reviewer_submitted_it_says_so(db: Engine) -> None:
+    rq.set_team(db, "privacy", "admin", members=["sam"])
+    iid = _submit(db, 1, ("personal_data",), by="sam")
+    for decide in (lambda: rq.approve(db, iid or 0, "lou", now=T0), lambda: rq.reject(db, iid or 0, "lou", "no", now=T0)):
+        with pytest.raises(StoreError, match="the only privacy reviewer submitted it and cannot decide it"):
+            decide()

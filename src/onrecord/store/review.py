@@ -271,6 +271,14 @@ def _eligible(conn: Connection, team: str, submitter: str) -> list[str]:
     return [n for n in names if person_key(n) != person_key(submitter)]
 
 
+def _nobody(conn: Connection, team: str) -> str:
+    """Why no one can decide a step: the team has no members, or its only members submitted the item."""
+    if conn.execute(select(reviewers.c.name).where(reviewers.c.team == team)).first() is None:
+        return f"(nobody configured: onrecord review team {team} --members ...)"
+    return (f"(the only {team} reviewer submitted it and cannot decide it: add another member with "
+            f"onrecord review team {team} --members ...)")
+
+
 def approve(engine: Engine, item_id: int, reviewer: str, note: str = "", now: datetime | None = None) -> str:
     """Approve the item's current step; returns the item's status afterwards."""
     at_dt = now or utcnow()
@@ -286,7 +294,7 @@ def approve(engine: Engine, item_id: int, reviewer: str, note: str = "", now: da
         eligible = _eligible(conn, step.team, item.submitter)
         if reviewer not in eligible:
             raise StoreError(f"{reviewer} is not a {step.team} reviewer; step {step.pos + 1} needs one of: "
-                             f"{', '.join(eligible) or '(nobody configured: onrecord review team ' + step.team + ')'}")
+                             f"{', '.join(eligible) or _nobody(conn, step.team)}")
         d = review_decisions.c
         if conn.execute(select(d.id).where(and_(d.step_id == step.id, d.reviewer == reviewer))).first():
             raise StoreError(f"{reviewer} has already approved step {step.pos + 1} of item {item_id}")
@@ -329,8 +337,9 @@ def reject(engine: Engine, item_id: int, reviewer: str, note: str, now: datetime
         if person_key(reviewer) == person_key(item.submitter):
             raise StoreError(f"{reviewer} submitted item {item_id}: withdraw it instead of rejecting")
         step = _current_step(conn, item_id)
-        if reviewer not in _eligible(conn, step.team, item.submitter):
-            raise StoreError(f"{reviewer} is not a {step.team} reviewer")
+        eligible = _eligible(conn, step.team, item.submitter)
+        if reviewer not in eligible:
+            raise StoreError(f"{reviewer} is not a {step.team} reviewer" + ("" if eligible else f" {_nobody(conn, step.team)}"))
         conn.execute(review_decisions.insert().values(item_id=item_id, step_id=step.id, reviewer=reviewer,
                                                       decision="reject", note=note, at=at))
         conn.execute(update(review_steps).where(review_steps.c.id == step.id).values(status="rejected", done_at=at))
