@@ -185,3 +185,24 @@ def test_records_print_as_stored_never_as_rich_markup(tmp_path: Path) -> None:
         code, out, err = run(*args, "--db", db)
         assert "Traceback" not in err and code in (0, 1), (args, err)
         assert ("[/]" in out) and "❌" not in out, (args, out)
+
+
+def test_foi_mistakes_are_said_not_answered_with_nothing(tmp_path: Path) -> None:
+    db = str(tmp_path / "f.db")
+    f = tmp_path / "p.jsonl"
+    f.write_text(json.dumps({"id": "p1", "text": "Queen St closed Saturday", "platform": "x",
+                             "account": {"kind": "official", "handle": "@CityParks"},
+                             "circumstances": {"posted_at": "2024-03-01T09:00:00Z"}}) + "\n")
+    assert run("archive", "add", "--input", str(f), "--by", "rec", "--db", db)[0] == 0
+    for args in (["archive", "export", "--out", str(tmp_path / "e"), "--from", "2024-07-01", "--to", "2024-01-01"],
+                 ["archive", "activity", "--from", "2026-12-31", "--to", "2026-01-01"],
+                 ["archive", "list", "--from", "2024-07-01", "--to", "2024-01-01"]):
+        code, _, err = run(*args, "--db", db)
+        assert code == 2 and "swap --from and --to" in err, args
+    assert not (tmp_path / "e").exists()
+    for form in ("x:cityparks", "x:@CityParks", "@CityParks", "cityparks"):  # as archive list shows it, or a handle
+        assert len(json.loads(run("archive", "list", "--account", form, "--format", "json", "--db", db)[1])) == 1, form
+    code, out, err = run("archive", "hold", "place", "--account", "x:@CityParks", "--reason", "FOI 12", "--db", db)
+    assert code == 0 and "on 1 archive entry" in out and "warning" not in err
+    code, out, err = run("archive", "hold", "place", "--account", "@CityParsk", "--reason", "typo", "--db", db)
+    assert code == 0 and "on 0 archive entries" in out and "no archived record matches '@CityParsk'" in err

@@ -304,8 +304,14 @@ def hold() -> None:
 @handles_errors
 def hold_place(record: str | None, account: str | None, reason: str, db: str | None, by: str | None) -> None:
     """Place a legal hold."""
-    hid = arc.place_hold(engine(db), actor(by), reason, record, account)
-    click.echo(f"hold {hid} placed")
+    eng = engine(db)
+    hid = arc.place_hold(eng, actor(by), reason, record, account)
+    held = arc.entries_page(eng, 0, 0, account=arc.bare_handle(account) if account else None, record=record,
+                            kinds=tuple(arc.KINDS))[1]
+    click.echo(f"hold {hid} placed on {held:,} archive entr{'y' if held == 1 else 'ies'}")
+    if not held:  # a typo protects nothing; a hold may also come before the records do, so it stays placed
+        click.echo(f"onrecord: warning: no archived record matches {record or account!r} yet: check the spelling "
+                   "('archive list'); the hold covers matching records archived later", err=True)
 
 
 @hold.command("release")

@@ -16,7 +16,7 @@ from typing import Any
 import msgspec
 from sqlalchemy import Engine, select
 
-from onrecord.store.chain import iso
+from onrecord.store.chain import check_period, iso
 from onrecord.store.db import StoreError, reading
 from onrecord.store.schema import archive_entries, audit_log
 
@@ -69,6 +69,7 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
 
 def activity(engine: Engine, start: datetime | None = None, end: datetime | None = None) -> Activity:
     """The period's report; ``None`` bounds mean from the first or to the last entry."""
+    check_period(start, end)
     c, lg = archive_entries.c, audit_log.c
     q = select(c.kind, c.platform, c.account, c.capacity)
     aq = select(lg.at, lg.actor, lg.action, lg.object, lg.detail).where(lg.action.in_(RECORD_ACTIONS)).order_by(lg.seq)

@@ -11,15 +11,26 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, get_args
 
 import msgspec
 from sqlalchemy import ColumnElement, Connection, Engine, RowMapping, and_, func, or_, select, update
 
 from onrecord.model.finding import Result
-from onrecord.model.post import Post
+from onrecord.model.post import Platform, Post
 from onrecord.store import audit
-from onrecord.store.chain import ZERO, canon, content_hash, iso, link, parse_time, post_hash, sha256_hex, utcnow
+from onrecord.store.chain import (
+    ZERO,
+    canon,
+    check_period,
+    content_hash,
+    iso,
+    link,
+    parse_time,
+    post_hash,
+    sha256_hex,
+    utcnow,
+)
 from onrecord.store.db import StoreError, reading, write_lock
 from onrecord.store.schema import archive_entries, chain_head, legal_holds, retention_rules
 
@@ -258,6 +269,13 @@ class _Texts(msgspec.Struct):
 
 
 _texts = msgspec.json.Decoder(_Texts)
+PLATFORMS = frozenset(get_args(Platform))
+
+
+def bare_handle(account: str) -> str:
+    """The handle as the archive stores it: "x:@CityParks", "@CityParks" and "cityparks" are all "cityparks"."""
+    platform, sep, handle = account.strip().rpartition(":")
+    return (handle if sep and platform in PLATFORMS else account.strip()).lstrip("@").lower()
 
 
 def entries(engine: Engine, start: datetime | None = None, end: datetime | None = None,
@@ -269,6 +287,7 @@ def entries(engine: Engine, start: datetime | None = None, end: datetime | None 
 
 def _matching(start: datetime | None, end: datetime | None, account: str | None, kinds: tuple[str, ...],
               record: str | None, upto: int | None = None) -> list[ColumnElement[bool]]:
+    check_period(start, end)
     c = archive_entries.c
     cond: list[ColumnElement[bool]] = [c.kind.in_(kinds)]
     when = func.coalesce(c.posted_at, c.archived_at)
@@ -277,7 +296,10 @@ def _matching(start: datetime | None, end: datetime | None, account: str | None,
     if end:
         cond.append(when <= iso(end))
     if account:
-        cond.append(c.account == account.lstrip("@").lower())
+        platform, sep, _ = account.rpartition(":")  # "x:cityparks", as archive list shows it, or a bare handle
+        if sep and platform in PLATFORMS:
+            cond.append(c.platform == platform)
+        cond.append(c.account == bare_handle(account))
     if record:
         cond.append(c.record_key == record)
     if upto is not None:
@@ -374,7 +396,7 @@ def place_hold(engine: Engine, actor: str, reason: str, record: str | None = Non
         raise StoreError("a legal hold needs --record or --account")
     if not reason.strip():
         raise StoreError("a legal hold needs a reason")
-    acct = account.lstrip("@").lower() if account else None
+    acct = bare_handle(account) if account else None  # holds match records by handle, whatever the platform
     with engine.begin() as conn:
         hid = conn.execute(legal_holds.insert().values(record_key=record, account=acct, reason=reason,
                                                        placed_by=actor, placed_at=iso(now or utcnow()))

@@ -8,6 +8,8 @@ from typing import Any
 
 import msgspec
 
+from onrecord.store.db import StoreError
+
 ZERO = "0" * 64
 _decode = msgspec.json.Decoder()
 
@@ -65,6 +67,12 @@ def parse_time(value: str | None) -> datetime | None:
     except OverflowError:
         return None
     return dt
+
+
+def check_period(start: datetime | None, end: datetime | None) -> None:
+    """A period whose start is after its end matches nothing: say so rather than answer "0 entries"."""
+    if start is not None and end is not None and start > end:
+        raise StoreError(f"the period starts ({iso(start)}) after it ends ({iso(end)}): swap --from and --to")
 
 
 def day_bound(value: str, end_of_day: bool = False) -> datetime | None:

@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 
 from onrecord.model.decode import JSONReadError, read_json
 from onrecord.store import archive
-from onrecord.store.chain import canon, content_hash, iso, link, utcnow
+from onrecord.store.chain import canon, check_period, content_hash, iso, link, utcnow
 from onrecord.store.db import StoreError
 
 FORMAT = "onrecord-foi-bundle/1"
@@ -134,6 +134,7 @@ def export(engine: Engine, out: Path, start: datetime | None = None, end: dateti
 
     Entries stream from the database into the files (a bundle of millions is never held in memory); the HTML
     index, whose heading gives the count, is assembled from a part file once the count is known."""
+    check_period(start, end)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise StoreError(f"{out} exists and is not an empty directory")
     out.mkdir(parents=True, exist_ok=True)
