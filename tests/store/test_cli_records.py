@@ -125,7 +125,8 @@ def test_retention_hold_and_dispose_cli(db: Engine, db_url: str) -> None:
 
 @pytest.mark.parametrize("args, message", [
     (("archive", "verify", "--db", "nosuchdriver://x"), "unsupported database"),
-    (("archive", "verify", "--db", "/no/such/dir/x.db"), "directory does not exist"),
+    (("archive", "verify", "--db", "/no/such/dir/x.db"), "no database at /no/such/dir/x.db"),
+    (("archive", "add", "--input", "-", "--db", "/no/such/dir/x.db"), "directory does not exist"),
     (("archive", "verify-bundle", "/no/such/bundle"), "not a directory"),
     (("accounts", "import", "/no/such.csv"), "no such file"),
     (("archive", "list", "--from", "yesterday"), "not an ISO 8601"),

@@ -76,8 +76,9 @@ def checker(code: str | None) -> Checker:
         raise StoreError(f"cannot use code {code!r}: {e}") from None
 
 
-def engine(db: str | None) -> Engine:
-    return open_engine(db)
+def engine(db: str | None, existing: bool = False) -> Engine:
+    """The store; ``existing``: for commands that only read (or act on what is there), refuse a missing SQLite file."""
+    return open_engine(db, existing=existing)
 
 
 def when(value: str | None, name: str, end_of_day: bool = False) -> datetime | None:

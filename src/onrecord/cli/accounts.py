@@ -77,7 +77,7 @@ def remove(platform: str, handle: str, db: str | None, by: str | None) -> None:
 @handles_errors
 def list_(db: str | None, fmt: str) -> None:
     """List registered accounts with their people."""
-    rows = reg.list_accounts(engine(db))
+    rows = reg.list_accounts(engine(db, existing=True))
 
     def human(con: Console) -> None:
         t = Table("platform", "handle", "kind", "uses", "person", "role", "organisation", "jurisdiction", "code")
@@ -120,7 +120,7 @@ def import_(csv_file: Path, code_paths: tuple[str, ...], db: str | None, by: str
 @handles_errors
 def export(out: Path | None, db: str | None) -> None:
     """Export the registry as CSV (the same columns import reads)."""
-    text = reg.write_csv(reg.list_accounts(engine(db)))
+    text = reg.write_csv(reg.list_accounts(engine(db, existing=True)))
     if out is None:
         click.echo(text, nl=False)
     else:
@@ -138,7 +138,7 @@ def context(platform: str, handle: str, db: str | None, fmt: str) -> None:
 
     Exit 1 when the account is not registered.
     """
-    ctx = reg.context_for(engine(db), platform, handle)
+    ctx = reg.context_for(engine(db, existing=True), platform, handle)
 
     def human(con: Console) -> None:
         if not ctx:

@@ -114,7 +114,7 @@ def add(input_: str, all_: bool, code: str | None, batch: int, progress: bool, d
 @handles_errors
 def verify(expect_head: str | None, db: str | None, fmt: str) -> None:
     """Re-hash the whole archive chain and the audit log. Exit 1 naming the first bad entry."""
-    eng = engine(db)
+    eng = engine(db, existing=True)
     rep = arc.verify(eng, expect_head=expect_head)
     n_audit, audit_problems = audit.verify(eng)
     ok = rep.ok and not audit_problems
@@ -140,7 +140,7 @@ def verify(expect_head: str | None, db: str | None, fmt: str) -> None:
 @handles_errors
 def head(db: str | None, fmt: str) -> None:
     """Print the chain head (seq and hash): publish it elsewhere to anchor the archive."""
-    seq, h = arc.head(engine(db))
+    seq, h = arc.head(engine(db, existing=True))
     emit(fmt, {"head_seq": seq, "head_hash": h}, lambda con: con.print(f"{seq} {h}"))
 
 
@@ -165,8 +165,8 @@ def list_(start: str | None, end: str | None, account: str | None, query: str | 
           db: str | None, fmt: str) -> None:
     """List archived entries (every version; disposal entries with --record)."""
     kinds = tuple(arc.KINDS) if record else ("record", "edit", "delete")
-    found = arc.iter_entries(engine(db), when(start, "--from"), when(end, "--to", True), account, query, kinds=kinds,
-                             record=record)
+    lo, hi = when(start, "--from"), when(end, "--to", True)  # a bad date is named before the database is opened
+    found = arc.iter_entries(engine(db, existing=True), lo, hi, account, query, kinds=kinds, record=record)
     if fmt == "jsonl":  # a line per entry as it is read: an archive of millions is never held in memory
         for e in found:
             click.echo(msgspec.json.encode(_entry_view(e)).decode())
@@ -200,9 +200,10 @@ def list_(start: str | None, end: str | None, account: str | None, query: str | 
 def export(start: str | None, end: str | None, account: str | None, query: str | None, out: Path, db: str | None,
            by: str | None, fmt: str) -> None:
     """Write an FOI/OIA bundle: records.jsonl, records.csv, index.html and manifest.json (SHA-256s, chain head)."""
-    eng = engine(db)
+    lo, hi = when(start, "--from"), when(end, "--to", True)
+    eng = engine(db, existing=True)
     who = actor(by)
-    meta = exp.export(eng, out, when(start, "--from"), when(end, "--to", True), account, query)
+    meta = exp.export(eng, out, lo, hi, account, query)
     with eng.begin() as conn:
         audit.record(conn, who, "archive.export", f"bundle:{out}",
                      {"query": meta["query"], "count": meta["count"], "manifest_sha256": meta["manifest_sha256"]})
@@ -279,7 +280,7 @@ def retention_set(capacity: str, jurisdiction: str, years: int | None, permanent
 @handles_errors
 def retention_list(db: str | None, fmt: str) -> None:
     """List retention rules."""
-    rules = arc.rules(engine(db))
+    rules = arc.rules(engine(db, existing=True))
 
     def human(con: Console) -> None:
         t = Table("capacity", "jurisdiction", "years", "authority")
@@ -321,7 +322,7 @@ def hold_place(record: str | None, account: str | None, reason: str, db: str | N
 @handles_errors
 def hold_release(hold_id: int, db: str | None, by: str | None) -> None:
     """Release a legal hold."""
-    arc.release_hold(engine(db), hold_id, actor(by))
+    arc.release_hold(engine(db, existing=True), hold_id, actor(by))
     click.echo(f"hold {hold_id} released")
 
 
@@ -332,7 +333,7 @@ def hold_release(hold_id: int, db: str | None, by: str | None) -> None:
 @handles_errors
 def hold_list(all_: bool, db: str | None, fmt: str) -> None:
     """List legal holds."""
-    rows = arc.holds(engine(db), active_only=not all_)
+    rows = arc.holds(engine(db, existing=True), active_only=not all_)
 
     def human(con: Console) -> None:
         t = Table("id", "record", "account", "reason", "placed by", "placed", "released")
@@ -358,7 +359,7 @@ def dispose(dry_run: bool, record: str | None, now_: str | None, db: str | None,
     Disposal appends a 'dispose' entry to the chain and blanks the content; hashes stay, so verify passes.
     Exit 1 when a hold blocked a disposal that was due.
     """
-    eng = engine(db)
+    eng = engine(db, existing=True)
     now = when(now_, "--now")
     plan = arc.plan_disposal(eng, now) if dry_run else arc.dispose(eng, actor(by), now, record)
     if dry_run and record:
@@ -388,7 +389,7 @@ def dispose(dry_run: bool, record: str | None, now_: str | None, db: str | None,
 @handles_errors
 def log(who: str | None, obj: str | None, limit: int | None, db: str | None, fmt: str) -> None:
     """Show the append-only audit log of every action on the records store."""
-    rows = audit.entries(engine(db), who, obj, limit)
+    rows = audit.entries(engine(db, existing=True), who, obj, limit)
 
     def human(con: Console) -> None:
         t = Table("seq", "when", "who", "action", "object", "detail")
@@ -417,7 +418,7 @@ def activity_(month: str | None, start: str | None, end: str | None, db: str | N
         lo, hi = month_bounds(month)
     else:
         lo, hi = when(start, "--from"), when(end, "--to", True)
-    rep = activity(engine(db), lo, hi).as_dict()
+    rep = activity(engine(db, existing=True), lo, hi).as_dict()
 
     def human(con: Console) -> None:
         tot = rep["totals"]

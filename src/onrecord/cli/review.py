@@ -60,7 +60,7 @@ def team(team: str, mode: str | None, members: str | None, ttl_hours: int | None
 @handles_errors
 def teams(db: str | None, fmt: str) -> None:
     """List review teams, their mode, members and approval expiry."""
-    data = rq.teams(engine(db))
+    data = rq.teams(engine(db, existing=True))
 
     def human(con: Console) -> None:
         t = Table("team", "mode", "approval valid (h)", "members")
@@ -130,7 +130,7 @@ def submit(input_: str, code: str | None, db: str | None, by: str | None, fmt: s
 @handles_errors
 def list_(status: str | None, db: str | None, fmt: str) -> None:
     """List review items (an approval past its expiry shows as expired)."""
-    rows = rq.items(engine(db), status)
+    rows = rq.items(engine(db, existing=True), status)
 
     def human(con: Console) -> None:
         t = Table("item", "status", "by", "account", "capacity", "topics", "text")
@@ -149,7 +149,7 @@ def list_(status: str | None, db: str | None, fmt: str) -> None:
 @handles_errors
 def show(item_id: int, db: str | None, fmt: str) -> None:
     """Show one item with its steps and decisions. Exit 0 only when approved and not expired."""
-    item = rq.get(engine(db), item_id)
+    item = rq.get(engine(db, existing=True), item_id)
 
     def human(con: Console) -> None:
         con.print(Text.assemble((f"item {item.id}", "bold"), f" {item.status} · submitted by {item.submitter} at {item.created_at}"))
@@ -176,7 +176,7 @@ def show(item_id: int, db: str | None, fmt: str) -> None:
 @handles_errors
 def approve(item_id: int, note: str, db: str | None, by: str | None) -> None:
     """Approve the item's current step (the submitter cannot approve)."""
-    status = rq.approve(engine(db), item_id, actor(by), note)
+    status = rq.approve(engine(db, existing=True), item_id, actor(by), note)
     click.echo(f"item {item_id}: {status}")
 
 
@@ -188,7 +188,7 @@ def approve(item_id: int, note: str, db: str | None, by: str | None) -> None:
 @handles_errors
 def reject(item_id: int, note: str, db: str | None, by: str | None) -> None:
     """Reject the item at its current step, with a note."""
-    rq.reject(engine(db), item_id, actor(by), note)
+    rq.reject(engine(db, existing=True), item_id, actor(by), note)
     click.echo(f"item {item_id}: rejected")
 
 
@@ -215,7 +215,7 @@ def waive(check: str | None, topic: str | None, account: str, reason: str, expir
 @handles_errors
 def waivers(db: str | None, fmt: str) -> None:
     """Report waivers: active, unused (never applied) and expired. Exit 1 when any is unused or expired."""
-    rows = rq.waiver_report(engine(db))
+    rows = rq.waiver_report(engine(db, existing=True))
 
     def human(con: Console) -> None:
         t = Table("id", "state", "check/topic", "account", "reviewer", "expires", "uses", "reason")
@@ -244,7 +244,7 @@ def stats(since: str | None, db: str | None, fmt: str) -> None:
         start = day_bound(since, end_of_day=False)
         if start is None:
             raise StoreError(f"cannot read --since {since!r} as a date: use YYYY-MM-DD")
-    rep = review_stats(engine(db), since=start).as_dict()
+    rep = review_stats(engine(db, existing=True), since=start).as_dict()
 
     def human(con: Console) -> None:
         i = rep["items"]

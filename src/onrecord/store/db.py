@@ -102,9 +102,15 @@ def current_revision(engine: Engine) -> str | None:
         return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
-def open_engine(db: str | None = None, migrate: bool = True) -> Engine:
-    """Resolve, connect and migrate: the one call the CLI and the API make."""
+def open_engine(db: str | None = None, migrate: bool = True, existing: bool = False) -> Engine:
+    """Resolve, connect and migrate: the one call the CLI and the API make. ``existing``: a SQLite file must be there
+    already (a command that only reads must not answer "0 entries" from a database a typo just created)."""
     url = resolve_url(db)
+    if existing and url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        if str(path) not in ("", ":memory:") and not path.exists():
+            raise StoreError(f"no database at {path} (check --db or ${ENV_VAR}; it is created by the commands that "
+                             "write, such as 'archive add' or 'accounts add')")
     engine = make_engine(url)
     try:
         if migrate:
