@@ -7,6 +7,7 @@ import shutil
 import tarfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -180,3 +181,60 @@ def test_an_unusable_archive_is_closed(tmp_path: Path, monkeypatch: pytest.Monke
     with pytest.raises(UnusableInput, match="unknown format"):
         open_input(str(path))
     assert closed == [str(path)]
+
+
+def _crafted_car(path: Path, records: list[tuple[str, bytes]], root_hook: Any = None) -> None:
+    """A CAR with valid hashes whose content is crafted (build_fixtures' CBOR/MST helpers)."""
+    import sys
+
+    sys.path.insert(0, str(FIX))
+    import build_fixtures as bf
+
+    blocks, recs = [], []
+    for k, data in records:
+        blocks.append(data)
+        recs.append((k, bf.cid_of(data)))
+    root = bf.build_mst(recs, blocks) if root_hook is None else root_hook(bf, recs, blocks)
+    commit = bf.cbor({"did": "did:plc:crafted", "version": 3, "data": root, "rev": "3kabc", "prev": None, "sig": bytes(64)})
+    blocks.insert(0, commit)
+    header = bf.cbor({"roots": [bf.cid_of(commit)], "version": 1})
+    with open(path, "wb") as f:
+        f.write(bf.uvarint(len(header)) + header)
+        for b in blocks:
+            c = bf.cid_of(b).raw
+            f.write(bf.uvarint(len(c) + len(b)) + c + b)
+
+
+def test_crafted_bluesky_records_are_rejects_not_tracebacks(tmp_path: Path) -> None:
+    """A CBOR float cut short (struct.error), a record nested 5,000 deep (RecursionError), an MST entry that is not
+    a map (AttributeError): each was a traceback or lost the records below it."""
+    import sys
+
+    sys.path.insert(0, str(FIX))
+    import build_fixtures as bf
+
+    def post(i: int) -> bytes:
+        return bytes(bf.cbor({"$type": "app.bsky.feed.post", "text": f"Update {i}", "createdAt": "2024-02-10T08:00:00Z"}))
+
+    recs = [(f"app.bsky.feed.post/3k{i:010d}", post(i)) for i in range(20)]
+    short_float = bytearray(post(3))
+    short_float[0] += 1  # one more map entry, whose float value ends two bytes in
+    short_float += bytes(bf.cbor("f")) + b"\xfb\x00\x00"
+    deep = bytearray(post(5))
+    deep[0] += 1
+    deep += bytes(bf.cbor("x")) + b"\x81" * 5000 + b"\x00"
+    crafted = list(recs)
+    crafted[3] = (crafted[3][0], bytes(short_float))
+    crafted[5] = (crafted[5][0], bytes(deep))
+    _crafted_car(tmp_path / "records.car", crafted)
+    posts, rejects = _posts_and_rejects(tmp_path / "records.car")
+    assert len(posts) == 18 and sorted(r.location for r in rejects) == [crafted[3][0], crafted[5][0]]
+
+    def bad_entry(bf: Any, rs: list[Any], blocks: list[bytes]) -> Any:
+        node = bf.cbor({"e": [{"k": rs[0][0].encode(), "p": 0, "t": None, "v": rs[0][1]}, "not-an-entry"], "l": None})
+        blocks.append(node)
+        return bf.cid_of(node)
+
+    _crafted_car(tmp_path / "tree.car", recs, bad_entry)
+    posts, rejects = _posts_and_rejects(tmp_path / "tree.car")
+    assert len(posts) == 1 and len(rejects) == 1 and "record tree is damaged" in rejects[0].reason

@@ -7,6 +7,7 @@ The signed commit (the CAR root) points to a Merkle Search Tree whose keys are
 from __future__ import annotations
 
 import shutil
+import struct
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -21,7 +22,11 @@ POST = "app.bsky.feed.post"
 REPOST = "app.bsky.feed.repost"
 PROFILE = "app.bsky.actor.profile"
 OPEN_ERRORS: tuple[type[BaseException], ...] = (*LOAD_ERRORS, KeyError)
-TREE_ERRORS: tuple[type[BaseException], ...] = (*LOAD_ERRORS, KeyError, TypeError)
+# A crafted or damaged block can fail in any of these ways (struct: a CBOR number cut short; RecursionError: a
+# record nested thousands deep): a reject, never a traceback.
+RECORD_ERRORS: tuple[type[BaseException], ...] = (CarError, ValueError, KeyError, TypeError, AttributeError,
+                                                  IndexError, struct.error, RecursionError)
+TREE_ERRORS: tuple[type[BaseException], ...] = (*LOAD_ERRORS, *RECORD_ERRORS)
 
 
 def web_url(at_uri: str) -> str:
@@ -148,7 +153,7 @@ def read(plan: Plan) -> Iterator[Item]:
                             yield _post(did, rkey, raw, account)
                         else:
                             yield _repost(did, rkey, raw, account)
-                    except (CarError, ValueError, KeyError, TypeError, AttributeError) as e:
+                    except RECORD_ERRORS as e:
                         yield RejectedRecord(source=src, location=key, reason=str(e), raw=excerpt(_jsonable(raw)) if raw else "")
             except TREE_ERRORS as e:
                 yield RejectedRecord(

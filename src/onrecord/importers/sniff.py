@@ -99,6 +99,8 @@ def classify(head: bytes, csv_map: dict[str, str] | None = None) -> str:
 
 def _classify_json(s: str) -> str:
     if s.startswith("{"):
+        if re.search(r'"orderedItems"\s*:\s*\[\s*"', s):
+            return "mastodon:collection"  # likes.json, bookmarks.json: lists of URLs, no posts of the account's
         if '"orderedItems"' in s or re.search(r'"type"\s*:\s*"OrderedCollection"', s):
             return "mastodon:outbox"
         if re.search(r'"type"\s*:\s*"(Person|Service|Application|Group)"', s) and '"preferredUsername"' in s:
