@@ -250,3 +250,25 @@ def test_crafted_bluesky_records_are_rejects_not_tracebacks(tmp_path: Path) -> N
     _crafted_car(tmp_path / "tree.car", recs, bad_entry)
     posts, rejects = _posts_and_rejects(tmp_path / "tree.car")
     assert len(posts) == 1 and len(rejects) == 1 and "record tree is damaged" in rejects[0].reason
+
+
+def test_members_that_cannot_be_read_are_said_not_skipped(tmp_path: Path) -> None:
+    """A tweets.js saved as UTF-16 (or not UTF-8, or empty), or a ZIP inside a folder, vanished without a word
+    whenever another file of the input held posts."""
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as z:
+        z.writestr("posts.jsonl", '{"text": "inner"}\n')
+    with zipfile.ZipFile(tmp_path / "in.zip", "w") as z:
+        z.writestr("posts.jsonl", '{"text": "Library hours change on Monday"}\n')
+        z.writestr("more.jsonl", '{"text": "Pool closed for repairs"}\n'.encode("utf-16"))
+        z.writestr("latin.jsonl", '{"text": "Café, Müller, Straße, Ärger, Öl, Übung"}\n'.encode("latin-1"))
+        z.writestr("empty.json", b"")
+        z.writestr("README.txt", b"")  # an empty file of no data kind: quiet
+        z.writestr("nested.zip", inner.getvalue())
+    posts, rejects = _posts_and_rejects(tmp_path / "in.zip")
+    assert [p.text for p in posts] == ["Library hours change on Monday"]
+    reasons = sorted(r.reason.split("!", 1)[1] for r in rejects)
+    assert reasons == ["empty.json: not read: the file is empty",
+                       "latin.jsonl: not read: not UTF-8 text; re-save it as UTF-8",
+                       "more.jsonl: not read: UTF-16 text; re-save it as UTF-8",
+                       "nested.zip: not read: an archive inside the input; unpack it and pass it as its own PATH"]

@@ -198,6 +198,13 @@ class Plan:
         )
 
 
+# Members the importers cannot read, said as a reject when the rest of the input is read (media and files of no
+# known kind are skipped quietly: every export holds some).
+_SKIPPED = {"utf16": "UTF-16 text; re-save it as UTF-8", "not-utf8": "not UTF-8 text; re-save it as UTF-8",
+            "empty": "the file is empty", "archive": "an archive inside the input; unpack it and pass it as its own PATH"}
+_DATA_SUFFIXES = (".js", ".json", ".jsonl", ".ndjson", ".csv", ".car")
+
+
 def plan(path: str, csv_map: dict[str, str] | None = None, name: str | None = None) -> Plan:
     """Open ``path`` and classify every file in it by content. Raises UnusableInput. ``name``: how the input is
     named in messages, rejects and post sources (``path`` by default)."""
@@ -211,6 +218,11 @@ def plan(path: str, csv_map: dict[str, str] | None = None, name: str | None = No
             except READ_ERRORS as e:
                 kinds[m] = "unreadable"
                 notes.append(f"{c.label(m)}: cannot read ({e})")
+                continue
+            why = _SKIPPED.get(kinds[m])
+            if why and (kinds[m] != "empty" or m.lower().endswith(_DATA_SUFFIXES)):
+                # The other files still go through, but a tweets.js saved as UTF-16 must not vanish without a word.
+                notes.append(f"{c.label(m)}: not read: {why}")
         p = Plan(path=name or path, container=c, kinds=kinds, csv_map=csv_map, notes=notes)
         p.importer  # noqa: B018 - raise now, before any streaming starts
     except BaseException:
