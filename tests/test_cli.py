@@ -215,3 +215,10 @@ def test_capacity_skips_a_line_that_is_not_utf8(tmp_path: Path) -> None:
     f.write_bytes(b'\xef\xbb\xbf{"text": "Proud to support our parks"}\n{"text": "caf\xe9"}\n')
     code, out, err = run("capacity", str(f))
     assert code == 0 and "line 2: skipped: not UTF-8 text" in err and "1 account(s)" in out
+
+
+def test_check_input_reads_a_file_that_starts_with_a_bom(tmp_path: Path) -> None:
+    f = tmp_path / "bom.jsonl"
+    f.write_bytes(b'\xef\xbb\xbf{"text": "Library hours change on Monday"}\n')
+    code, out, err = run("check", "--input", str(f), "--format", "jsonl")
+    assert code == 0 and json.loads(out)["allowed"] and "input error" not in err

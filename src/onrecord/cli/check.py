@@ -179,6 +179,8 @@ def command(
 
 def _read_lines(p: Path) -> Iterator[bytes]:
     with p.open("rb") as fh:
+        first = fh.readline()
+        yield first.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM (Windows editors add one) is not part of the post
         yield from fh
 
 
