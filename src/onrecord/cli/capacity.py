@@ -19,8 +19,8 @@ import msgspec
 
 from onrecord.capacity.account import account_reading
 from onrecord.capacity.assess import assess_many
-from onrecord.cli.common import ARCHIVE_MAGIC
 from onrecord.detectors.base import Signals, run_detectors
+from onrecord.importers.container import archive_kind
 from onrecord.model.decode import PostDecodeError, decode_post
 from onrecord.model.finding import CAPACITIES, CapacityResult
 from onrecord.model.post import Post
@@ -117,7 +117,7 @@ def read_posts(stream: IO[bytes], err: IO[str]) -> tuple[list[tuple[int, Post]],
     posts: list[tuple[int, Post]] = []
     bad = 0
     for n, raw in enumerate(stream, start=1):
-        if n == 1 and raw.startswith(ARCHIVE_MAGIC):
+        if n == 1 and archive_kind(raw[:512]):
             raise click.UsageError("this is a ZIP or compressed archive: 'onrecord capacity' reads JSONL posts; audit a "
                                    "platform export with 'onrecord audit' (its results.jsonl give each post's capacity)")
         try:

@@ -13,11 +13,12 @@ from rich.console import Console
 
 from onrecord.api import check_lines
 from onrecord.checks.registry import all_checks
-from onrecord.cli.common import ARCHIVE_MAGIC, check_selectors, fail, load_packs, pack_options, selection_options, split_csv
+from onrecord.cli.common import check_selectors, fail, load_packs, pack_options, selection_options, split_csv
 from onrecord.engine import Engine
 from onrecord.formatters import FORMATS, Checked, Record
 from onrecord.formatters.human import render
 from onrecord.formatters.machine import write_json, write_jsonl, write_sarif
+from onrecord.importers.container import archive_kind
 from onrecord.model.finding import InputError
 from onrecord.store import open_registry
 
@@ -155,7 +156,7 @@ def command(
             if not p.is_file():
                 fail(f"no such file: {input_path}")
             with p.open("rb") as fh:
-                if fh.read(6).startswith(ARCHIVE_MAGIC):
+                if archive_kind(fh.read(512)):  # given where JSONL posts are expected, it is a platform export
                     fail(f"{input_path} is a ZIP or compressed archive: 'check --input' reads JSONL posts; audit a "
                          "platform export with 'onrecord audit'")
             lines = _read_lines(p)

@@ -12,8 +12,6 @@ from onrecord.checks.registry import unknown_selectors
 from onrecord.codes import PackError, PackRegistry
 
 F = TypeVar("F", bound=Callable[..., Any])
-# How a ZIP, gzip/tar.gz, bzip2 or xz file starts: given where JSONL posts are expected, it is a platform export.
-ARCHIVE_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

@@ -123,6 +123,15 @@ class TarContainer(Container):
         self.tf.close()
 
 
+def archive_kind(magic: bytes) -> str | None:
+    """"zip" or "tar" (plain or gzip/bzip2/xz compressed) from a file's first 512 bytes, else None."""
+    if magic[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
+        return "zip"
+    if magic[:2] == b"\x1f\x8b" or magic[:3] == b"BZh" or magic[:6] == b"\xfd7zXZ\x00" or magic[257:262] == b"ustar":
+        return "tar"
+    return None
+
+
 def open_container(path: str, name: str | None = None) -> Container:
     """Open ``path`` by its content: folder, ZIP, tar(.gz) or a plain file. ``name``: how messages and rejects
     name the input (an upload's own file name rather than the server's copy); ``path`` by default."""
@@ -138,8 +147,9 @@ def open_container(path: str, name: str | None = None) -> Container:
         raise UnusableInput(f"{shown}: cannot read ({e.strerror or e})") from None
     if not magic:
         raise UnusableInput(f"{shown}: the file is empty")
-    if magic[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
+    kind = archive_kind(magic)
+    if kind == "zip":
         return ZipContainer(path, name)
-    if magic[:2] == b"\x1f\x8b" or magic[:3] == b"BZh" or magic[:6] == b"\xfd7zXZ\x00" or magic[257:262] == b"ustar":
+    if kind == "tar":
         return TarContainer(path, name)
     return FileContainer(path, name)

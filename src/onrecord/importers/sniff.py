@@ -184,14 +184,9 @@ class Plan:
 
     def _why_unusable(self) -> str:
         vals = list(self.kinds.values())
-        if vals == ["not-utf8"]:
-            return f"{self.path}: not UTF-8 text; re-save it as UTF-8 (or pass the platform's original export)"
-        if vals == ["utf16"]:
-            return f"{self.path}: UTF-16 text; re-save it as UTF-8"
-        if vals == ["empty"]:
-            return f"{self.path}: the file is empty"
-        if vals == ["archive"]:
-            return f"{self.path}: an archive inside an archive; unpack the outer one first"
+        if len(vals) == 1 and vals[0] in _SKIPPED:
+            hint = " (or pass the platform's original export)" if vals[0] == "not-utf8" else ""
+            return f"{self.path}: {_SKIPPED[vals[0]]}{hint}"
         return (
             f"{self.path}: unknown format: none of its {len(vals)} file(s) is an X, Mastodon, Bluesky, LinkedIn, "
             "Facebook/Instagram/Threads export, a post JSONL or a CSV with a text column (see --map)"

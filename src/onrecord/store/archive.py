@@ -272,10 +272,18 @@ _texts = msgspec.json.Decoder(_Texts)
 PLATFORMS = frozenset(get_args(Platform))
 
 
-def bare_handle(account: str) -> str:
-    """The handle as the archive stores it: "x:@CityParks", "@CityParks" and "cityparks" are all "cityparks"."""
+def split_account(account: str) -> tuple[str | None, str]:
+    """(platform or None, handle as the archive stores it): "x:@CityParks" → ("x", "cityparks"), "@CityParks" →
+    (None, "cityparks")."""
     platform, sep, handle = account.strip().rpartition(":")
-    return (handle if sep and platform in PLATFORMS else account.strip()).lstrip("@").lower()
+    if not (sep and platform in PLATFORMS):
+        platform, handle = "", account.strip()
+    return platform or None, handle.lstrip("@").lower()
+
+
+def bare_handle(account: str) -> str:
+    """The handle as the archive stores it, whatever platform prefix it was given with."""
+    return split_account(account)[1]
 
 
 def entries(engine: Engine, start: datetime | None = None, end: datetime | None = None,
@@ -296,10 +304,10 @@ def _matching(start: datetime | None, end: datetime | None, account: str | None,
     if end:
         cond.append(when <= iso(end))
     if account:
-        platform, sep, _ = account.rpartition(":")  # "x:cityparks", as archive list shows it, or a bare handle
-        if sep and platform in PLATFORMS:
+        platform, handle = split_account(account)  # "x:cityparks", as archive list shows it, or a bare handle
+        if platform:
             cond.append(c.platform == platform)
-        cond.append(c.account == bare_handle(account))
+        cond.append(c.account == handle)
     if record:
         cond.append(c.record_key == record)
     if upto is not None:
