@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from onrecord.checks.base import Check, CheckContext, Hit
 from onrecord.detectors.multipattern import MultiPattern
+from onrecord.detectors.pii.names import TITLES
 from onrecord.detectors.spans import EndIndex
 from onrecord.model.finding import Fix, Span
 from onrecord.model.signal import Signal
@@ -117,10 +118,29 @@ PUBLIC_IN_NAME = re.compile(
 _WORD = re.compile(r"\w+")
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
 @lru_cache(maxsize=4096)  # the author's own words repeat for every post of an account
 def _words(*names: str) -> frozenset[str]:
-    """Lower-cased words of more than two letters in ``names``."""
-    return frozenset(w for n in names for w in _WORD.findall(n.lower()) if len(w) > 2)
+    """Lower-cased words of two letters or more in ``names`` (the author's name, handle, organisation)."""
+    return frozenset(w for n in names for w in _WORD.findall(n.lower()) if len(w) > 1)
+
+
+@lru_cache(maxsize=4096)
+def _name_words(name: str) -> frozenset[str]:
+    """The words that tell one person from another: letters only, no initials, no titles ("Mrs", "Dr")."""
+    return frozenset(w for w in _LETTERS.findall(name.lower()) if len(w) > 1 and w not in TITLES and w + "." not in TITLES)
+
+
+def _own_name(name: str, own: frozenset[str]) -> bool:
+    """Every word of ``name`` is one of the author's: "Ngata" or "Dr Mere Ngata" on Mere Ngata's account.
+
+    Sharing one word is not enough: "Aroha Ngata" on Mere Ngata's account is someone else (a relative, a
+    constituent with the same surname), and so is "Jo Wellington" on Wellington City Council's.
+    """
+    words = _name_words(name)
+    return bool(words) and words <= own
 
 
 class PersonalDataThirdParty(Check):
@@ -177,7 +197,7 @@ class PersonalDataThirdParty(Check):
             if p.kind == "PERSON"
             and not p.evidence.startswith("public_figure")
             and not PUBLIC_IN_NAME.match(p.text)
-            and not _words(p.text) & own
+            and not _own_name(p.text, own)
         ]
 
         def person_near(x: Signal) -> bool:  # a name ends at most 40 characters before it
@@ -203,11 +223,13 @@ class PersonalDataThirdParty(Check):
             if s.kind == "PERSON":
                 if s.evidence.startswith("public_figure") or PUBLIC_IN_NAME.match(s.text):
                     continue
-                if _words(s.text) & own:
+                if _own_name(s.text, own):
                     continue
             elif s.kind == "EMAIL_ADDRESS":
                 local, _, domain = s.text.lower().partition("@")
-                if ORG_EMAIL.search(s.text) or _words(local, domain.split(".")[0]) & own:
+                # "mere.ngata@" or "cityparks@" is the author's address, "aroha.ngata@" is not; a domain named
+                # after the author or the organisation is theirs whatever the mailbox
+                if ORG_EMAIL.search(s.text) or _own_name(local, own) or _words(domain.split(".")[0]) & own:
                     continue
                 if _org_context(before):
                     continue
