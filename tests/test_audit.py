@@ -117,6 +117,24 @@ def test_bad_accounts_file_exits_2(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "role 'king'" in res.output
 
 
+def test_unknown_fields_are_reported_with_the_post_and_in_the_summary(tmp_path: Path) -> None:
+    # The post contract: an unknown field is ignored and reported. A typo'd "jurisdicton" silently chose the default
+    # pack before; now the result says so, as `check` does, and the run's summary line names it.
+    src = tmp_path / "posts.jsonl"
+    src.write_text('{"id": "a", "text": "Library hours.", "jurisdicton": "NZ"}\n{"id": "b", "text": "Pool hours."}\n'
+                   '{"id": "c", "text": "Park hours.", "account": {"kind": "official", "foo[bold]": 1}}\n')
+    res = CliRunner().invoke(cli, ["audit", str(src), "--out", str(tmp_path / "o"), "--workers", "1"])
+    assert res.exit_code == 0, res.output
+    by_id = {r["id"]: r["warnings"] for r in _lines(tmp_path / "o" / "results.jsonl")}
+    assert by_id == {
+        "a": [f"{src} line 1: unknown field 'jurisdicton' ignored"],
+        "b": [],
+        "c": [f"{src} line 3: unknown field 'account.foo[bold]' ignored"],
+    }
+    out = " ".join(res.output.split())
+    assert "2 post(s) checked with a warning" in out and "'account.foo[bold]'" in out
+
+
 def test_allow_rejects_and_check_failures_are_rejects(tmp_path: Path) -> None:
     # A post naming an unknown code cannot be checked: it is rejected with the reason, and counted.
     src = tmp_path / "posts.jsonl"

@@ -47,6 +47,8 @@ class AuditCounts:
     check_failed: int = 0
     breach_posts: int = 0
     review_required: int = 0
+    warned: int = 0  # posts checked with a warning (an unknown field ignored); each result lists its own
+    warning_examples: list[str] = field(default_factory=list)  # the first few, for the summary line
     by_input: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
@@ -145,6 +147,7 @@ def run_audit(
     with open(files["results.jsonl"], "wb") as results, open(files["rejects.jsonl"], "wb") as rejects:
         runs: list[tuple[int, int]] = []  # (first post number, input index): one entry per input
         sent = [0]
+        warned: dict[int, list[str]] = {}  # post number -> the importer's warnings about it
 
         def posts() -> Iterator[bytes]:
             for idx, job in enumerate(jobs):
@@ -162,6 +165,9 @@ def run_audit(
                     post = accounts.apply(item) if accounts is not None else item
                     if post.source is None:
                         post.source = job.path
+                    notes = job.take_warnings()
+                    if notes:
+                        warned[sent[0]] = notes
                     sent[0] += 1
                     yield _enc.encode(post)
 
@@ -171,6 +177,9 @@ def run_audit(
             outcomes = run_local(posts(), spec, workers=opts.workers, chunk=opts.chunk, engine=engine)
         for n, (post_json, (ok, payload)) in enumerate(outcomes):
             path = jobs[_input_of(runs, n)].path
+            notes = warned.pop(n, None)
+            if notes and ok:
+                payload = _with_warnings(payload, notes, counts)
             _consume(post_json, ok, payload, path, counts.by_input[path], counts, results, rejects, report)
             if progress is not None and n % 1000 == 999:
                 progress(counts)
@@ -190,6 +199,16 @@ def run_audit(
     with open(files["report.html"], "w", encoding="utf-8") as f:
         f.write(report.render_html(meta))
     return AuditOutcome(counts=counts, files=files, inputs=inputs)
+
+
+def _with_warnings(payload: bytes, notes: list[str], counts: AuditCounts) -> bytes:
+    """The result with the importer's warnings about its post added (rare: decoded and encoded again only then)."""
+    result = _decode_result.decode(payload)
+    result.warnings.extend(notes)
+    counts.warned += 1
+    if len(counts.warning_examples) < 3:
+        counts.warning_examples.append(notes[0])
+    return _enc.encode(result)
 
 
 def _input_of(runs: list[tuple[int, int]], seq: int) -> int:

@@ -6,6 +6,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from onrecord.api.audit import AuditCounts, AuditOptions, ContextSource, open_inputs, outputs_clash, run_audit
 from onrecord.api.runners import EngineSpec, RunnerUnavailable, engine_for
@@ -149,6 +150,11 @@ def command(
         f"({c.import_rejected:,} at import, {c.check_failed:,} at check); "
         f"{c.breach_posts:,} post(s) breach their code, {c.review_required:,} need review"
     )
+    if c.warned:
+        err.print(Text.assemble(  # Text, not markup: the examples quote the input's own field names
+            (f"{c.warned:,} post(s) checked with a warning", "yellow"),
+            f", e.g. {'; '.join(c.warning_examples)} (each result in {out.files['results.jsonl']} lists its warnings)",
+        ))
     for name, path in out.files.items():
         err.print(f"  wrote {path}" if name else path)
     if not c.consistent:  # pragma: no cover - an internal error, never expected

@@ -33,6 +33,11 @@ class ImportJob:
     def formats(self) -> list[str]:
         return self.plan.formats
 
+    def take_warnings(self) -> list[str]:
+        """Warnings about the post :meth:`items` yielded last (e.g. "line 3: unknown field 'x' ignored"), once."""
+        taken, self.plan.warnings = self.plan.warnings, []
+        return taken
+
     def items(self) -> Iterator[Item]:
         """Posts and rejected records, streaming; unreadable members are reported as rejects first."""
         for note in self.plan.notes:

@@ -199,7 +199,7 @@ def _read_jsonl(plan: Plan, member: str) -> Iterator[Item]:
                 if not line.strip():
                     continue
                 try:
-                    post, _warnings = decode_post(line.decode("utf-8-sig") if n == 1 else line)
+                    post, warnings = decode_post(line.decode("utf-8-sig") if n == 1 else line)
                 except UnicodeDecodeError as e:
                     yield RejectedRecord(
                         source=src, location=f"line {n}", reason=f"not UTF-8 text (byte {e.start})", raw=excerpt(line)
@@ -209,6 +209,8 @@ def _read_jsonl(plan: Plan, member: str) -> Iterator[Item]:
                     where = f" at {e.field}" if e.field else ""
                     yield RejectedRecord(source=src, location=f"line {n}", reason=f"{e.message}{where}", raw=excerpt(line))
                     continue
+                # the post contract: an unknown field is ignored and reported (a typo'd "jurisdicton" must be seen)
+                plan.warnings = [f"{src} line {n}: {w}" for w in warnings]
                 yield post
         except READ_ERRORS as e:
             yield RejectedRecord(source=src, location=f"line {n + 1}", reason=f"damaged file ({e}); the rest is lost")

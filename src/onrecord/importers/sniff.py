@@ -160,6 +160,8 @@ class Plan:
     kinds: dict[str, str]
     csv_map: dict[str, str] | None = None
     notes: list[str] = field(default_factory=list)
+    # Warnings about the post a reader yields next (unknown fields), taken by ImportJob.take_warnings.
+    warnings: list[str] = field(default_factory=list)
 
     def of(self, *kinds: str) -> list[str]:
         """Members of the given kinds, in name order."""
