@@ -46,6 +46,9 @@ def _matches(finding: Any, exp: dict[str, Any]) -> bool:
             return False
     if "span" in exp and (finding.span is None or finding.span.text != exp["span"]):
         return False
+    cited = {c.id for c in finding.clauses}
+    if not set(exp.get("clauses", ())) <= cited or cited & set(exp.get("not_clauses", ())):
+        return False
     return not ("field" in exp and (finding.span is None or finding.span.field != exp["field"]))
 
 

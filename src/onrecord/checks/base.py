@@ -18,6 +18,7 @@ class Hit(msgspec.Struct, frozen=True, kw_only=True):
 
     ``capacity`` overrides the post's capacity for clause resolution, e.g. partisan content shared
     from an official account is judged as an official-capacity act whatever the text says.
+    ``fallback`` is the topic cited when no clause of the pack governs ``topic`` in that capacity.
     (A frozen msgspec Struct rather than a frozen dataclass: built ten times faster, once per hit.)
     """
 
@@ -27,6 +28,9 @@ class Hit(msgspec.Struct, frozen=True, kw_only=True):
     entity: str | None = None
     fix: Fix | None = None
     capacity: str | None = None
+    # The broader topic to cite when the pack governs ``topic`` with no clause here: packs that name the
+    # Hatch Act's political-pressure rules apart cite them, the others their general misuse-of-position clause.
+    fallback: str | None = None
 
 
 class CheckContext(msgspec.Struct, frozen=True, kw_only=True):

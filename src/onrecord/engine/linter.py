@@ -144,21 +144,29 @@ class Engine:
             code_reason=why,
         )
 
-    def _resolve(self, check: Check, hit: Hit, pack: Pack, capacity: str, role: str) -> Finding | None:
-        cap = hit.capacity or capacity
-        key = (id(pack), hit.topic, cap, role)
+    def _governed(self, pack: Pack, topic: str, cap: str, role: str) -> tuple[list[ClauseRef], str]:
+        """The clause refs governing ``topic`` and their worst severity (cached per pack, topic, capacity, role)."""
+        key = (id(pack), topic, cap, role)
         got = self._governing.get(key)
         if got is None:
-            clauses = pack.governing(hit.topic, cap, role)
+            clauses = pack.governing(topic, cap, role)
             severity = max((c.severity[cap] for c in clauses), key=SEVERITY_RANK.__getitem__) if clauses else ""
             got = self._governing[key] = ([c.ref() for c in clauses], severity)
-        refs, severity = got
+        return got
+
+    def _resolve(self, check: Check, hit: Hit, pack: Pack, capacity: str, role: str) -> Finding | None:
+        cap = hit.capacity or capacity
+        topic = hit.topic
+        refs, severity = self._governed(pack, topic, cap, role)
+        if not refs and hit.fallback is not None:
+            topic = hit.fallback
+            refs, severity = self._governed(pack, topic, cap, role)
         if not refs:
             return None  # no clause of the author's code supports it: not reported
         return Finding(
             check=check.code,
             name=check.name,
-            topic=hit.topic,
+            topic=topic,
             severity=severity,  # type: ignore[arg-type]
             clauses=list(refs),  # the refs are shared between findings, the list is not
             message=hit.message,

@@ -30,6 +30,7 @@ ROUTES: dict[str, str] = {
     "nonpublic_information": "legal",
     "endorsement": "legal",
     "misuse_of_position": "legal",
+    "political_pressure": "legal",
 }
 DEFAULT_TTL_HOURS = 72
 _enc = msgspec.json.Encoder()

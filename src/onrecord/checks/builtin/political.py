@@ -217,13 +217,14 @@ class PoliticsAtSubordinates(Check):
     aimed at anyone in particular.
 
     **Why it matters.** Using authority to influence subordinates' political participation, or
-    soliciting them, is a misuse of position (5 CFR 734.302, 2635.702(a), OSC supervisors FAQ).
+    soliciting them, is a misuse of position (5 CFR 734.302, 2635.702(a), OSC supervisors FAQ). Packs that
+    name such rules apart (topic ``political_pressure``) cite them; the others their misuse-of-position clauses.
     """
 
     code = "PO05"
     name = "political.subordinates"
     groups = ("political", "core")
-    topics = ("misuse_of_position",)
+    topics = ("political_pressure", "misuse_of_position")
     needs = frozenset()  # subordinates are known only from the facts
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
@@ -240,7 +241,8 @@ class PoliticsAtSubordinates(Check):
             return
         span = money or (found.span if found else None)
         yield Hit(
-            topic="misuse_of_position",
+            topic="political_pressure",
+            fallback="misuse_of_position",
             message="Political content aimed at the author's subordinates.",
             span=span,
             fix=Fix(applicability="display", title="Do not direct political messages at people you supervise"),
