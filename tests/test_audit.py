@@ -190,3 +190,18 @@ def test_spark_and_local_give_identical_results(tmp_path: Path) -> None:
     assert (tmp_path / "local" / "results.jsonl").read_bytes() == (tmp_path / "spark" / "results.jsonl").read_bytes()
     assert (tmp_path / "local" / "rejects.jsonl").read_bytes() == (tmp_path / "spark" / "rejects.jsonl").read_bytes()
     assert (tmp_path / "local" / "summary.csv").read_bytes() == (tmp_path / "spark" / "summary.csv").read_bytes()
+
+
+def test_map_mistakes_are_reported_not_ignored(tmp_path: Path) -> None:
+    # A typo'd field name stopped nothing, and a mapped column missing from the file was read with the usual
+    # names instead: the posts came out without their dates, and the audit said nothing.
+    src = tmp_path / "posts.csv"
+    src.write_text("body,when\nLibrary hours,2024-01-01\nPool hours,2024-01-02\n")
+    res = CliRunner().invoke(cli, ["audit", str(src), "--out", str(tmp_path / "o"), "--map", "text=body", "--map", "posted=when"])
+    assert res.exit_code == 2 and "unknown field 'posted'" in res.output and "posted_at" in res.output
+    res = CliRunner().invoke(cli, ["audit", str(src), "--out", str(tmp_path / "o"), "--map", "text=body", "--map", "posted_at=whn"])
+    assert res.exit_code == 1 and re.search(r"^read 1 = checked 0 \+ rejected 1", res.output, re.M)
+    (rej,) = _lines(tmp_path / "o" / "rejects.jsonl")
+    assert rej["location"] == "header" and "posted_at=whn: no such column (columns: body, when)" in rej["reason"]
+    res = CliRunner().invoke(cli, ["audit", str(src), "--out", str(tmp_path / "o"), "--map", "text=body", "--map", "posted_at=when"])
+    assert res.exit_code == 0 and [r["id"] for r in _lines(tmp_path / "o" / "results.jsonl")] == ["line-2", "line-3"]

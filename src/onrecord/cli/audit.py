@@ -13,6 +13,7 @@ from onrecord.api.runners import EngineSpec, RunnerUnavailable, engine_for
 from onrecord.cli.common import check_selectors, fail, load_packs, pack_options, selection_options, split_csv
 from onrecord.importers import UnusableInput
 from onrecord.importers.accounts import AccountsError, load_accounts
+from onrecord.importers.generic import mapping_error
 from onrecord.store import open_registry
 
 
@@ -23,6 +24,9 @@ def _mapping(values: tuple[str, ...]) -> dict[str, str] | None:
             fail(f"--map expects FIELD=COLUMN, got {v!r}")
         k, _, col = v.partition("=")
         out[k.strip()] = col.strip()
+    why = mapping_error(out)
+    if why:
+        fail(why)
     return out or None
 
 
@@ -57,7 +61,8 @@ def _mapping(values: tuple[str, ...]) -> dict[str, str] | None:
     "mapping",
     multiple=True,
     metavar="FIELD=COLUMN",
-    help="CSV column for a post field (text, id, posted_at, handle, platform, url, likes, shares...). Repeatable.",
+    help="CSV column for a post field (text, id, posted_at, handle, platform, url, likes, shares...). Repeatable; "
+    "an unknown field is an error, a column missing from a CSV rejects that file.",
 )
 @click.option("--title", default="onrecord audit", show_default=True, help="Title of report.html.")
 def command(

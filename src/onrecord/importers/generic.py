@@ -127,6 +127,20 @@ def csv_rows(f: IO[bytes], source: str) -> Iterator[tuple[int, dict[str, str]] |
         yield start, dict(zip(header, row, strict=True))
 
 
+def mapping_error(mapping: dict[str, str]) -> str | None:
+    """Why a ``--map`` is wrong (a field the CSV reader does not know), else None."""
+    unknown = sorted(set(mapping) - set(DEFAULT_COLUMNS))
+    if unknown:
+        return f"--map: unknown field {', '.join(map(repr, unknown))} (known: {', '.join(DEFAULT_COLUMNS)})"
+    return None
+
+
+def missing_columns(header: list[str], mapping: dict[str, str] | None) -> list[str]:
+    """The ``FIELD=COLUMN`` pairs of ``mapping`` whose column is not in ``header``."""
+    have = {_norm(h) for h in header}
+    return [f"{k}={v}" for k, v in (mapping or {}).items() if _norm(v) not in have]
+
+
 def column_map(header: list[str], mapping: dict[str, str] | None) -> dict[str, str]:
     """Post field → actual column name, from the user's mapping first, then the usual names."""
     by_norm = {_norm(h): h for h in header}
@@ -183,6 +197,13 @@ def _read_csv(plan: Plan, member: str) -> Iterator[Item]:
                 continue
             line, row = r
             if cols is None:
+                missing = missing_columns(list(row), plan.csv_map)
+                if missing:  # mapped by hand and not there: reading it with the usual names would mislabel it
+                    yield RejectedRecord(
+                        source=src, location="header",
+                        reason=f"--map {', '.join(missing)}: no such column (columns: {', '.join(row)}); file not read",
+                    )
+                    return
                 cols = column_map(list(row), plan.csv_map)
             try:
                 yield _csv_post(row, cols, line)
