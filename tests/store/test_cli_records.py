@@ -84,7 +84,8 @@ def test_review_flow_and_exit_codes(db: Engine, db_url: str) -> None:
     iid, _ = rq.submit(db, p, make_result(p, ("personal_data",), official=False), "sam")
     base = ("--db", db_url)
     assert run("review", "team", "privacy", "--members", "pia,sam", "--mode", "all", *base, "--by", "admin")[0] == 0
-    assert run("review", "show", str(iid), *base)[0] == 1  # pending
+    code, out, _ = run("review", "show", str(iid), *base)
+    assert code == 1 and "T00" in out and "personal_data" in out  # pending; the findings are shown
     code, _, err = run("review", "approve", str(iid), *base, "--by", "sam")
     assert code == 2 and "no self-approval" in err and "Traceback" not in err
     assert run("review", "approve", str(iid), *base, "--by", "pia")[1] == f"item {iid}: approved\n"

@@ -117,6 +117,9 @@ def test_waivers_apply_count_and_report(db: Engine) -> None:
     assert iid is not None
     item = rq.get(db, iid)
     assert [s["team"] for s in item.steps] == ["communications"] and item.waived == [f"T00:{w1}"]
+    # the reviewer sees what was found and what a waiver let through
+    assert [(f["check"], f["topic"], f["waiver"]) for f in item.findings] == [("T00", "personal_data", str(w1))]
+    assert item.findings[0]["clauses"] and item.findings[0]["message"]
     report = {w["id"]: w["state"] for w in rq.waiver_report(db, now=T0 + timedelta(days=2))}
     assert report == {w1: "active", w2: "expired", w3: "unused", w4: "expired"}
     assert [w["check_code"] for w in rq.waiver_report(db) if w["id"] == w4] == ["PD01"]  # a dotted name, stored as the code

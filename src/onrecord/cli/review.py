@@ -156,6 +156,11 @@ def show(item_id: int, db: str | None, fmt: str) -> None:
         con.print(f"{item.platform}:{item.handle} · {item.capacity} · topics: {', '.join(item.topics) or '-'}"
                   + (f" · waived: {', '.join(item.waived)}" if item.waived else ""))
         con.print(item.text)
+        for f in item.findings:
+            con.print(Text.assemble(
+                "  ", (f"{f['check']} {f['severity']}", "bold"), f" {f['topic']}: {f['message']}",
+                f" [{', '.join(f['clauses'])}]", f" (waived by waiver {f['waiver']})" if f["waiver"] else "",
+            ))
         for s in item.steps:
             con.print(f"  step {s['pos'] + 1}: {s['team']} ({s['mode']}) {s['status']}")
         for d in item.decisions:

@@ -193,6 +193,8 @@ class Item:
     steps: list[dict[str, Any]] = field(default_factory=list)
     decisions: list[dict[str, Any]] = field(default_factory=list)
     text: str = ""
+    # what the reviewer is asked to judge (filled by get(), not by the list): check, severity, message, span, clauses
+    findings: list[dict[str, Any]] = field(default_factory=list)
 
 
 def display_name(raw: str) -> str:
@@ -365,6 +367,15 @@ def get(engine: Engine, item_id: int, now: datetime | None = None) -> Item:
                                                     .order_by(review_steps.c.pos)).mappings()]
         item.decisions = [dict(d) for d in conn.execute(select(review_decisions).where(
             review_decisions.c.item_id == item_id).order_by(review_decisions.c.id)).mappings()]
+    result = msgspec.json.decode(r.result_json, type=Result)
+    waiver_of = {w.partition(":")[0]: w.partition(":")[2] for w in item.waived}  # check code -> waiver id
+    item.findings = [
+        {"check": f.check, "topic": f.topic, "severity": f.severity, "message": f.message,
+         "span": f.span.text if f.span else None, "clauses": [c.id for c in f.clauses],
+         # waived: its check was waived and its topic is not among those still to review
+         "waiver": waiver_of.get(f.check) if f.topic not in item.topics else None}
+        for f in result.findings
+    ]
     return item
 
 
