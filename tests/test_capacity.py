@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import time
 from typing import Any
 
@@ -124,6 +125,19 @@ def test_fast_scoring_matches_the_training_featuriser() -> None:
     np.add.at(ref, row, w[bucket] * value[:, None])
     fast = linear_scores(texts, with_zero_row(w), 12)
     assert np.allclose(ref, fast, atol=1e-4)
+
+
+def test_a_text_scores_the_same_whatever_follows_it_in_the_batch() -> None:
+    # A batch ending in texts without word pairs ("a", "", "_url_") dropped the last word pair of the text before
+    # them: a post's capacity depended on its neighbours (found by streaming `onrecord capacity` in batches).
+    from onrecord.capacity.features import linear_scores, with_zero_row
+
+    texts = ["please honor that and go vote", "thank you all", "a", "", "_url_", "ok ok", "x y"]
+    w = with_zero_row(np.random.default_rng(1).standard_normal((2**12, 3)).astype(np.float32))
+    alone = np.vstack([linear_scores([t], w, 12) for t in texts])
+    for order in itertools.permutations(range(len(texts)), 4):
+        batch = [texts[i] for i in order]
+        assert np.allclose(linear_scores(batch, w, 12), alone[list(order)], atol=1e-5), batch
 
 
 def test_evidence_words_survive_the_token_table_filling_up(monkeypatch: pytest.MonkeyPatch) -> None:

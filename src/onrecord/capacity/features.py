@@ -163,7 +163,10 @@ def linear_scores(
             cnt = np.bincount(who, minlength=n)
             if len(b):
                 seg = np.concatenate(([0], np.cumsum(cnt)[:-1]))
-                sums = np.add.reduceat(table[b], np.minimum(seg, len(b) - 1), axis=0)
+                # The zero row after the last n-gram lets a text's block end where the next text's starts even
+                # when the texts after it have no n-grams (clipping that index dropped the text's last n-gram,
+                # so a post scored differently by what followed it in the batch).
+                sums = np.add.reduceat(table[np.append(b, zero_row)], seg, axis=0)
                 sums[cnt == 0] = 0
                 out += sums / np.sqrt(np.maximum(cnt, 1))[:, None]
         # Characters: positions of text i are starts[i] .. starts[i+1]-1; invalid ones hit the zero row.

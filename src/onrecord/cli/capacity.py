@@ -10,8 +10,10 @@ Flags (exit 1 when any is raised):
 from __future__ import annotations
 
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import IO
 
 import click
@@ -22,7 +24,7 @@ from onrecord.capacity.assess import assess_many
 from onrecord.detectors.base import Signals, run_detectors
 from onrecord.importers.container import archive_kind
 from onrecord.model.decode import PostDecodeError, decode_post
-from onrecord.model.finding import CAPACITIES, CapacityResult
+from onrecord.model.finding import CAPACITIES
 from onrecord.model.post import Post
 
 FLAG_PERSONAL_OFFICIAL = "personal account used in official capacity"
@@ -63,59 +65,78 @@ def _detectors() -> list[object]:
         raise
 
 
+@dataclass
+class _Account:
+    """What an account summary needs of its posts: the first post's account, and per post only its judgement."""
+
+    handle: str
+    display_name: str
+    refs: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    scores: list[tuple[float, ...]] = field(default_factory=list)  # in CAPACITIES order
+
+
+BATCH = 1000  # posts judged at a time: only their judgements are kept, not the posts or their signals
+
+
 def summarise(
-    posts: list[tuple[int, Post]],
+    posts: Iterable[tuple[int, Post]],
     official_threshold: float = 0.8,
     political_threshold: float = 0.9,
 ) -> list[AccountSummary]:
-    """Group posts by account, judge each on its text (and cues), and raise account-level flags."""
+    """Group posts by account, judge each on its text (and cues), and raise account-level flags.
+
+    Streams: ``posts`` is read ``BATCH`` at a time, so memory grows with a few numbers per post.
+    """
     dets = _detectors()
-    sigs: list[Signals | None] = [run_detectors(p, dets) if dets else None for _, p in posts]  # type: ignore[arg-type]
-    plain = [p for _, p in posts]
-    # What the text says, whatever the account kind: that is what the flags are about.
-    text_view = assess_many(plain, sigs, use_context=False, explain=False)
-    groups: dict[str, list[tuple[int, Post, CapacityResult]]] = defaultdict(list)
-    for (line, post), res in zip(posts, text_view, strict=True):
-        groups[_account_key(post)].append((line, post, res))
-    out: list[AccountSummary] = []
-    for name in sorted(groups):
-        items = groups[name]
-        kinds = Counter(p.account.kind for _, p, _ in items)
-        kind = kinds.most_common(1)[0][0]
-        labels = Counter(r.label for _, _, r in items)
-        n = len(items)
-        mix: dict[str, float] = {c: round(labels.get(c, 0) / n, 3) for c in CAPACITIES}
-        conf: dict[str, float] = {c: round(sum(r.scores[c] for _, _, r in items) / n, 3) for c in CAPACITIES}
-        # Office vs campaign reading: the rule measured in bench/capacity.py, shipped as data; the handle and
-        # display name are an input only when the account kind is unknown (as in assess()).
-        acct = items[0][1].account
-        reads_as, p_campaign, evidence = account_reading(
-            [r.scores["political"] for _, _, r in items],
-            [r.scores["official"] for _, _, r in items],
-            *((acct.handle, acct.display_name) if kind == "unknown" else ("", "")),
-        )
-        s = AccountSummary(name, kind, n, mix, conf, reads_as, round(p_campaign, 3), list(evidence))
-        mostly = max(CAPACITIES, key=lambda c: (mix[c], conf[c]))
-
-        def ref(line: int, post: Post) -> str:
-            return post.id or f"line {line}"
-
-        official = [ref(ln, p) for ln, p, r in items if r.label == "official" and r.scores["official"] >= official_threshold]
-        if official and (kind == "personal" or (kind == "unknown" and mostly != "official")):
-            s.flags.append(FLAG_PERSONAL_OFFICIAL)
-            s.flagged_posts[FLAG_PERSONAL_OFFICIAL] = official
-        political = [ref(ln, p) for ln, p, r in items if r.scores["political"] >= political_threshold]
-        if political and (kind == "official" or (kind == "unknown" and mostly == "official")):
-            s.flags.append(FLAG_POLITICAL_ON_OFFICIAL)
-            s.flagged_posts[FLAG_POLITICAL_ON_OFFICIAL] = political
-        out.append(s)
-    return out
+    groups: dict[str, _Account] = {}
+    it = iter(posts)
+    while batch := list(islice(it, BATCH)):
+        plain = [p for _, p in batch]
+        sigs: list[Signals | None] = [run_detectors(p, dets) if dets else None for p in plain]  # type: ignore[arg-type]
+        # What the text says, whatever the account kind: that is what the flags are about.
+        for (line, post), res in zip(batch, assess_many(plain, sigs, use_context=False, explain=False), strict=True):
+            key = _account_key(post)
+            g = groups.get(key)
+            if g is None:
+                g = groups[key] = _Account(post.account.handle, post.account.display_name)
+            g.refs.append(post.id or f"line {line}")
+            g.kinds.append(post.account.kind)
+            g.labels.append(res.label)
+            g.scores.append(tuple(res.scores[c] for c in CAPACITIES))
+    return [_summary(name, groups[name], official_threshold, political_threshold) for name in sorted(groups)]
 
 
-def read_posts(stream: IO[bytes], err: IO[str]) -> tuple[list[tuple[int, Post]], int]:
-    """Decode JSONL posts; bad lines (not JSON, not UTF-8, not a post) are reported with their number and skipped."""
-    posts: list[tuple[int, Post]] = []
-    bad = 0
+def _summary(name: str, g: _Account, official_threshold: float, political_threshold: float) -> AccountSummary:
+    kind = Counter(g.kinds).most_common(1)[0][0]
+    labels = Counter(g.labels)
+    n = len(g.refs)
+    col = {c: [sc[i] for sc in g.scores] for i, c in enumerate(CAPACITIES)}
+    mix: dict[str, float] = {c: round(labels.get(c, 0) / n, 3) for c in CAPACITIES}
+    conf: dict[str, float] = {c: round(sum(col[c]) / n, 3) for c in CAPACITIES}
+    # Office vs campaign reading: the rule measured in bench/capacity.py, shipped as data; the handle and
+    # display name are an input only when the account kind is unknown (as in assess()).
+    reads_as, p_campaign, evidence = account_reading(
+        col["political"], col["official"], *((g.handle, g.display_name) if kind == "unknown" else ("", ""))
+    )
+    s = AccountSummary(name, kind, n, mix, conf, reads_as, round(p_campaign, 3), list(evidence))
+    mostly = max(CAPACITIES, key=lambda c: (mix[c], conf[c]))
+    official = [r for r, lab, p in zip(g.refs, g.labels, col["official"], strict=True)
+                if lab == "official" and p >= official_threshold]
+    if official and (kind == "personal" or (kind == "unknown" and mostly != "official")):
+        s.flags.append(FLAG_PERSONAL_OFFICIAL)
+        s.flagged_posts[FLAG_PERSONAL_OFFICIAL] = official
+    political = [r for r, p in zip(g.refs, col["political"], strict=True) if p >= political_threshold]
+    if political and (kind == "official" or (kind == "unknown" and mostly == "official")):
+        s.flags.append(FLAG_POLITICAL_ON_OFFICIAL)
+        s.flagged_posts[FLAG_POLITICAL_ON_OFFICIAL] = political
+    return s
+
+
+def read_posts(stream: IO[bytes], err: IO[str], bad: list[int]) -> Iterator[tuple[int, Post]]:
+    """Decode JSONL posts, streaming; bad lines (not JSON, not UTF-8, not a post) are reported with their number,
+    counted in ``bad[0]`` and skipped."""
     for n, raw in enumerate(stream, start=1):
         if n == 1 and archive_kind(raw[:512]):
             raise click.UsageError("this is a ZIP or compressed archive: 'onrecord capacity' reads JSONL posts; audit a "
@@ -123,7 +144,7 @@ def read_posts(stream: IO[bytes], err: IO[str]) -> tuple[list[tuple[int, Post]],
         try:
             line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
         except UnicodeDecodeError as e:
-            bad += 1
+            bad[0] += 1
             err.write(f"line {n}: skipped: not UTF-8 text (byte {e.start + 1})\n")
             continue
         if not line.strip():
@@ -131,12 +152,11 @@ def read_posts(stream: IO[bytes], err: IO[str]) -> tuple[list[tuple[int, Post]],
         try:
             post, _warnings = decode_post(line)
         except PostDecodeError as e:
-            bad += 1
+            bad[0] += 1
             where = f" at {e.field}" if e.field else ""
             err.write(f"line {n}: skipped: {e.message}{where}\n")
             continue
-        posts.append((n, post))
-    return posts, bad
+        yield n, post
 
 
 def _render_text(summaries: list[AccountSummary]) -> str:
@@ -181,11 +201,11 @@ def _render_text(summaries: list[AccountSummary]) -> str:
 )
 def command(posts_file: IO[bytes], fmt: str, official_threshold: float, political_threshold: float) -> None:
     """Summarise the capacity mix of each account in POSTS_FILE (JSONL, '-' for stdin) and flag misuse."""
-    posts, bad = read_posts(posts_file, sys.stderr)
-    if not posts:
-        click.echo("no readable posts" + (f" ({bad} bad line(s))" if bad else ""), err=True)
+    bad = [0]
+    summaries = summarise(read_posts(posts_file, sys.stderr, bad), official_threshold, political_threshold)
+    if not summaries:
+        click.echo("no readable posts" + (f" ({bad[0]} bad line(s))" if bad[0] else ""), err=True)
         sys.exit(2)
-    summaries = summarise(posts, official_threshold, political_threshold)
     if fmt == "json":
         click.echo(msgspec.json.encode([s.__dict__ for s in summaries]).decode())
     else:
