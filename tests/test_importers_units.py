@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import tarfile
 import zipfile
@@ -13,7 +14,7 @@ import pytest
 
 from onrecord.importers import RejectedRecord, open_input
 from onrecord.importers.accounts import AccountsError, load_accounts
-from onrecord.importers.base import JSONStreamError, _Reader, fix_mojibake, iter_json_array, iter_json_key
+from onrecord.importers.base import BrokenRecord, JSONStreamError, _Reader, fix_mojibake, iter_json_array, iter_json_key
 from onrecord.importers.car import CID, CarError, decode
 from onrecord.importers.sniff import classify
 from onrecord.model.post import Account, Post
@@ -50,16 +51,76 @@ def test_json_array_garbage_is_not_truncation() -> None:
     assert not e.value.truncated and "expected ',' or ']'" in str(e.value)
 
 
-def test_a_bad_record_stops_the_reader_where_it_is() -> None:
-    """An error in the middle of the buffer is final: reading on held the rest of the file and re-decoded it on
-    every chunk (quadratic; a 400 MB tweets.js with one trailing comma took 158 s and 3.1 GB)."""
+def test_a_bad_record_is_skipped_in_one_pass() -> None:
+    """A broken record costs that record only, and reading on after it stays linear: before, the first error ended
+    the file (every record after it lost, in one reject); before that, reading on held the rest of the file and
+    re-decoded it on every chunk (a 400 MB tweets.js with one trailing comma took 158 s and 3.1 GB)."""
     stream = io.StringIO('[{"id": 1}, {"id": 2,}, ' + '{"id": 3}, ' * 100_000 + '{"id": 4}]')
+    r = _Reader(stream, chunk=1000)
+    got, biggest = [], 0
+    for v in iter_json_array(stream, r):
+        got.append(v)
+        biggest = max(biggest, len(r.buf))
+    assert isinstance(got[1], BrokenRecord) and got[1].raw == '{"id": 2,}' and got[1].error.offset == 21
+    assert got[0] == {"id": 1} and got[2:4] == [{"id": 3}] * 2 and got[-1] == {"id": 4} and len(got) == 100_003
+    assert biggest <= 3000  # the buffer is trimmed as it goes: the file is never held
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 64, 1 << 20])
+def test_json_array_resynchronises_after_each_broken_record(chunk: int) -> None:
+    text = (
+        '[{"a": {"b": [1, "x,]\\"}"]}, "c": 2,}, {"id": 3}, tru, [1 2], {"id": 4, "t": "no end quote\n}, '
+        '{"id": 5}, ' + "[" * 5000 + "]" * 5000 + ', {"id": 6, "a": [1, 2}, {"id": 7}]'
+    )
+    got = list(iter_json_array(io.StringIO(text), _Reader(io.StringIO(text), chunk=chunk)))
+    assert [v for v in got if not isinstance(v, BrokenRecord)] == [{"id": 3}, {"id": 5}, {"id": 7}]
+    broken = [v.raw for v in got if isinstance(v, BrokenRecord)]
+    assert len(broken) == 6 and broken[-1] == '{"id": 6, "a": [1, 2}' and broken[1:3] == ["tru", "[1 2]"]
+    assert "nested too deeply" in str([v for v in got if isinstance(v, BrokenRecord)][-2].error)
+
+
+def test_json_array_broken_record_without_an_end_loses_the_rest_with_the_reason() -> None:
+    # A bracket that is never closed: where the broken record ends is unknown, so the array ends there (said so).
+    text = '[{"id": 1}, {"id": 2, "a": {"b": 1}, {"id": 3}]'
     got = []
     with pytest.raises(JSONStreamError) as e:
-        for v in iter_json_array(stream, _Reader(stream, chunk=1000)):
+        for v in iter_json_array(io.StringIO(text)):
             got.append(v)
     assert got == [{"id": 1}] and not e.value.truncated
-    assert stream.tell() <= 2000  # one chunk read, not the 1 MB after it
+
+
+def _x_tweets(records: list[str]) -> str:
+    return "window.YTD.tweets.part0 = [\n" + ",\n".join(records) + "\n]\n"
+
+
+def _tweet(i: int) -> str:
+    return f'{{"tweet": {{"id_str": "17{i:05d}", "full_text": "Update {i}", "created_at": "Mon Feb 12 09:30:00 +0000 2024"}}}}'
+
+
+def test_x_mastodon_and_meta_read_on_after_a_broken_record(tmp_path: Path) -> None:
+    """X tweets.js, a Mastodon outbox and Meta posts: one reject per broken record, the good ones after it read."""
+    tweets = [_tweet(i) for i in range(6)]
+    tweets[2] = tweets[2].replace('"full_text"', '"full_text",')  # a key without a value
+    (tmp_path / "tweets.js").write_text(_x_tweets(tweets))
+    posts, rejects = _posts_and_rejects(tmp_path / "tweets.js")
+    assert [p.id for p in posts] == ["1700000", "1700001", "1700003", "1700004", "1700005"]
+    assert len(rejects) == 1 and rejects[0].location.startswith("[2] (character ")
+    assert "it is skipped and the records after it are read" in rejects[0].reason
+
+    note = '{"type": "Create", "object": {"id": "https://s.example/%d", "type": "Note", "content": "<p>n%d</p>"}}'
+    items = [note % (i, i) for i in range(5)]
+    items[1] = items[1].replace('"Note"', "'Note'")
+    outbox = '{"type": "OrderedCollection", "orderedItems": [' + ", ".join(items) + "]}"
+    (tmp_path / "outbox.json").write_text(outbox)
+    posts, rejects = _posts_and_rejects(tmp_path / "outbox.json")
+    assert [p.text for p in posts] == ["n0", "n2", "n3", "n4"]
+    assert [r.location.split(" ")[0] for r in rejects] == ["orderedItems[1]"]
+
+    fb = [json.dumps({"timestamp": 1707901200 + i, "data": [{"post": f"p{i}"}]}) for i in range(4)]
+    fb[0] = fb[0].replace("1707901200", "0x1707901200")
+    (tmp_path / "posts.json").write_text("[" + ", ".join(fb) + "]")
+    posts, rejects = _posts_and_rejects(tmp_path / "posts.json")
+    assert [p.text for p in posts] == ["p1", "p2", "p3"] and [r.location.split(" ")[0] for r in rejects] == ["[0]"]
 
 
 def test_json_key_skips_other_values() -> None:
