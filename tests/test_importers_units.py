@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from onrecord.importers import RejectedRecord, open_input
+from onrecord.importers import RejectedRecord, UnusableInput, open_input
 from onrecord.importers.accounts import AccountsError, load_accounts
 from onrecord.importers.base import BrokenRecord, JSONStreamError, _Reader, fix_mojibake, iter_json_array, iter_json_key
 from onrecord.importers.car import CID, CarError, decode
@@ -333,3 +333,75 @@ def test_members_that_cannot_be_read_are_said_not_skipped(tmp_path: Path) -> Non
                        "latin.jsonl: not read: not UTF-8 text; re-save it as UTF-8",
                        "more.jsonl: not read: UTF-16 text; re-save it as UTF-8",
                        "nested.zip: not read: an archive inside the input; unpack it and pass it as its own PATH"]
+
+
+def _mastodon_tar(path: Path, posts: int, media: int, mode: str = "w:gz") -> None:
+    """A Mastodon archive with ``media`` incompressible media files listed out of name order after the JSON."""
+    import random
+
+    rnd = random.Random(7)
+    note = {"type": "Create", "object": {"type": "Note", "content": "<p>Ferry timetable update</p>"}}
+    items = [{**note, "object": {**note["object"], "id": f"https://s.example/{i}"}} for i in range(posts)]
+    files = [
+        ("actor.json", json.dumps({"type": "Person", "id": "https://s.example/users/b", "preferredUsername": "b"})),
+        ("outbox.json", json.dumps({"type": "OrderedCollection", "orderedItems": items})),
+    ]
+    with tarfile.open(path, mode) as t:
+        for name, text in files:
+            info = tarfile.TarInfo(name)
+            info.size = len(text.encode())
+            t.addfile(info, io.BytesIO(text.encode()))
+        for i in rnd.sample(range(media), media):
+            data = b"\x89PNG\r\n\x1a\n" + rnd.randbytes(2000)
+            info = tarfile.TarInfo(f"media_attachments/files/{i:05d}/original/{i}.png")
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+
+
+def test_tar_gz_members_are_read_in_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Members were read in name order: every one behind the last meant decompressing again from the start
+    (1,000 media files: 33 s). Classification is one pass now; the importer reopens only the JSON it reads."""
+    import gzip
+
+    _mastodon_tar(tmp_path / "archive.tar.gz", posts=5, media=300)
+    rewinds: list[int] = []
+    real = gzip._GzipReader._rewind  # type: ignore[attr-defined]
+    monkeypatch.setattr(gzip._GzipReader, "_rewind", lambda self: (rewinds.append(1), real(self))[1])
+    job = open_input(str(tmp_path / "archive.tar.gz"))
+    assert rewinds == [] and job.importer == "mastodon"
+    items = list(job.items())
+    assert len(items) == 5 and all(isinstance(i, Post) for i in items)
+    assert len(rewinds) <= 2  # actor.json, then outbox.json before it in the archive
+    assert list(job.plan.kinds) == sorted(job.plan.kinds)  # name order for the importers, whatever the archive's
+
+
+@pytest.mark.parametrize("mode", ["w:gz", "w"])
+def test_truncated_tar_keeps_the_members_before_the_cut(tmp_path: Path, mode: str) -> None:
+    """A tar(.gz) cut short (an interrupted download) was unusable as a whole; now the members before the cut are
+    read and the cut is a reject naming the archive."""
+    full = tmp_path / "full.tar"
+    _mastodon_tar(full, posts=40, media=60, mode=mode)
+    data = full.read_bytes()
+    cut = tmp_path / "cut.tar"
+    cut.write_bytes(data[: len(data) * 2 // 3])
+    posts, rejects = _posts_and_rejects(cut)
+    assert len(posts) == 40
+    assert len(rejects) == 1 and rejects[0].source == str(cut) and rejects[0].location == "(archive)"
+    assert rejects[0].reason.startswith(f"{cut}: the archive is cut short in or after media_attachments/")
+    assert "Error" not in rejects[0].reason
+    # Cut before any posts: unusable, and the message says why (not "unknown format").
+    cut.write_bytes(data[:100] if mode == "w:gz" else data[:600])
+    why = "not a readable tar archive" if mode == "w:gz" else "cut short in or after actor.json"
+    with pytest.raises(UnusableInput, match=why):
+        open_input(str(cut))
+
+
+def test_tar_gz_cut_inside_the_outbox_keeps_the_posts_before_it(tmp_path: Path) -> None:
+    full = tmp_path / "full.tar.gz"
+    _mastodon_tar(full, posts=20_000, media=0)
+    data = full.read_bytes()
+    (tmp_path / "cut.tar.gz").write_bytes(data[: len(data) // 2])
+    posts, rejects = _posts_and_rejects(tmp_path / "cut.tar.gz")
+    assert 0 < len(posts) < 20_000
+    assert [r.location for r in rejects] == ["(archive)", f"orderedItems[{len(posts)}]"]
+    assert "cut short in or after outbox.json" in rejects[0].reason and "damaged" in rejects[1].reason

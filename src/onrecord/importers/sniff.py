@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from onrecord.importers.base import Item, UnusableInput
-from onrecord.importers.container import READ_ERRORS, Container, open_container
+from onrecord.importers.container import Container, open_container
 from onrecord.model.decode import JSONReadError, read_json
 
 HEAD = 8192
@@ -207,19 +207,27 @@ def plan(path: str, csv_map: dict[str, str] | None = None, name: str | None = No
     try:
         kinds: dict[str, str] = {}
         notes: list[str] = []
-        for m in c.members():
-            try:
-                kinds[m] = classify(c.head(m, HEAD), csv_map)
-            except READ_ERRORS as e:
+        for m, head in c.scan(HEAD):  # one pass in the container's own order (a tar.gz cannot seek back cheaply)
+            if isinstance(head, BaseException):
                 kinds[m] = "unreadable"
-                notes.append(f"{c.label(m)}: cannot read ({e})")
+                notes.append(f"{c.label(m)}: cannot read ({head})")
                 continue
+            kinds[m] = classify(head, csv_map)
             why = _SKIPPED.get(kinds[m])
             if why and (kinds[m] != "empty" or m.lower().endswith(_DATA_SUFFIXES)):
                 # The other files still go through, but a tweets.js saved as UTF-16 must not vanish without a word.
                 notes.append(f"{c.label(m)}: not read: {why}")
+        if c.damage:
+            notes.append(c.damage)
+        # Name order, whatever the archive order: the importers read (and report) members the same way every time.
+        kinds = dict(sorted(kinds.items()))
         p = Plan(path=name or path, container=c, kinds=kinds, csv_map=csv_map, notes=notes)
-        p.importer  # noqa: B018 - raise now, before any streaming starts
+        try:
+            p.importer  # noqa: B018 - raise now, before any streaming starts
+        except UnusableInput:
+            if c.damage:  # the posts may have been after the cut: say that, not "unknown format"
+                raise UnusableInput(f"{c.damage}; none of the files before the cut holds posts") from None
+            raise
     except BaseException:
         c.close()  # an unusable input keeps no file open (a server reads many uploads)
         raise
