@@ -14,7 +14,15 @@ import pytest
 
 from onrecord.importers import RejectedRecord, UnusableInput, open_input
 from onrecord.importers.accounts import AccountsError, load_accounts
-from onrecord.importers.base import BrokenRecord, JSONStreamError, _Reader, fix_mojibake, iter_json_array, iter_json_key
+from onrecord.importers.base import (
+    BrokenRecord,
+    JSONStreamError,
+    NoRecords,
+    _Reader,
+    fix_mojibake,
+    iter_json_array,
+    iter_json_key,
+)
 from onrecord.importers.car import CID, CarError, decode
 from onrecord.importers.sniff import classify
 from onrecord.model.post import Account, Post
@@ -126,7 +134,26 @@ def test_x_mastodon_and_meta_read_on_after_a_broken_record(tmp_path: Path) -> No
 def test_json_key_skips_other_values() -> None:
     text = '{"@context": ["a", {"b": [1, 2]}], "totalItems": 2, "orderedItems": [{"n": 1}, {"n": 2}], "z": 0}'
     assert list(iter_json_key(io.StringIO(text), "orderedItems")) == [{"n": 1}, {"n": 2}]
-    assert list(iter_json_key(io.StringIO('{"other": []}'), "orderedItems")) == []
+    assert list(iter_json_key(io.StringIO('{"orderedItems": []}'), "orderedItems")) == []
+    for text, why in [('{"other": []}', "has no 'orderedItems' list"), ("{}", "has no 'orderedItems' list"),
+                      ('{"orderedItems": null}', "'orderedItems' is null, not a list"),
+                      ('{"orderedItems": {"a": 1}, "z": 0}', "'orderedItems' is an object, not a list")]:
+        with pytest.raises(NoRecords, match=why):
+            list(iter_json_key(io.StringIO(text), "orderedItems"))
+
+
+@pytest.mark.parametrize("items", ['"orderedItems": null, ', ""])
+def test_mastodon_outbox_without_ordered_items_is_a_reject(tmp_path: Path, items: str) -> None:
+    """An outbox whose orderedItems is null or missing read 0 posts with exit 0, as if the account never posted."""
+    with zipfile.ZipFile(tmp_path / "archive.zip", "w") as z:
+        z.writestr("actor.json", '{"type": "Person", "id": "https://s.example/users/b", "preferredUsername": "b"}')
+        z.writestr("outbox.json", '{"@context": "https://www.w3.org/ns/activitystreams", "type": "OrderedCollection", '
+                                  f'{items}"totalItems": 12}}')
+    posts, rejects = _posts_and_rejects(tmp_path / "archive.zip")
+    assert posts == [] and len(rejects) == 1
+    assert rejects[0].source.endswith("!outbox.json") and rejects[0].location == "(file)"
+    want = "'orderedItems' is null, not a list" if items else "the file has no 'orderedItems' list"
+    assert rejects[0].reason == f"{want} of records: no posts could be read from it"
 
 
 @pytest.mark.parametrize(

@@ -307,26 +307,47 @@ def _element(r: _Reader) -> Any:
     return BrokenRecord(err, raw[: r.offset - start].rstrip())
 
 
+class NoRecords(ValueError):
+    """The records' array is missing from the file, or is not an array (``"orderedItems": null``)."""
+
+
+def _json_kind(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return str(v).lower()
+    return {dict: "an object", str: "a string", list: "a list"}.get(type(v), "a number")
+
+
 def iter_json_key(stream: IO[str], key: str) -> Iterator[Any]:
     """Yield the elements of the array under top-level ``key`` of a JSON object, streaming.
 
     Other top-level values are decoded and dropped (they are small in every export we read).
-    A missing key yields nothing.
+    A missing key, or one whose value is not an array, raises :class:`NoRecords` once the object is read:
+    an outbox with ``"orderedItems": null`` read 0 posts without a word.
     """
     r = _Reader(stream)
     r.expect("{", "'{'")
-    if r.skip_ws() == "}":
-        return
-    while True:
-        k = r.value()
-        r.expect(":", "':'")
-        if k == key and r.skip_ws() == "[":
-            yield from iter_json_array(stream, r)
-        else:
-            r.value()
-        c = r.expect(",}", "',' or '}'")
-        if c == "}":
-            return
+    found: str | None = None  # what the key held, when it was not an array
+    if r.skip_ws() != "}":
+        while True:
+            k = r.value()
+            r.expect(":", "':'")
+            if k == key and r.skip_ws() == "[":
+                found = "a list"
+                yield from iter_json_array(stream, r)
+            elif k == key:
+                found = _json_kind(r.value())
+            else:
+                r.value()
+            if r.expect(",}", "',' or '}'") == "}":
+                break
+    else:
+        r.pos += 1
+    if found is None:
+        raise NoRecords(f"the file has no '{key}' list of records")
+    if found != "a list":
+        raise NoRecords(f"'{key}' is {found}, not a list of records")
 
 
 _YTD = re.compile(r"^\s*window\.YTD\.([A-Za-z0-9_]+)\.part(\d+)\s*=\s*")
@@ -388,6 +409,8 @@ def records_from(
                 continue
             if post is not None:
                 yield post
+    except NoRecords as e:
+        yield RejectedRecord(source=source, location="(file)", reason=f"{e}: no posts could be read from it")
     except JSONStreamError as e:
         what = "the file is truncated" if e.truncated else "the file is not valid JSON"
         yield RejectedRecord(
