@@ -316,7 +316,9 @@ def _json_kind(v: Any) -> str:
         return "null"
     if isinstance(v, bool):
         return str(v).lower()
-    return {dict: "an object", str: "a string", list: "a list"}.get(type(v), "a number")
+    if isinstance(v, dict):
+        return "an object"
+    return "a string" if isinstance(v, str) else "a number"
 
 
 def iter_json_key(stream: IO[str], key: str) -> Iterator[Any]:
