@@ -432,3 +432,17 @@ def test_tar_gz_cut_inside_the_outbox_keeps_the_posts_before_it(tmp_path: Path) 
     assert 0 < len(posts) < 20_000
     assert [r.location for r in rejects] == ["(archive)", f"orderedItems[{len(posts)}]"]
     assert "cut short in or after outbox.json" in rejects[0].reason and "damaged" in rejects[1].reason
+
+
+def test_jsonl_is_classified_from_its_first_parseable_line(tmp_path: Path) -> None:
+    """A JSONL file whose first line was broken, or longer than the 8 KB sample, was refused as a whole (exit 2)."""
+    good = [json.dumps({"id": f"j{i}", "text": "Library hours change on Monday"}) for i in range(3)]
+    (tmp_path / "bad-first.jsonl").write_text('{"id": "j0", "text": "cut\n' + "\n".join(good) + "\n")
+    posts, rejects = _posts_and_rejects(tmp_path / "bad-first.jsonl")
+    assert [p.id for p in posts] == ["j0", "j1", "j2"] and [r.location for r in rejects] == ["line 1"]
+    (tmp_path / "long-first.jsonl").write_text(
+        '{"id": "long", "text": "' + "Road works update. " * 1000 + '"}\n' + "\n".join(good) + "\n"
+    )
+    posts, rejects = _posts_and_rejects(tmp_path / "long-first.jsonl")
+    assert [p.id for p in posts] == ["long", "j0", "j1", "j2"] and rejects == []
+    assert classify(b'{"no": "text"}\n{"text": "x"}\n') == "unknown"  # the first line that parses decides
