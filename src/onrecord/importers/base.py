@@ -140,8 +140,19 @@ class JSONStreamError(ValueError):
         self.truncated = truncated
 
 
+class BrokenRecord:
+    """One element of a JSON array that does not decode; the reader skipped it and read on after it."""
+
+    def __init__(self, error: JSONStreamError, raw: str) -> None:
+        self.error = error
+        self.raw = raw
+
+
 _WS = " \t\r\n"
 _decoder = json.JSONDecoder()
+# Where the next character that matters to the element-skipping scan is, inside and outside a string.
+_IN_STRING = re.compile(r'["\\\n]')
+_OUTSIDE = re.compile(r'["{}\[\],]')
 
 
 class _Reader:
@@ -206,19 +217,63 @@ class _Reader:
                 if at_end and not self.eof and self.more():
                     continue
                 truncated = e.pos >= len(self.buf) - 1 or "Unterminated" in e.msg
-                raise JSONStreamError(f"invalid JSON: {e.msg}", self.base + e.pos, truncated) from None
+                # The decoder's messages end "... at" (it adds the position itself); the offset is reported apart.
+                msg = e.msg.removesuffix(" at")
+                raise JSONStreamError(f"invalid JSON: {msg}", self.base + e.pos, truncated) from None
             # A number cut by the chunk boundary ("1" of "1.5e3") may continue: decode again with more input.
             if isinstance(val, int | float) and len(self.buf) - end < 2 and not self.eof and self.more():
                 continue
             self.pos = end
             return val
 
+    def skip_element(self) -> bool:
+        """From the start of a broken array element, move to the ``,`` or ``]`` after it (outside strings, at
+        the element's own depth). False when the file ends first (a bracket never closed: where the element
+        ends is unknown).
+
+        Regex jumps between the characters that matter, and the buffer is trimmed as usual: linear in the
+        element's length, without holding it.
+        """
+        opened: list[str] = []  # brackets open inside the element
+        in_string = False
+        while True:
+            m = (_IN_STRING if in_string else _OUTSIDE).search(self.buf, self.pos)
+            if m is None:
+                self.pos = len(self.buf)
+                if not self.more():
+                    return False
+                continue
+            c, self.pos = m.group(), m.end()
+            if in_string:
+                if c == "\\":  # the escaped character may be the next chunk's first
+                    if self.pos >= len(self.buf) and not self.more():
+                        return False
+                    self.pos += 1
+                else:
+                    # A closing quote; or a raw newline, which no JSON string holds: the quote that opened this
+                    # "string" was stray or its closing one is missing, and the line end is the best guess.
+                    in_string = False
+            elif c == '"':
+                in_string = True
+            elif c in "{[":
+                opened.append(c)
+            elif not opened:  # ',' '}' or ']' at the element's own depth: the element ends here
+                self.pos = m.start()
+                return True
+            elif c in "}]":
+                # A closer of the other kind also closes what was left open inside (a ']' or '}' is missing).
+                want = "{" if c == "}" else "["
+                while opened and opened.pop() != want:
+                    pass
+
 
 def iter_json_array(stream: IO[str], reader: _Reader | None = None) -> Iterator[Any]:
     """Yield the elements of a JSON array one by one without loading the whole file.
 
-    Raises :class:`JSONStreamError` (with the offset) where the array breaks; elements before it
-    have already been yielded, so nothing good is lost.
+    An element that does not decode is yielded as a :class:`BrokenRecord` and the reader goes on at the
+    next element. Raises :class:`JSONStreamError` (with the offset) where the array itself breaks (the
+    file is truncated, a separator is wrong, or where a broken element ends cannot be found); elements
+    before it have already been yielded, so nothing good is lost.
     """
     r = reader or _Reader(stream)
     r.expect("[", "'['")
@@ -226,32 +281,75 @@ def iter_json_array(stream: IO[str], reader: _Reader | None = None) -> Iterator[
         r.pos += 1
         return
     while True:
-        yield r.value()
+        yield _element(r)
         c = r.expect(",]", "',' or ']'")
         if c == "]":
             return
+
+
+def _element(r: _Reader) -> Any:
+    """The next array element, or a BrokenRecord with the reader moved past it."""
+    try:
+        return r.value()
+    except JSONStreamError as e:
+        if e.truncated:
+            raise
+        err = e
+    except RecursionError:  # nested thousands deep: the decoder overflows, the scan below does not recurse
+        err = JSONStreamError("invalid JSON: nested too deeply to read", r.offset, False)
+    r.skip_ws()  # the failed decode left the reader at the element's start (the buffer is trimmed before it only)
+    start = r.offset
+    while len(r.buf) - r.pos < 2 * EXCERPT and r.more():
+        pass  # enough of the record for the reject's excerpt, kept before skipping trims the buffer
+    raw = r.buf[r.pos : r.pos + 2 * EXCERPT]
+    if not r.skip_element():
+        raise err
+    return BrokenRecord(err, raw[: r.offset - start].rstrip())
+
+
+class NoRecords(ValueError):
+    """The records' array is missing from the file, or is not an array (``"orderedItems": null``)."""
+
+
+def _json_kind(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, dict):
+        return "an object"
+    return "a string" if isinstance(v, str) else "a number"
 
 
 def iter_json_key(stream: IO[str], key: str) -> Iterator[Any]:
     """Yield the elements of the array under top-level ``key`` of a JSON object, streaming.
 
     Other top-level values are decoded and dropped (they are small in every export we read).
-    A missing key yields nothing.
+    A missing key, or one whose value is not an array, raises :class:`NoRecords` once the object is read:
+    an outbox with ``"orderedItems": null`` read 0 posts without a word.
     """
     r = _Reader(stream)
     r.expect("{", "'{'")
-    if r.skip_ws() == "}":
-        return
-    while True:
-        k = r.value()
-        r.expect(":", "':'")
-        if k == key and r.skip_ws() == "[":
-            yield from iter_json_array(stream, r)
-        else:
-            r.value()
-        c = r.expect(",}", "',' or '}'")
-        if c == "}":
-            return
+    found: str | None = None  # what the key held, when it was not an array
+    if r.skip_ws() != "}":
+        while True:
+            k = r.value()
+            r.expect(":", "':'")
+            if k == key and r.skip_ws() == "[":
+                found = "a list"
+                yield from iter_json_array(stream, r)
+            elif k == key:
+                found = _json_kind(r.value())
+            else:
+                r.value()
+            if r.expect(",}", "',' or '}'") == "}":
+                break
+    else:
+        r.pos += 1
+    if found is None:
+        raise NoRecords(f"the file has no '{key}' list of records")
+    if found != "a list":
+        raise NoRecords(f"'{key}' is {found}, not a list of records")
 
 
 _YTD = re.compile(r"^\s*window\.YTD\.([A-Za-z0-9_]+)\.part(\d+)\s*=\s*")
@@ -297,6 +395,15 @@ def records_from(
     i = -1
     try:
         for i, raw in enumerate(items):
+            if isinstance(raw, BrokenRecord):
+                yield RejectedRecord(
+                    source=source,
+                    location=f"{where(i)} (character {raw.error.offset})",
+                    reason=f"the record is not valid JSON ({str(raw.error).removeprefix('invalid JSON: ')}); it is skipped "
+                    "and the records after it are read",
+                    raw=excerpt(raw.raw),
+                )
+                continue
             try:
                 post = convert(raw)
             except (ValueError, KeyError, TypeError, AttributeError, msgspec.ValidationError) as e:
@@ -304,6 +411,8 @@ def records_from(
                 continue
             if post is not None:
                 yield post
+    except NoRecords as e:
+        yield RejectedRecord(source=source, location="(file)", reason=f"{e}: no posts could be read from it")
     except JSONStreamError as e:
         what = "the file is truncated" if e.truncated else "the file is not valid JSON"
         yield RejectedRecord(

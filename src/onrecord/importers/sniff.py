@@ -18,6 +18,9 @@ from onrecord.importers.container import READ_ERRORS, Container, open_container
 from onrecord.model.decode import JSONReadError, read_json
 
 HEAD = 8192
+# A JSON lines file whose first line is longer than HEAD: how far to look for a whole line, and how many lines.
+LOOKAHEAD = 1 << 20
+JSONL_LINES = 50
 _YTD = re.compile(rb"^\s*window\.YTD\.([A-Za-z0-9_]+)\.part(\d+)\s*=")
 _MEDIA_MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"RIFF", b"\x00\x00\x00", b"OggS", b"ID3", b"%PDF")
 
@@ -113,19 +116,27 @@ def _classify_json(s: str) -> str:
             return "meta:ig_profile"
         if '"comments_v2"' in s or re.match(r'\{\s*"comments"\s*:', s):
             return "meta:fb_comments"
-        first = s.split("\n", 1)[0]
-        try:
-            obj = read_json(first)
-        except JSONReadError:
-            return "unknown"
-        if isinstance(obj, dict) and "text" in obj:
-            return "generic:jsonl"
-        return "unknown"
+        return _classify_jsonl(s)
     # A top-level list: Meta posts (Facebook records have "timestamp"; Instagram "creation_timestamp").
     if re.search(r'"timestamp"\s*:', s) and ('"data"' in s or '"attachments"' in s or '"title"' in s):
         return "meta:fb_posts"
     if '"creation_timestamp"' in s and '"media"' in s:
         return "meta:ig_posts"
+    return "unknown"
+
+
+def _classify_jsonl(s: str) -> str:
+    """JSON lines in the post contract, from the first line of the sample that parses: a broken first line is the
+    importer's reject for that line, not a refusal of the whole file. (A line cut by the end of the sample does not
+    parse, so it is never the one that decides.)"""
+    for line in s.split("\n", JSONL_LINES)[:JSONL_LINES]:
+        if not line.strip():
+            continue
+        try:
+            obj = read_json(line)
+        except JSONReadError:
+            continue
+        return "generic:jsonl" if isinstance(obj, dict) and "text" in obj else "unknown"
     return "unknown"
 
 
@@ -202,6 +213,19 @@ _SKIPPED = {"utf16": "UTF-16 text; re-save it as UTF-8", "not-utf8": "not UTF-8 
 _DATA_SUFFIXES = (".js", ".json", ".jsonl", ".ndjson", ".csv", ".car")
 
 
+def _one_long_json_line(head: bytes) -> bool:
+    """The sample is one JSON object's line cut short (a JSONL file with a long first post)."""
+    return len(head) == HEAD and head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{" and b"\n" not in head.strip()
+
+
+def _classify_longer(c: Container, member: str, csv_map: dict[str, str] | None) -> str:
+    """Classify from a LOOKAHEAD-byte sample (bounded: a JSON document on one line is not read whole)."""
+    try:
+        return classify(c.head(member, LOOKAHEAD), csv_map)
+    except READ_ERRORS:
+        return "unknown"
+
+
 def plan(path: str, csv_map: dict[str, str] | None = None, name: str | None = None) -> Plan:
     """Open ``path`` and classify every file in it by content. Raises UnusableInput. ``name``: how the input is
     named in messages, rejects and post sources (``path`` by default)."""
@@ -209,19 +233,29 @@ def plan(path: str, csv_map: dict[str, str] | None = None, name: str | None = No
     try:
         kinds: dict[str, str] = {}
         notes: list[str] = []
-        for m in c.members():
-            try:
-                kinds[m] = classify(c.head(m, HEAD), csv_map)
-            except READ_ERRORS as e:
+        for m, head in c.scan(HEAD):  # one pass in the container's own order (a tar.gz cannot seek back cheaply)
+            if isinstance(head, BaseException):
                 kinds[m] = "unreadable"
-                notes.append(f"{c.label(m)}: cannot read ({e})")
+                notes.append(f"{c.label(m)}: cannot read ({head})")
                 continue
+            kinds[m] = classify(head, csv_map)
+            if kinds[m] == "unknown" and _one_long_json_line(head):
+                kinds[m] = _classify_longer(c, m, csv_map)
             why = _SKIPPED.get(kinds[m])
             if why and (kinds[m] != "empty" or m.lower().endswith(_DATA_SUFFIXES)):
                 # The other files still go through, but a tweets.js saved as UTF-16 must not vanish without a word.
                 notes.append(f"{c.label(m)}: not read: {why}")
+        if c.damage:
+            notes.append(c.damage)
+        # Name order, whatever the archive order: the importers read (and report) members the same way every time.
+        kinds = dict(sorted(kinds.items()))
         p = Plan(path=name or path, container=c, kinds=kinds, csv_map=csv_map, notes=notes)
-        p.importer  # noqa: B018 - raise now, before any streaming starts
+        try:
+            p.importer  # noqa: B018 - raise now, before any streaming starts
+        except UnusableInput:
+            if c.damage:  # the posts may have been after the cut: say that, not "unknown format"
+                raise UnusableInput(f"{c.damage}; none of the files before the cut holds posts") from None
+            raise
     except BaseException:
         c.close()  # an unusable input keeps no file open (a server reads many uploads)
         raise

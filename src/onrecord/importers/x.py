@@ -15,8 +15,10 @@ from typing import Any
 
 from onrecord.importers.base import (
     LOAD_ERRORS,
+    BrokenRecord,
     Item,
     RejectedRecord,
+    excerpt,
     from_iso,
     iso_utc,
     iter_json_array,
@@ -178,6 +180,9 @@ def read(plan: Plan) -> Iterator[Item]:
             for i, it in enumerate(items):
                 if isinstance(it, dict) and isinstance(it.get("noteTweet"), dict):
                     notes.add(it["noteTweet"])
+                elif isinstance(it, BrokenRecord):
+                    yield RejectedRecord(source=src, location=f"[{i}]", reason=f"note tweet unreadable: {it.error}",
+                                         raw=excerpt(it.raw))
                 else:
                     yield RejectedRecord(source=src, location=f"[{i}]", reason="record has no 'noteTweet' object")
         except LOAD_ERRORS as e:
