@@ -92,6 +92,38 @@ def test_accounts_export_is_an_audit_accounts_file(db_url: str, tmp_path: Path) 
     assert load_accounts(str(exported)).apply(post) == registry.apply(post)
 
 
+def test_archive_log_object_is_exact_unless_a_prefix_is_asked_for(db: Engine, db_url: str) -> None:
+    """``--object item:3`` also listed item:30 and item:31 (it matched by prefix)."""
+    from onrecord.store import audit
+
+    with db.begin() as conn:
+        for obj in ("item:3", "item:30", "item:31", "item:4", "item_3"):
+            audit.record(conn, "clerk", "test.touch", obj)
+
+    def objects(*args: str) -> list[str]:
+        code, out, _ = run("archive", "log", "--db", db_url, "--format", "jsonl", *args)
+        assert code == 0
+        return [json.loads(x)["object"] for x in out.splitlines()]
+
+    assert objects("--object", "item:3") == ["item:3"]
+    assert objects("--object-prefix", "item:3") == ["item:3", "item:30", "item:31"]
+    assert objects("--object-prefix", "item_") == ["item_3"]  # _ is no SQL wildcard here
+    assert objects("--object-prefix", "item:", "--limit", "2") == ["item:3", "item:30"]
+    code, _, err = run("archive", "log", "--db", db_url, "--object", "a", "--object-prefix", "b")
+    assert code == 2 and "not both" in err
+
+
+def test_archive_list_limit(db: Engine, db_url: str) -> None:
+    arc.append(db, pairs(5), "clerk")
+    for fmt in ("jsonl", "json"):
+        code, out, _ = run("archive", "list", "--db", db_url, "--format", fmt, "--limit", "2")
+        seqs = [json.loads(x)["seq"] for x in out.splitlines()] if fmt == "jsonl" else [e["seq"] for e in json.loads(out)]
+        assert code == 0 and seqs == [1, 2]
+    code, out, _ = run("archive", "list", "--db", db_url, "--query", "day 4", "--limit", "1", "--format", "jsonl")
+    assert code == 0 and [json.loads(x)["seq"] for x in out.splitlines()] == [5]  # the limit counts matches
+    assert run("archive", "list", "--db", db_url, "--limit", "0")[0] == 2
+
+
 def test_archive_verify_export_and_bundle_exit_codes(db: Engine, db_url: str, tmp_path: Path) -> None:
     arc.append(db, pairs(5), "clerk")
     code, out, _ = run("archive", "verify", "--db", db_url, "--format", "json")
