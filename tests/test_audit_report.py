@@ -78,3 +78,18 @@ def test_report_counts_and_purpose_value() -> None:
     assert "<td>official</td><td>personal_data</td><td class='n'>5</td><td class='n'>5</td><td class='n'>50</td>" in html
     assert "The 2 most serious of 5" in html and html.count("<div class='post breach'>") == 2
     assert "Privacy &lt;rule&gt;" in html
+
+
+def _post_at(at: str | None, handle: str = "@a") -> Post:
+    return Post(text="hello", platform="x", account=Account(handle=handle), circumstances=Circumstances(posted_at=at))
+
+
+def test_first_and_last_post_are_compared_as_instants_across_offsets() -> None:
+    """As strings, ``2024-01-01T10:00:00+13:00`` sorts after ``2023-12-31T22:00:00Z``; as instants it is 1 h before."""
+    rep = AuditReport()
+    for at in ("2023-12-31T22:00:00Z", "2024-01-01T10:00:00+13:00", "2023-12-31T21:30:00-01:00", "not a date", None):
+        rep.add(_post_at(at), _result([]))
+    row = rep.summary_rows()[0]
+    # Written as the post gives it (results.jsonl and the report show the same string).
+    assert (row["first_post"], row["last_post"]) == ("2024-01-01T10:00:00+13:00", "2023-12-31T21:30:00-01:00")
+    assert row["posts"] == 5

@@ -222,3 +222,73 @@ def test_check_input_reads_a_file_that_starts_with_a_bom(tmp_path: Path) -> None
     f.write_bytes(b'\xef\xbb\xbf{"text": "Library hours change on Monday"}\n')
     code, out, err = run("check", "--input", str(f), "--format", "jsonl")
     assert code == 0 and json.loads(out)["allowed"] and "input error" not in err
+
+
+# Keys SARIF 2.1.0's schema allows on the objects the writer makes (each has additionalProperties: false).
+_SARIF_KEYS = {
+    "region": {"startLine", "startColumn", "endLine", "endColumn", "charOffset", "charLength", "byteOffset",
+               "byteLength", "snippet", "message", "sourceLanguage", "properties"},
+    "logicalLocation": {"name", "index", "fullyQualifiedName", "decoratedName", "parentIndex", "kind", "properties"},
+    "notification": {"locations", "message", "level", "threadId", "timeUtc", "exception", "descriptor",
+                     "associatedRule", "properties"},
+}
+
+
+def _sarif_schema_check(doc: dict) -> None:
+    """The full OASIS schema when $ONRECORD_SARIF_SCHEMA names a copy (none ships offline), else the parts we use."""
+    import os
+
+    schema = os.environ.get("ONRECORD_SARIF_SCHEMA")
+    if schema:
+        import jsonschema
+
+        jsonschema.validate(doc, json.loads(Path(schema).read_text("utf-8")))
+    run_ = doc["runs"][0]
+    inv = run_["invocations"][0]
+    assert isinstance(inv["executionSuccessful"], bool)  # required on an invocation
+    for n in inv["toolExecutionNotifications"]:
+        assert set(n) <= _SARIF_KEYS["notification"] and n["message"]["text"] and n["level"] in ("note", "warning", "error")
+    for r in run_["results"]:
+        for loc in r["locations"]:
+            assert set(loc["physicalLocation"]["region"]) <= _SARIF_KEYS["region"]
+            for ll in loc.get("logicalLocations", []):
+                assert set(ll) <= _SARIF_KEYS["logicalLocation"]
+
+
+def test_sarif_locates_findings_by_line_and_reports_input_errors(tmp_path: Path) -> None:
+    """charOffset was the span's offset in the post's text, but SARIF counts it from the start of the file; and a
+    malformed line was missing from the SARIF log altogether."""
+    posts = [
+        {"id": "p1", "text": "Library hours are changing.", "jurisdiction": "NZ"},
+        {"id": "p2", "text": "Call Mrs Ngata on 021 555 0123", "account": {"kind": "official"}, "jurisdiction": "NZ"},
+    ]
+    src = tmp_path / "posts.jsonl"
+    src.write_text("\n".join([json.dumps(posts[0]), '{"id": "bad", "text": 5}', json.dumps(posts[1]), "{not json",
+                              json.dumps({"text": "Hello", "colour": "red"})]) + "\n")
+    code, out, _ = run("check", "--input", str(src), "--format", "sarif")
+    doc = json.loads(out)
+    assert code == 2  # input errors
+    _sarif_schema_check(doc)
+    results = doc["runs"][0]["results"]
+    phone = next(r for r in results if r["properties"]["span"]["text"] == "021 555 0123")
+    loc = phone["locations"][0]
+    assert loc["physicalLocation"]["region"] == {"startLine": 3}  # the input line, not an offset into it
+    assert loc["physicalLocation"]["artifactLocation"]["uri"] == src.as_posix()
+    assert loc["logicalLocations"] == [{"name": "text", "fullyQualifiedName": "$.text", "kind": "property"}]
+    span = phone["properties"]["span"]
+    assert posts[1]["text"][span["start"]:span["end"]] == span["text"] and span["field"] == "text"
+    assert all("charOffset" not in r["locations"][0]["physicalLocation"]["region"] for r in results)
+    inv = doc["runs"][0]["invocations"][0]
+    assert inv["executionSuccessful"] is False
+    notes = inv["toolExecutionNotifications"]
+    assert [(n["level"], n["properties"]["line"]) for n in notes] == [("error", 2), ("error", 4), ("warning", 5)]
+    assert notes[0]["properties"]["field"] == "$.text"
+    assert notes[0]["locations"][0]["physicalLocation"]["region"] == {"startLine": 2}
+    assert "line 4: input error" in notes[1]["message"]["text"] and "colour" in notes[2]["message"]["text"]
+
+
+def test_sarif_without_input_errors_is_a_successful_run() -> None:
+    code, out, _ = run("check", "Tomatoes are ripe!", "--format", "sarif")
+    doc = json.loads(out)
+    _sarif_schema_check(doc)
+    assert code == 0 and doc["runs"][0]["invocations"] == [{"executionSuccessful": True, "toolExecutionNotifications": []}]

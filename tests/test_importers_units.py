@@ -446,3 +446,22 @@ def test_jsonl_is_classified_from_its_first_parseable_line(tmp_path: Path) -> No
     posts, rejects = _posts_and_rejects(tmp_path / "long-first.jsonl")
     assert [p.id for p in posts] == ["long", "j0", "j1", "j2"] and rejects == []
     assert classify(b'{"no": "text"}\n{"text": "x"}\n') == "unknown"  # the first line that parses decides
+
+
+def test_accounts_file_reads_the_registry_columns_in_csv_and_json(tmp_path: Path) -> None:
+    """policy_areas, uses, display_name and person (the registry export's columns) were unknown columns."""
+    j = tmp_path / "a.json"
+    j.write_text('[{"handle": "@jo", "kind": "personal", "policy_areas": ["health", "roads"], "uses": ["official"],'
+                 ' "display_name": "Jo", "person": "e9"}]')
+    post = load_accounts(str(j)).apply(Post(text="hi", account=Account(handle="jo")))
+    assert post.author.policy_area == "health" and post.account.display_name == "Jo"
+    assert post.circumstances.facts == ["the personal account is also used for official work"]
+    c = tmp_path / "a.csv"
+    c.write_text("handle,kind,uses\n@jo,personal,king\n")
+    with pytest.raises(AccountsError, match="line 2: uses 'king'"):
+        load_accounts(str(c))
+    c.write_text('handle,policy_areas\n@jo,"health;roads"\n')
+    assert load_accounts(str(c)).lookup("x", "jo").policy_area == "health"  # type: ignore[union-attr]
+    j.write_text('[{"handle": "@jo", "title": 5}]')
+    with pytest.raises(AccountsError, match="entry 0"):  # was a traceback (msgspec.ValidationError)
+        load_accounts(str(j))

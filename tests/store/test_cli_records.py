@@ -42,6 +42,88 @@ def test_accounts_import_list_export_context(db_url: str, tmp_path: Path) -> Non
     assert run("accounts", "context", "x", "nobody", "--db", db_url)[0] == 1
 
 
+def test_accounts_export_cells_cannot_run_as_formulas_and_import_round_trips(db_url: str, tmp_path: Path) -> None:
+    """A display name or title from an imported archive starting with = + - @ reached the export as a live formula."""
+    f = tmp_path / "a.csv"
+    f.write_text("person,name,title,platform,handle,kind,display_name\n"
+                 "-7,@Alex,+1 (banned),x,=cmd,personal,\"=HYPERLINK(\"\"https://evil.example\"\",\"\"x\"\")\"\n"
+                 "e2,'=marked,,x,plain,official,'quoted\n")  # a spreadsheet's own text marker
+    assert run("accounts", "import", str(f), "--db", db_url, "--by", "admin")[0] == 0
+    before = run("accounts", "list", "--db", db_url, "--format", "json")[1]
+    code, out, _ = run("accounts", "export", "--db", db_url)
+    assert code == 0
+    assert out.splitlines()[1].startswith("'-7,'@Alex,")
+    assert "'=HYPERLINK" in out and "'+1 (banned)" in out and ",'=cmd," in out
+    exported = tmp_path / "export.csv"
+    exported.write_text(out)
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    assert run("accounts", "import", str(exported), "--db", other, "--by", "admin")[0] == 0
+    assert run("accounts", "list", "--db", other, "--format", "json")[1] == before  # every value exactly as stored
+
+
+def test_accounts_export_is_an_audit_accounts_file(db_url: str, tmp_path: Path) -> None:
+    """``audit --accounts`` refused the registry's own export (policy_areas, person, uses, display_name columns)."""
+    f = tmp_path / "a.csv"
+    f.write_text("person,name,role,restriction,title,organisation,policy_areas,jurisdiction,code,platform,handle,kind,"
+                 "uses,display_name\n"
+                 "e1,Alex Rivera,employee,less_restricted,Officer,City Parks,parks;recreation,US,us-federal,x,alex_r,"
+                 "personal,official,=Alex\n")
+    assert run("accounts", "import", str(f), "--db", db_url, "--by", "admin")[0] == 0
+    exported = tmp_path / "export.csv"
+    assert run("accounts", "export", "--db", db_url, "--out", str(exported))[0] == 0
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text(json.dumps({"id": "1", "text": "Library hours are changing.", "platform": "x",
+                                 "account": {"handle": "@Alex_R"}}) + "\n")
+    code, out, err = run("audit", str(posts), "--accounts", str(exported), "--out", str(tmp_path / "o"), "--workers", "1")
+    assert code == 0, out + err
+    result = json.loads((tmp_path / "o" / "results.jsonl").read_text("utf-8"))
+    assert result["code"] == "us-federal" and result["account"] == "@Alex_R"
+    from onrecord.api.audit import read_summary
+    from onrecord.importers.accounts import load_accounts
+    from onrecord.model.post import Post
+    from onrecord.store import open_registry
+
+    row = read_summary(str(tmp_path / "o" / "summary.csv"))[0]
+    assert row["kind"] == "personal" and row["display_name"] == "=Alex"
+    # The file gives a post the context the registry itself gives it.
+    post = msgspec.json.decode(posts.read_text("utf-8"), type=Post)
+    registry = open_registry(db_url)
+    assert registry is not None
+    assert load_accounts(str(exported)).apply(post) == registry.apply(post)
+
+
+def test_archive_log_object_is_exact_unless_a_prefix_is_asked_for(db: Engine, db_url: str) -> None:
+    """``--object item:3`` also listed item:30 and item:31 (it matched by prefix)."""
+    from onrecord.store import audit
+
+    with db.begin() as conn:
+        for obj in ("item:3", "item:30", "item:31", "item:4", "item_3"):
+            audit.record(conn, "clerk", "test.touch", obj)
+
+    def objects(*args: str) -> list[str]:
+        code, out, _ = run("archive", "log", "--db", db_url, "--format", "jsonl", *args)
+        assert code == 0
+        return [json.loads(x)["object"] for x in out.splitlines()]
+
+    assert objects("--object", "item:3") == ["item:3"]
+    assert objects("--object-prefix", "item:3") == ["item:3", "item:30", "item:31"]
+    assert objects("--object-prefix", "item_") == ["item_3"]  # _ is no SQL wildcard here
+    assert objects("--object-prefix", "item:", "--limit", "2") == ["item:3", "item:30"]
+    code, _, err = run("archive", "log", "--db", db_url, "--object", "a", "--object-prefix", "b")
+    assert code == 2 and "not both" in err
+
+
+def test_archive_list_limit(db: Engine, db_url: str) -> None:
+    arc.append(db, pairs(5), "clerk")
+    for fmt in ("jsonl", "json"):
+        code, out, _ = run("archive", "list", "--db", db_url, "--format", fmt, "--limit", "2")
+        seqs = [json.loads(x)["seq"] for x in out.splitlines()] if fmt == "jsonl" else [e["seq"] for e in json.loads(out)]
+        assert code == 0 and seqs == [1, 2]
+    code, out, _ = run("archive", "list", "--db", db_url, "--query", "day 4", "--limit", "1", "--format", "jsonl")
+    assert code == 0 and [json.loads(x)["seq"] for x in out.splitlines()] == [5]  # the limit counts matches
+    assert run("archive", "list", "--db", db_url, "--limit", "0")[0] == 2
+
+
 def test_archive_verify_export_and_bundle_exit_codes(db: Engine, db_url: str, tmp_path: Path) -> None:
     arc.append(db, pairs(5), "clerk")
     code, out, _ = run("archive", "verify", "--db", db_url, "--format", "json")

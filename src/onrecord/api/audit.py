@@ -22,6 +22,7 @@ from onrecord.engine import Engine
 from onrecord.formatters.report_html import AuditReport
 from onrecord.importers import ImportJob, RejectedRecord, UnusableInput, open_input
 from onrecord.importers.accounts import load_accounts
+from onrecord.model.csvcell import guard_row, unguard_row
 from onrecord.model.finding import Result
 from onrecord.model.post import Post
 
@@ -260,7 +261,14 @@ def _write_summary(path: str, report: AuditReport) -> None:
         w = csv.DictWriter(f, fieldnames=list(AuditReport.SUMMARY_COLUMNS))
         w.writeheader()
         for row in report.summary_rows():
-            w.writerow(row)
+            w.writerow(guard_row(row, AuditReport.SUMMARY_TEXT_COLUMNS))
 
 
-__all__ = ["AuditCounts", "AuditOptions", "AuditOutcome", "ContextSource", "Outcome", "open_inputs", "run_audit"]
+def read_summary(path: str) -> list[dict[str, str]]:
+    """The rows of a ``summary.csv`` this module wrote, text cells as they were before the formula guard."""
+    with open(path, newline="", encoding="utf-8") as f:
+        return [unguard_row(row, AuditReport.SUMMARY_TEXT_COLUMNS) for row in csv.DictReader(f)]
+
+
+__all__ = ["AuditCounts", "AuditOptions", "AuditOutcome", "ContextSource", "Outcome", "open_inputs", "read_summary",
+           "run_audit"]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -158,20 +160,24 @@ def _entry_view(e: dict[str, Any]) -> dict[str, Any]:
 @click.option("--account", default=None, help="Account handle.")
 @click.option("--query", default=None, help="Text the post contains (case-insensitive).")
 @click.option("--record", default=None, help="One record key: all its versions.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="At most this many entries (the first, by seq).")
 @db_option
 @format_option
 @handles_errors
 def list_(start: str | None, end: str | None, account: str | None, query: str | None, record: str | None,
-          db: str | None, fmt: str) -> None:
+          limit: int | None, db: str | None, fmt: str) -> None:
     """List archived entries (every version; disposal entries with --record)."""
     kinds = tuple(arc.KINDS) if record else ("record", "edit", "delete")
     lo, hi = when(start, "--from"), when(end, "--to", True)  # a bad date is named before the database is opened
-    found = arc.iter_entries(engine(db, existing=True), lo, hi, account, query, kinds=kinds, record=record)
-    if fmt == "jsonl":  # a line per entry as it is read: an archive of millions is never held in memory
-        for e in found:
-            click.echo(msgspec.json.encode(_entry_view(e)).decode())
-        return
-    rows = [_entry_view(e) for e in found]
+    with closing(arc.iter_entries(engine(db, existing=True), lo, hi, account, query, kinds=kinds,
+                                  record=record)) as it:
+        # Limited after the text query (matched in Python); closing ends the read without fetching the rest.
+        found = islice(it, limit)
+        if fmt == "jsonl":  # a line per entry as it is read: an archive of millions is never held in memory
+            for e in found:
+                click.echo(msgspec.json.encode(_entry_view(e)).decode())
+            return
+        rows = [_entry_view(e) for e in found]
 
     def human(con: Console) -> None:
         t = Table("seq", "record", "v", "kind", "posted", "capacity", "findings", "text")
@@ -382,14 +388,20 @@ def dispose(dry_run: bool, record: str | None, now_: str | None, db: str | None,
 
 @command.command("log")
 @click.option("--actor", "who", default=None, help="Only this actor's actions.")
-@click.option("--object", "obj", default=None, help="Only this object (prefix), e.g. 'item:3'.")
+@click.option("--object", "obj", default=None, help="Only this object, e.g. 'item:3' (exactly; not 'item:30').")
+@click.option("--object-prefix", "obj_prefix", default=None, metavar="PREFIX",
+              help="Only objects starting with PREFIX, e.g. 'account:' or 'item:3' (item:3, item:30...).")
 @click.option("--limit", type=click.IntRange(1), default=None)
 @db_option
 @format_option
 @handles_errors
-def log(who: str | None, obj: str | None, limit: int | None, db: str | None, fmt: str) -> None:
+def log(who: str | None, obj: str | None, obj_prefix: str | None, limit: int | None, db: str | None,
+        fmt: str) -> None:
     """Show the append-only audit log of every action on the records store."""
-    rows = audit.entries(engine(db, existing=True), who, obj, limit)
+    if obj is not None and obj_prefix is not None:
+        fail("give --object or --object-prefix, not both")
+    rows = audit.entries(engine(db, existing=True), who, obj if obj_prefix is None else obj_prefix, limit,
+                         prefix=obj_prefix is not None)
 
     def human(con: Console) -> None:
         t = Table("seq", "when", "who", "action", "object", "detail")

@@ -38,7 +38,8 @@ def _mapping(values: tuple[str, ...]) -> dict[str, str] | None:
     "--accounts",
     "accounts_path",
     type=click.Path(dir_okay=False),
-    help="CSV or JSON: handle → kind, role, restriction, title, organisation, jurisdiction, code.",
+    help="CSV or JSON: handle → kind, role, restriction, title, organisation, jurisdiction, code "
+    "('onrecord accounts export' writes one).",
 )
 @click.option(
     "--db",

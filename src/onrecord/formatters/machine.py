@@ -9,7 +9,7 @@ import msgspec
 
 from onrecord import __version__
 from onrecord.formatters.records import Checked, Record
-from onrecord.model.finding import InputError
+from onrecord.model.finding import Finding, InputError
 
 _enc = msgspec.json.Encoder()
 
@@ -40,34 +40,68 @@ def write_json(records: Sequence[Record], out: IO[str]) -> None:
 
 
 _LEVEL = {"breach": "error", "warning": "warning", "info": "note"}
+# A span's field as a JSON path into the post (InputError.field uses the same "$." form).
+_FIELD_PATH = {"bio": "$.account.bio", "display_name": "$.account.display_name"}
+
+
+def _line_location(uri: str, line: int) -> dict[str, Any]:
+    """The input line as a SARIF location: the whole line (startLine alone), the post it holds."""
+    return {"physicalLocation": {"artifactLocation": {"uri": uri}, "region": {"startLine": line}}}
+
+
+def _sarif_result(rec: Checked, f: Finding, uri: str) -> dict[str, Any]:
+    """One finding. SARIF's charOffset counts from the start of the file, a span from the start of a decoded
+    field, so the region is the line and the span goes in a logical location and ``properties.span``."""
+    location = _line_location(uri, rec.line)
+    extra: dict[str, Any] = {}
+    if f.span is not None:
+        path = _FIELD_PATH.get(f.span.field, f"$.{f.span.field}")
+        location["logicalLocations"] = [{"name": f.span.field, "fullyQualifiedName": path, "kind": "property"}]
+        extra = {"field": f.span.field, "span": msgspec.to_builtins(f.span) | {"field": f.span.field}}
+    return {
+        "ruleId": f.check,
+        "level": _LEVEL[f.severity],
+        "message": {"text": f"{f.message} [{', '.join(c.id for c in f.clauses)}]"},
+        "locations": [location],
+        "properties": {
+            "postId": rec.result.id,
+            "code": rec.result.code,
+            "capacity": rec.result.capacity.label,
+            "topic": f.topic,
+            "clauses": [msgspec.to_builtins(c) for c in f.clauses],
+            **extra,
+        },
+    }
+
+
+def _notification(level: str, line: int, text: str, uri: str, **props: Any) -> dict[str, Any]:
+    return {"level": level, "message": {"text": f"line {line}: {text}"}, "locations": [_line_location(uri, line)],
+            "properties": {"line": line, **{k: v for k, v in props.items() if v is not None}}}
+
+
+def _notifications(records: Sequence[Record], uri: str) -> list[dict[str, Any]]:
+    """Input errors (lines skipped) and warnings (fields ignored), in input order: SARIF's tool execution
+    notifications, since they are about the run, not findings in a post."""
+    out = []
+    for rec in records:
+        if isinstance(rec, InputError):
+            where = f" at {rec.field}" if rec.field else ""
+            out.append(_notification("error", rec.line, f"input error{where}: {rec.error} (line skipped)", uri,
+                                     field=rec.field, postId=rec.id))
+        else:
+            out.extend(_notification("warning", rec.line, f"warning: {w}", uri, postId=rec.result.id)
+                       for w in rec.result.warnings)
+    return out
 
 
 def write_sarif(records: Sequence[Record], out: IO[str], uri: str, rules: Sequence[tuple[str, str, str]]) -> None:
-    """SARIF 2.1.0: one result per finding, located by input line and character offsets."""
-    results: list[dict[str, Any]] = []
-    for rec in records:
-        if isinstance(rec, InputError):
-            continue
-        for f in rec.result.findings:
-            region: dict[str, Any] = {"startLine": rec.line}
-            if f.span is not None:
-                region.update(charOffset=f.span.start, charLength=f.span.end - f.span.start, snippet={"text": f.span.text})
-            results.append(
-                {
-                    "ruleId": f.check,
-                    "level": _LEVEL[f.severity],
-                    "message": {"text": f"{f.message} [{', '.join(c.id for c in f.clauses)}]"},
-                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}],
-                    "properties": {
-                        "postId": rec.result.id,
-                        "code": rec.result.code,
-                        "capacity": rec.result.capacity.label,
-                        "topic": f.topic,
-                        "clauses": [msgspec.to_builtins(c) for c in f.clauses],
-                        **({"field": f.span.field} if f.span else {}),
-                    },
-                }
-            )
+    """SARIF 2.1.0: one result per finding, located by input line (docs/outputs.md); input errors as notifications."""
+    results = [_sarif_result(rec, f, uri) for rec in records if isinstance(rec, Checked) for f in rec.result.findings]
+    notifications = _notifications(records, uri)
+    invocation = {
+        "executionSuccessful": not any(isinstance(r, InputError) for r in records),
+        "toolExecutionNotifications": notifications,
+    }
     doc = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -83,6 +117,7 @@ def write_sarif(records: Sequence[Record], out: IO[str], uri: str, rules: Sequen
                         ],
                     }
                 },
+                "invocations": [invocation],
                 "results": results,
             }
         ],

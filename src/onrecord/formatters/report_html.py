@@ -11,6 +11,7 @@ import heapq
 import html
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from onrecord.model.finding import CAPACITIES, SEVERITY_RANK, Result
@@ -45,6 +46,19 @@ class Engagement:
         return (self.likes + self.shares + self.replies) / self.with_metrics if self.with_metrics else 0.0
 
 
+def instant(value: str) -> datetime | None:
+    """An ISO 8601 time (``Z`` or an offset; a naive one is taken as UTC) as an aware datetime, else None."""
+    try:
+        dt = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    dt = dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+    try:
+        return dt.astimezone(UTC)  # 9999-12-31T23:59-01:00 is past the last UTC datetime
+    except OverflowError:
+        return None
+
+
 @dataclass
 class AccountStats:
     """Everything the report says about one account."""
@@ -65,8 +79,23 @@ class AccountStats:
     clauses: Counter[str] = field(default_factory=Counter)
     months: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
     engagement: dict[tuple[str, str], Engagement] = field(default_factory=lambda: defaultdict(Engagement))
-    first: str | None = None
+    first: str | None = None  # posted_at as the post gives it, of the earliest and latest post (by instant)
     last: str | None = None
+    first_at: datetime | None = None
+    last_at: datetime | None = None
+
+    def saw(self, posted_at: str) -> None:
+        """Keep ``posted_at`` as first or last post if it is earlier or later than those, as instants.
+
+        Strings do not order across offsets (``2024-01-01T10:00:00+13:00`` is before ``2023-12-31T22:00:00Z``);
+        a value that is no ISO 8601 time is no instant and is left out."""
+        at = instant(posted_at)
+        if at is None:
+            return
+        if self.first_at is None or at < self.first_at:
+            self.first, self.first_at = posted_at, at
+        if self.last_at is None or at > self.last_at:
+            self.last, self.last_at = posted_at, at
 
     @property
     def official(self) -> bool:
@@ -126,8 +155,7 @@ class AuditReport:
             row[0] += 1
             row[1] += worst == 1
             row[2] += worst == 2
-            st.first = at if st.first is None or at < st.first else st.first
-            st.last = at if st.last is None or at > st.last else st.last
+            st.saw(at)
         for t in topics:
             st.engagement[(cap, t)].add(post)
         if worst >= 1:  # breaches and warnings; info findings (e.g. keep as a record) are in results.jsonl
@@ -158,6 +186,8 @@ class AuditReport:
         "first_post",
         "last_post",
     )
+    # Free text from the export (or dates as the export wrote them): guarded against formula injection in the CSV.
+    SUMMARY_TEXT_COLUMNS = ("platform", "account", "display_name", "kind", "top_topic", "first_post", "last_post")
 
     def summary_rows(self) -> list[dict[str, Any]]:
         """One row per account (sorted by platform, account)."""

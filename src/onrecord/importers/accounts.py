@@ -1,7 +1,10 @@
 """The ``--accounts`` file: who is behind each handle (account kind, role, code...), as CSV or JSON.
 
 CSV columns (header names are case-insensitive): ``handle`` (required), ``platform``, ``kind``,
-``role``, ``restriction``, ``title``, ``organisation``, ``jurisdiction``, ``code``, ``name``.
+``role``, ``restriction``, ``title``, ``organisation``, ``jurisdiction``, ``code``, ``name``,
+``policy_area``; and the registry export's (``onrecord accounts export``) ``policy_areas`` (``;``-separated,
+the first is the author's policy area), ``uses`` (declared uses, as facts), ``display_name`` and
+``person`` (a registry key, read and not used), so that export is an accounts file as it stands.
 JSON: a list of such objects, or an object mapping handle → object.
 A row with a ``platform`` applies to that platform only; without one, to every platform.
 Kept deliberately simple and separate from the accounts registry in ``onrecord.store``.
@@ -16,10 +19,12 @@ from typing import Any, get_args
 
 import msgspec
 
+from onrecord.model.csvcell import unguard
 from onrecord.model.decode import JSONReadError, read_json
-from onrecord.model.post import AccountKind, Jurisdiction, Post, Restriction, Role
+from onrecord.model.post import DECLARED_USES, AccountKind, Jurisdiction, Post, Restriction, Role, declared_use_facts
 
-FIELDS = ("kind", "role", "restriction", "title", "organisation", "jurisdiction", "code", "name", "policy_area")
+FIELDS = ("kind", "role", "restriction", "title", "organisation", "jurisdiction", "code", "name", "policy_area",
+          "policy_areas", "uses", "display_name", "person")
 
 
 class AccountsError(ValueError):
@@ -40,6 +45,9 @@ class AccountContext(msgspec.Struct, kw_only=True, omit_defaults=True):
     name: str = ""
     jurisdiction: Jurisdiction | None = None
     code: str | None = None
+    display_name: str = ""
+    uses: list[str] = msgspec.field(default_factory=list)
+    person: str = ""
 
 
 def norm_handle(h: str) -> str:
@@ -71,7 +79,29 @@ def _row(obj: dict[str, Any], where: str) -> AccountContext:
         raise AccountsError(
             f"{where}: unknown column(s) {', '.join(sorted(unknown))} (known: handle, platform, {', '.join(FIELDS)})"
         )
-    return msgspec.convert(clean, AccountContext)
+    areas = _split(clean.pop("policy_areas", None), where, "policy_areas")
+    if areas and not clean.get("policy_area"):
+        clean["policy_area"] = areas[0]  # as the registry gives it: the first area is the author's
+    if "uses" in clean:
+        clean["uses"] = _split(clean["uses"], where, "uses")
+        bad = [u for u in clean["uses"] if u not in DECLARED_USES]
+        if bad:
+            raise AccountsError(f"{where}: uses {bad[0]!r} is not one of {', '.join(DECLARED_USES)}")
+    try:
+        return msgspec.convert(clean, AccountContext)
+    except msgspec.ValidationError as e:
+        raise AccountsError(f"{where}: {e}") from None
+
+
+def _split(value: Any, where: str, name: str) -> list[str]:
+    """A list column: ``a;b`` (or ``a,b``) in CSV, a list of strings in JSON."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.replace(",", ";").split(";")
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise AccountsError(f"{where}: {name} must be text like 'a;b' or a list of strings")
+    return [v.strip() for v in value if v.strip()]
 
 
 class AccountsFile:
@@ -106,10 +136,16 @@ class AccountsFile:
             policy_area=au.policy_area or ctx.policy_area,
             name=au.name or ctx.name,
         )
+        if ctx.display_name and not account.display_name:
+            account = msgspec.structs.replace(account, display_name=ctx.display_name)
+        facts = [f for f in declared_use_facts(ctx.kind or acc.kind, ctx.uses) if f not in post.circumstances.facts]
+        circumstances = (msgspec.structs.replace(post.circumstances, facts=[*post.circumstances.facts, *facts])
+                         if facts else post.circumstances)
         return msgspec.structs.replace(
             post,
             account=account,
             author=author,
+            circumstances=circumstances,
             jurisdiction=post.jurisdiction or ctx.jurisdiction,
             code=post.code or ctx.code,
         )
@@ -142,5 +178,7 @@ def load_accounts(path: str) -> AccountsFile:
     else:
         reader = csv.DictReader(io.StringIO(text))
         for obj in reader:
-            rows.append(_row(obj, f"{path}: line {reader.line_num}"))
+            # Every column is text: undo the formula guard the registry export (and spreadsheets) put on it.
+            cells = {k: unguard(v) if isinstance(v, str) else v for k, v in obj.items()}
+            rows.append(_row(cells, f"{path}: line {reader.line_num}"))
     return AccountsFile(rows)

@@ -89,3 +89,16 @@ class Post(msgspec.Struct, kw_only=True, omit_defaults=True):
     deleted: bool = False
     metrics: Metrics | None = None
     source: str | None = None
+
+
+DECLARED_USES = ("official", "professional", "private", "political")
+
+
+def declared_use_facts(kind: str, uses: list[str]) -> list[str]:
+    """The facts a post gets from its account's declared uses (the registry and the ``--accounts`` file alike).
+
+    Declared official use makes a personal or campaign account's official-capacity posts public records."""
+    if kind == "official":
+        return []
+    what = f"the {kind} account" if kind in ("personal", "campaign") else "the account"
+    return [f"{what} is also used for {use} work" for use in ("official", "professional") if use in uses]

@@ -19,13 +19,14 @@ import msgspec
 from sqlalchemy import Engine, select, update
 
 from onrecord.codes import PackRegistry
-from onrecord.model.post import Jurisdiction, Platform, Post, Restriction, Role
+from onrecord.model.csvcell import guard_row, unguard
+from onrecord.model.post import DECLARED_USES, Jurisdiction, Platform, Post, Restriction, Role, declared_use_facts
 from onrecord.store import audit
 from onrecord.store.db import StoreError, reading
 from onrecord.store.schema import accounts, audit_log, chain_head, people
 
 KINDS = ("official", "personal", "campaign")
-USES = ("official", "professional", "private", "political")
+USES = DECLARED_USES
 CSV_FIELDS = ("person", "name", "role", "restriction", "title", "organisation", "policy_areas", "jurisdiction",
               "code", "platform", "handle", "kind", "uses", "display_name")
 ROLES = get_args(Role)
@@ -192,7 +193,8 @@ def read_csv(text: str, packs: PackRegistry | None = None) -> list[AccountRow]:
         except csv.Error as e:  # a field past csv's size limit, a stray quote under strict parsing
             raise StoreError(f"line {reader.line_num + 1}: cannot read it as CSV: {e}") from None
         i = reader.line_num  # the line the record ends on (a quoted field may span lines)
-        vals = {k: (v or "").strip() for k, v in rec.items() if k in CSV_FIELDS}
+        # Strip first, then undo the formula guard: a value the export guarded comes back exactly as stored.
+        vals = {k: unguard((v or "").strip()) for k, v in rec.items() if k in CSV_FIELDS}
         vals.setdefault("role", "unknown")
         vals["role"] = vals.get("role") or "unknown"
         vals["restriction"] = vals.get("restriction") or "n/a"
@@ -218,11 +220,13 @@ def read_csv(text: str, packs: PackRegistry | None = None) -> list[AccountRow]:
 
 
 def write_csv(rows: Iterable[AccountRow]) -> str:
+    """The registry CSV (``accounts export``): every column is text, each guarded against formula injection
+    (:func:`onrecord.model.csvcell.guard`); :func:`read_csv` undoes the guard."""
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(CSV_FIELDS), lineterminator="\n")
     w.writeheader()
     for r in rows:
-        w.writerow({k: getattr(r, k) for k in CSV_FIELDS})
+        w.writerow(guard_row({k: getattr(r, k) for k in CSV_FIELDS}, CSV_FIELDS))
     return buf.getvalue()
 
 
@@ -284,12 +288,7 @@ def context_for(engine: Engine, platform: str, handle: str) -> dict[str, Any]:
 
 def _context(r: AccountRow) -> dict[str, Any]:
     uses = split_list(r.uses)
-    facts = []
-    if r.kind != "official" and "official" in uses:
-        # Declared official use makes the account's official-capacity posts public records.
-        facts.append(f"the {r.kind} account is also used for official work")
-    if r.kind != "official" and "professional" in uses:
-        facts.append(f"the {r.kind} account is also used for professional work")
+    facts = declared_use_facts(r.kind, uses)
     author = {"role": r.role, "restriction": r.restriction, "title": r.title, "organisation": r.organisation,
               "policy_area": split_list(r.policy_areas)[0] if split_list(r.policy_areas) else "", "name": r.name}
     ctx: dict[str, Any] = {

@@ -8,7 +8,7 @@ then blanks the JSON of the disposed versions: their hashes stay, so the chain s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, get_args
@@ -318,7 +318,7 @@ def _matching(start: datetime | None, end: datetime | None, account: str | None,
 def iter_entries(engine: Engine, start: datetime | None = None, end: datetime | None = None,
                  account: str | None = None, query: str | None = None,
                  kinds: tuple[str, ...] = ("record", "edit", "delete"), record: str | None = None,
-                 upto: int | None = None) -> Iterator[dict[str, Any]]:
+                 upto: int | None = None) -> Generator[dict[str, Any], None, None]:
     """As :func:`entries`, up to entry ``upto`` (None: all), read from the database a thousand at a time (an
     export of millions never holds them all). A text query matches the stored post's text and comment with
     Python's ``casefold`` (SQL case-folding differs, and a search must not miss a record over it)."""

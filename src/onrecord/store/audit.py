@@ -43,14 +43,16 @@ class AuditEntry:
     detail: Any
 
 
-def entries(engine: Engine, actor: str | None = None, obj: str | None = None, limit: int | None = None
-            ) -> list[AuditEntry]:
-    """Log entries in order, optionally for one actor or object (prefix match on the object)."""
+def entries(engine: Engine, actor: str | None = None, obj: str | None = None, limit: int | None = None,
+            prefix: bool = False) -> list[AuditEntry]:
+    """Log entries in order, optionally for one actor or object: exactly ``obj``, or with ``prefix`` every
+    object that starts with it (``item:3`` alone must not bring ``item:30``)."""
     q = select(audit_log).order_by(audit_log.c.seq)
     if actor:
         q = q.where(audit_log.c.actor == actor)
     if obj:
-        q = q.where(audit_log.c.object.startswith(obj, autoescape=True))
+        o = audit_log.c.object
+        q = q.where(o.startswith(obj, autoescape=True) if prefix else o == obj)
     if limit:
         q = q.limit(limit)
     with reading(engine) as conn:

@@ -19,6 +19,7 @@ from typing import Any
 import msgspec
 from sqlalchemy import Engine
 
+from onrecord.model.csvcell import guard
 from onrecord.model.decode import JSONReadError, read_json
 from onrecord.store import archive
 from onrecord.store.chain import canon, check_period, content_hash, iso, link, utcnow
@@ -40,10 +41,8 @@ def _line(e: dict[str, Any]) -> dict[str, Any]:
 
 
 def _cell(value: Any) -> Any:
-    """Stop spreadsheet formula injection: text starting with = + - @ gets a leading apostrophe (JSONL is exact)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """Stop spreadsheet formula injection in text cells (the shared OWASP guard; the JSONL is exact)."""
+    return guard(value) if isinstance(value, str) else value
 
 
 def _csv_row(d: dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import os
 import secrets
 import shutil
@@ -14,7 +13,7 @@ import msgspec
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 from flask.typing import ResponseReturnValue
 
-from onrecord.api.audit import AuditOptions, run_audit
+from onrecord.api.audit import AuditOptions, read_summary, run_audit
 from onrecord.engine import Engine as Checker
 from onrecord.importers import ImportJob, UnusableInput, open_input
 from onrecord.web.app import checker, registry
@@ -88,8 +87,7 @@ def run() -> ResponseReturnValue:
         raise
     finally:
         shutil.rmtree(inputs, ignore_errors=True)  # the uploads are not kept, only what the audit wrote
-    with open(out.files["summary.csv"], newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))  # the page's account table: what summary.csv says, read once
+    rows = read_summary(out.files["summary.csv"])  # the page's account table: what summary.csv says, read once
     entry = {"title": title, "out": out, "skipped": skipped, "rows": rows,
              "rejects": _first_rejects(Path(out.files["rejects.jsonl"]))}
     _audits().keep(token, folder, owner(), entry)
