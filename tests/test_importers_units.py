@@ -465,3 +465,16 @@ def test_accounts_file_reads_the_registry_columns_in_csv_and_json(tmp_path: Path
     j.write_text('[{"handle": "@jo", "title": 5}]')
     with pytest.raises(AccountsError, match="entry 0"):  # was a traceback (msgspec.ValidationError)
         load_accounts(str(j))
+
+
+def test_a_stray_quote_in_a_csv_loses_only_its_own_line(tmp_path: Path) -> None:
+    # An opening quote never closed made the rest of the file one field: one reject, every later post lost.
+    src = tmp_path / "posts.csv"
+    src.write_text('id,text,date\n1,first post,2024-01-01\n2,"a stray quote,2024-01-02\n3,third,2024-01-03\n'
+                   '4,"two\nlines",2024-01-04\n5,fifth,2024-01-05\n6,"never closed\n')
+    items = list(open_input(str(src)).items())
+    posts = [i for i in items if not isinstance(i, RejectedRecord)]
+    rejects = [i for i in items if isinstance(i, RejectedRecord)]
+    assert [p.id for p in posts] == ["1", "3", "4", "5"] and posts[2].text == "two\nlines"
+    assert [r.location for r in rejects] == ["line 3", "line 8"]
+    assert "never closed (the lines after it are read)" in rejects[0].reason

@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import sys
+from collections import deque
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
@@ -88,22 +89,39 @@ def csv_rows(f: IO[bytes], source: str) -> Iterator[tuple[int, dict[str, str]] |
     first = text.readline()
     delim = "\t" if first.count("\t") > first.count(",") else ","
     header = next(csv.reader([first], delimiter=delim, escapechar=escape), [])
-    reader = csv.reader(text, delimiter=delim, escapechar=escape, doublequote=True, strict=False)
+    lines = _Lines(text)
+
+    def reader() -> Iterator[list[str]]:
+        return csv.reader(lines, delimiter=delim, escapechar=escape, doublequote=True, strict=False)
+
+    rows = reader()
     line = 1
     while True:
         start = line + 1
         try:
-            row = next(reader)
+            row: list[str] | None = next(rows)
         except StopIteration:
             return
         except csv.Error as e:
-            line = reader.line_num + 1
-            yield RejectedRecord(source=source, location=f"line {start}", reason=f"broken CSV row: {e}")
-            continue
+            row, error = None, f"broken CSV row: {e}"
         except READ_ERRORS as e:
             yield RejectedRecord(source=source, location=f"line {start}", reason=f"damaged file ({e}); the rest is lost")
             return
-        line = reader.line_num + 1
+        taken, lines.taken = lines.taken, []
+        if (row is None or len(row) != len(header)) and _stray_quote(taken, delim, escape, len(header)):
+            # An opening quote never closed swallowed the lines after it: reject its own line, read the rest again.
+            lines.pending.extendleft(reversed(taken[1:]))
+            rows = reader()
+            line = start
+            yield RejectedRecord(source=source, location=f"line {start}",
+                                 reason="broken CSV row: a quote opened in this line is never closed (the lines after it are read)",
+                                 raw=excerpt(taken[0]))
+            continue
+        line = start + len(taken) - 1
+        if row is None:
+            rows = reader()  # a fresh reader: the old one stopped mid-row
+            yield RejectedRecord(source=source, location=f"line {start}", reason=error)
+            continue
         if not any(c.strip() for c in row):
             continue
         joined = "\x1f".join(row)
@@ -125,6 +143,34 @@ def csv_rows(f: IO[bytes], source: str) -> Iterator[tuple[int, dict[str, str]] |
             )
             continue
         yield start, dict(zip(header, row, strict=True))
+
+
+class _Lines:
+    """The physical lines the CSV reader takes, kept per row so a row can be given back and read again."""
+
+    def __init__(self, text: IO[str]) -> None:
+        self.text = text
+        self.pending: deque[str] = deque()
+        self.taken: list[str] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.pending.popleft() if self.pending else next(self.text)
+        self.taken.append(line)
+        return line
+
+
+def _stray_quote(taken: list[str], delim: str, escape: str | None, width: int) -> bool:
+    """Did the row's first line open a quote that swallowed well-formed rows? (Its next line, read alone, is one.)"""
+    if len(taken) < 2:
+        return False
+    try:
+        nxt = next(csv.reader([taken[1]], delimiter=delim, escapechar=escape, strict=False), [])
+    except csv.Error:
+        return False
+    return len(nxt) == width
 
 
 def mapping_error(mapping: dict[str, str]) -> str | None:
