@@ -19,7 +19,7 @@ from typing import Any, get_args
 
 import msgspec
 
-from onrecord.model.csvcell import unguard
+from onrecord.model.csvcell import split_list, unguard
 from onrecord.model.decode import JSONReadError, read_json
 from onrecord.model.post import DECLARED_USES, AccountKind, Jurisdiction, Post, Restriction, Role, declared_use_facts
 
@@ -95,13 +95,11 @@ def _row(obj: dict[str, Any], where: str) -> AccountContext:
 
 def _split(value: Any, where: str, name: str) -> list[str]:
     """A list column: ``a;b`` (or ``a,b``) in CSV, a list of strings in JSON."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        value = value.replace(",", ";").split(";")
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    if value is not None and not isinstance(value, str) and not (
+        isinstance(value, list) and all(isinstance(v, str) for v in value)
+    ):
         raise AccountsError(f"{where}: {name} must be text like 'a;b' or a list of strings")
-    return [v.strip() for v in value if v.strip()]
+    return split_list(value)
 
 
 class AccountsFile:

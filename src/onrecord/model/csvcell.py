@@ -1,4 +1,4 @@
-"""Spreadsheet-safe CSV text cells: the OWASP guard against formula injection, and its exact inverse.
+"""Spreadsheet-safe CSV text cells: the OWASP guard against formula injection, its exact inverse, list cells.
 
 A spreadsheet runs a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return as a
 formula (``=HYPERLINK(...)`` in a display name from an imported archive). :func:`guard` puts a single
@@ -27,6 +27,14 @@ def guard(value: str) -> str:
 def unguard(value: str) -> str:
     """The text value a cell written by :func:`guard` holds (a cell guard did not touch comes back as is)."""
     return value[1:] if value[:1] == "'" and _needs_guard(value[1:]) else value
+
+
+def split_list(value: str | Iterable[str] | None) -> list[str]:
+    """A list cell (``a;b`` or ``a,b``) or a list, as its non-empty stripped items."""
+    if value is None:
+        return []
+    items = value.replace(",", ";").split(";") if isinstance(value, str) else list(value)
+    return [s.strip() for s in items if s and s.strip()]
 
 
 def guard_row(row: Mapping[str, Any], text_columns: Iterable[str]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ import msgspec
 from sqlalchemy import Engine, select, update
 
 from onrecord.codes import PackRegistry
-from onrecord.model.csvcell import guard_row, unguard
+from onrecord.model.csvcell import guard_row, split_list, unguard
 from onrecord.model.post import DECLARED_USES, Jurisdiction, Platform, Post, Restriction, Role, declared_use_facts
 from onrecord.store import audit
 from onrecord.store.db import StoreError, reading
@@ -37,13 +37,6 @@ JURISDICTIONS = get_args(Jurisdiction)
 
 def norm_handle(handle: str) -> str:
     return handle.strip().lstrip("@").lower()
-
-
-def split_list(value: str | Iterable[str] | None) -> list[str]:
-    if value is None:
-        return []
-    items = value.replace(",", ";").split(";") if isinstance(value, str) else list(value)
-    return [s.strip() for s in items if s and s.strip()]
 
 
 @dataclass
