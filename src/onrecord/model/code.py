@@ -14,6 +14,7 @@ TOPICS: dict[str, str] = {
     "further_restricted_partisan_activity": "partisan activity by staff under the strictest political restrictions",
     "misuse_of_position": "using the position for private gain, to endorse, or to pressure or coerce others",
     "political_pressure": "political or fundraising messages aimed at subordinates or at people with business before the office",
+    "personal_fundraising": "charity or personal fundraising that uses the title or position, or asks subordinates",
     "endorsement": "endorsing a product, service, enterprise or fundraiser with the official title or position",
     "nonpublic_information": "disclosing information that is not public: marked, embargoed, draft or unannounced",
     "political_neutrality": "partisan or politically controversial expression tied to the role or an official channel",

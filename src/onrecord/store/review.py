@@ -31,6 +31,7 @@ ROUTES: dict[str, str] = {
     "endorsement": "legal",
     "misuse_of_position": "legal",
     "political_pressure": "legal",
+    "personal_fundraising": "legal",
 }
 DEFAULT_TTL_HOURS = 72
 _enc = msgspec.json.Encoder()

@@ -183,7 +183,7 @@ class PersonalFundraising(Check):
     code = "MP04"
     name = "position.fundraising"
     groups = ("position", "core")
-    topics = ("misuse_of_position",)
+    topics = ("personal_fundraising", "misuse_of_position")
     needs = frozenset({"donation_ask", "fundraising_link"})
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Hit]:
@@ -198,7 +198,8 @@ class PersonalFundraising(Check):
             return
         why = f"with the official title ('{title.text}')" if title else "sent directly to a subordinate"
         yield Hit(
-            topic="misuse_of_position",
+            topic="personal_fundraising",
+            fallback="misuse_of_position",  # a pack with no fundraising clause cites its misuse-of-position ones
             message=f"Personal fundraising {why}.",
             span=title or span_of(asks[0]),
             fix=Fix(applicability="display", title="Fundraise without your title and not from people you supervise"),
