@@ -16,7 +16,7 @@ from sqlalchemy.exc import ArgumentError
 DEFAULT_DB = "onrecord.db"
 ENV_VAR = "ONRECORD_DB"
 MIGRATIONS = Path(__file__).with_name("migrations")
-SCHEMA_HEAD = "0001"  # newest migration; a test checks it against migrations/versions
+SCHEMA_HEAD = "0002"  # newest migration; a test checks it against migrations/versions
 _upgrade_lock = threading.Lock()  # Alembic's context is process-global
 
 

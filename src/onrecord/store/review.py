@@ -151,28 +151,32 @@ def waiver_report(engine: Engine, now: datetime | None = None) -> list[dict[str,
 
 
 def _apply_waivers(conn: Connection, result: Result, platform: str, handle: str, at: str, submitter: str
-                   ) -> tuple[list[str], list[str]]:
-    """Split finding topics into (still to review, waived); counts each waiver's use. A waiver never applies to
-    its own grantor's submissions (no self-waiver, as there is no self-approval)."""
+                   ) -> tuple[list[str], list[int | None]]:
+    """The finding topics still to review, and per finding the id of the waiver that let it through (None: not
+    waived); counts each waiver's use. A waiver never applies to its own grantor's submissions (no self-waiver, as
+    there is no self-approval)."""
     w = waivers.c
     me = person_key(submitter)
     active = [x for x in conn.execute(select(waivers).where(and_(
         w.expires_at > at, or_(w.platform == "*", w.platform == platform),
         or_(w.handle == "*", w.handle == handle)))).mappings().all() if person_key(x["reviewer"]) != me]
     keep: list[str] = []
-    waived: list[str] = []
-    used: set[int] = set()
+    per: list[int | None] = []
     for f in result.findings:
         hit = next((x for x in active if (x["check_code"] and x["check_code"] == f.check)
                     or (x["topic"] and x["topic"] == f.topic)), None)
         if hit is None:
             keep.append(f.topic)
-        else:
-            waived.append(f"{f.check}:{hit['id']}")
-            used.add(hit["id"])
-    for wid in used:
+        per.append(None if hit is None else int(hit["id"]))
+    for wid in {x for x in per if x is not None}:
         conn.execute(update(waivers).where(w.id == wid).values(uses=w.uses + 1, last_used_at=at))
-    return sorted(set(keep)), waived
+    return sorted(set(keep)), per
+
+
+def _waived_pairs(result: Result, per: list[int | None]) -> list[str]:
+    """Distinct "CHECK:waiver-id" pairs in finding order (one per pair, so many findings of one check stay short)."""
+    return list(dict.fromkeys(f"{f.check}:{wid}" for f, wid in zip(result.findings, per, strict=True)
+                              if wid is not None))
 
 
 # --- items --------------------------------------------------------------------------------------
@@ -237,7 +241,8 @@ def submit(engine: Engine, post: Post, result: Result, submitter: str, now: date
                 return int(row.id), False
             # The approval has lapsed: the same draft is queued again, under a key that follows the old one.
             key = sha256_hex(f"{key}:renewed-after:{row.id}".encode())
-        topics, waived = _apply_waivers(conn, result, post.platform, handle, at, submitter)
+        topics, per = _apply_waivers(conn, result, post.platform, handle, at, submitter)
+        waived = _waived_pairs(result, per)
         steps = route(topics, result.capacity.label)
         if not steps:
             if waived:
@@ -247,7 +252,8 @@ def submit(engine: Engine, post: Post, result: Result, submitter: str, now: date
         cfg = {r.team: r for r in conn.execute(select(review_teams))}
         iid = conn.execute(review_items.insert().values(
             idem_key=key, submitter=submitter, platform=post.platform, handle=handle, post_id=post.id,
-            capacity=result.capacity.label, topics=";".join(topics), waived=";".join(waived), post_json=pj.decode(),
+            capacity=result.capacity.label, topics=";".join(topics), waived=";".join(waived),
+            finding_waivers=_enc.encode(per).decode(), post_json=pj.decode(),
             result_json=_enc.encode(result).decode(), status="pending", created_at=at)).inserted_primary_key[0]  # type: ignore[index]
         conn.execute(review_steps.insert(), [
             {"item_id": iid, "pos": i, "team": t, "mode": cfg[t].mode if t in cfg else "any", "status": "pending"}
@@ -369,15 +375,27 @@ def get(engine: Engine, item_id: int, now: datetime | None = None) -> Item:
         item.decisions = [dict(d) for d in conn.execute(select(review_decisions).where(
             review_decisions.c.item_id == item_id).order_by(review_decisions.c.id)).mappings()]
     result = msgspec.json.decode(r.result_json, type=Result)
-    waiver_of = {w.partition(":")[0]: w.partition(":")[2] for w in item.waived}  # check code -> waiver id
+    per = finding_waivers(r.finding_waivers, item, result)
     item.findings = [
         {"check": f.check, "topic": f.topic, "severity": f.severity, "message": f.message,
-         "span": f.span.text if f.span else None, "clauses": [c.id for c in f.clauses],
-         # waived: its check was waived and its topic is not among those still to review
-         "waiver": waiver_of.get(f.check) if f.topic not in item.topics else None}
-        for f in result.findings
+         "span": f.span.text if f.span else None, "clauses": [c.id for c in f.clauses], "waiver": wid}
+        for f, wid in zip(result.findings, per, strict=True)
     ]
     return item
+
+
+def finding_waivers(stored_json: str | None, item: Item, result: Result) -> list[str | None]:
+    """Per finding of ``result``, the id of the waiver that let it through (as text), or None.
+
+    Items queued since schema 0002 stored this at submission. For older items it is worked out from the
+    "CHECK:waiver-id" pairs: a finding counts as waived only when its check was waived and its topic is not
+    among those still to review (when unsure, it is shown as to review)."""
+    if stored_json:
+        got = msgspec.json.decode(stored_json, type=list[int | None])
+        if len(got) == len(result.findings):
+            return [None if w is None else str(w) for w in got]
+    waiver_of = {w.partition(":")[0]: w.partition(":")[2] for w in item.waived}  # check code -> waiver id
+    return [waiver_of.get(f.check) if f.topic not in item.topics else None for f in result.findings]
 
 
 def stored(engine: Engine, item_id: int) -> tuple[Post, Result]:

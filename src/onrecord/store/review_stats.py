@@ -92,6 +92,14 @@ def _hours(a: str, b: str) -> float | None:
     return None if ta is None or tb is None else max(0.0, (tb - ta).total_seconds() / 3600)
 
 
+def _per_finding(stored: str | None, n: int) -> list[int | None] | None:
+    """The stored per-finding waiver ids, or None when the item has none (or they do not match its findings)."""
+    if not stored:
+        return None
+    got = msgspec.json.decode(stored, type=list[int | None])
+    return got if len(got) == n else None
+
+
 def review_stats(engine: Engine, since: datetime | None = None, now: datetime | None = None) -> ReviewStats:
     """Every item submitted at or after ``since`` (all items when None)."""
     now_s = iso(now or utcnow())
@@ -99,7 +107,8 @@ def review_stats(engine: Engine, since: datetime | None = None, now: datetime | 
     checks: dict[str, CheckOutcome] = {}
     teams: dict[str, TeamTiming] = {}
     q = select(review_items.c.id, review_items.c.status, review_items.c.expires_at, review_items.c.created_at,
-               review_items.c.result_json, review_items.c.waived).order_by(review_items.c.id)
+               review_items.c.result_json, review_items.c.waived, review_items.c.finding_waivers
+               ).order_by(review_items.c.id)
     if since is not None:
         q = q.where(review_items.c.created_at >= iso(since))
     # A submission whose every finding was waived (and that is not official) is never queued: only the audit log has it.
@@ -120,10 +129,16 @@ def review_stats(engine: Engine, since: datetime | None = None, now: datetime | 
         status = effective_status(r.status, r.expires_at, now)
         counts[status] = counts.get(status, 0) + 1
         seen: dict[str, str] = {}
-        for f in _decode.decode(r.result_json).findings:
+        findings = _decode.decode(r.result_json).findings
+        for f in findings:
             if _RANK.get(f.severity, 0) >= _RANK.get(seen.get(f.check, "info"), 0):
                 seen[f.check] = f.severity
-        waived = {w.split(":", 1)[0] for w in r.waived.split(";") if w}
+        per = _per_finding(r.finding_waivers, len(findings))
+        if per is None:  # queued before schema 0002: a check with a waived finding counts as waived
+            waived = {w.split(":", 1)[0] for w in r.waived.split(";") if w}
+        else:  # a check counts as waived only when every finding of it was
+            left = {f.check for f, wid in zip(findings, per, strict=True) if wid is None}
+            waived = {f.check for f in findings} - left
         for code, sev in seen.items():
             c = checks.setdefault(code, CheckOutcome(code))
             if _RANK.get(sev, 0) > _RANK.get(c.severity, 0):

@@ -85,13 +85,15 @@ review_items = Table(
     Column("post_id", String(400), nullable=True),
     Column("capacity", String(16), nullable=False),
     Column("topics", String(400), nullable=False),
-    Column("waived", String(400), nullable=False, server_default=""),
+    Column("waived", String(400), nullable=False, server_default=""),  # distinct "CHECK:waiver-id" pairs
     Column("post_json", Text, nullable=False),
     Column("result_json", Text, nullable=False),
     Column("status", String(16), nullable=False),
     Column("created_at", String(32), nullable=False),
     Column("decided_at", String(32), nullable=True),
     Column("expires_at", String(32), nullable=True),
+    # JSON list, one entry per finding of result_json: the id of the waiver that let it through, or null
+    Column("finding_waivers", Text, nullable=True),
 )
 
 review_steps = Table(
