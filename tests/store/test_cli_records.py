@@ -255,6 +255,34 @@ def test_archive_add_with_the_real_engine(db_url: str, tmp_path: Path) -> None:
     assert all("communications" in q["steps"] for q in queued[:3])
 
 
+def test_a_post_too_long_to_store_is_one_reject_and_the_rest_go_in(db_url: str, tmp_path: Path) -> None:
+    """A 1,000-character post id or a 600-character handle: PostgreSQL refused the whole batch (DataError traceback);
+    SQLite kept it. Now each is a reject naming the field, on both backends, and the other posts are stored."""
+    long_id = msgspec.structs.replace(make_post(2), id="9" * 1000)
+    long_handle = make_post(3, handle="h" * 600)
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b"".join(msgspec.json.encode(p) + b"\n" for p in [make_post(1), long_id, long_handle, make_post(4)]))
+    code, out, err = run("archive", "add", "--input", str(src), "--db", db_url, "--by", "clerk", "--format", "json")
+    assert code == 2 and "Traceback" not in err
+    assert "item 2: post id is 1,000 characters long; the records store keeps at most 400" in err
+    assert "item 3: account handle is 600 characters long" in err
+    assert (json.loads(out)["added"], json.loads(out)["rejected"]) == (2, 2)
+    assert run("archive", "verify", "--db", db_url)[0] == 0
+    code, out, err = run("review", "submit", "--input", str(src), "--db", db_url, "--by", "sam", "--format", "jsonl")
+    assert code == 2 and "item 2: cannot queue this post: post id is 1,000 characters long" in err
+    assert [json.loads(x)["id"] for x in out.splitlines()] == ["p1", "p4"]
+
+
+def test_accounts_and_waivers_too_long_to_store_are_refused_by_name(db_url: str, tmp_path: Path) -> None:
+    f = tmp_path / "a.csv"
+    f.write_text("person,name,title,platform,handle,kind\ne1,Alex,Chief " + "x" * 500 + ",x,alex,official\n")
+    code, _, err = run("accounts", "import", str(f), "--db", db_url, "--by", "admin")
+    assert code == 2 and "line 2: title is 506 characters long; the records store keeps at most 400" in err
+    code, _, err = run("review", "waive", "--topic", "abuse", "--account", "x:" + "h" * 450, "--reason", "r",
+                       "--expires", "3d", "--by", "lou", "--db", db_url)
+    assert code == 2 and "account handle is 450 characters long" in err and "Traceback" not in err
+
+
 def test_records_print_as_stored_never_as_rich_markup(tmp_path: Path) -> None:
     """'[/]' in a post crashed review show/list, archive list, accounts list and archive log (Rich markup);
     ':x:' became an emoji. What was posted is what a records officer must see."""

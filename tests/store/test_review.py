@@ -271,3 +271,16 @@ def test_stats_count_a_check_as_waived_only_when_all_its_findings_were(db: Engin
     checks = {c["check"]: c for c in review_stats(db, now=T0).as_dict()["checks"]}
     assert (checks["AB01"]["items"], checks["AB01"]["waived"]) == (1, 0)  # its abuse finding is still to review
     assert (checks["PO01"]["items"], checks["PO01"]["waived"]) == (0, 1)
+
+
+def test_a_long_handle_and_id_fit_the_audit_log(db: Engine) -> None:
+    # both within their own columns, but "post:x:<handle>:<id>" is longer than audit_log.object's 400
+    import msgspec
+
+    rq.add_waiver(db, "lou", "agreed", T0 + timedelta(days=3), topic="abuse", now=T0)
+    posts = [msgspec.structs.replace(make_post(1, handle="h" * 390), id=f"{n}" * 390) for n in (7, 8)]
+    for p in posts:
+        assert rq.submit(db, p, make_result(p, ("abuse",), official=False), "sam", now=T0) == (None, False)
+    objs = [e.object for e in audit.entries(db) if e.action == "review.waived"]
+    assert len(objs) == 2 and all(len(o) == 400 for o in objs) and objs[0] != objs[1]  # cut, kept distinct by hash
+    assert audit.verify(db)[1] == []

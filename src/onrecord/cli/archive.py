@@ -84,6 +84,11 @@ def add(input_: str, all_: bool, code: str | None, batch: int, progress: bool, d
                 click.echo(f"{input_}: item {n}: {e}", err=True)
                 continue
             if result.archive or all_:
+                why = arc.unstorable(post)
+                if why:  # set aside with a reason; the rest of the input is still archived
+                    counts["rejected"] += 1
+                    click.echo(f"{input_}: item {n}: {why}", err=True)
+                    continue
                 yield post, result
             else:
                 counts["not_record"] += 1

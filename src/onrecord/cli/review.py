@@ -101,7 +101,12 @@ def submit(input_: str, code: str | None, db: str | None, by: str | None, fmt: s
             rejected += 1
             click.echo(f"{input_}: item {n}: {e}", err=True)
             continue
-        iid, new = rq.submit(eng, post, result, who)
+        try:
+            iid, new = rq.submit(eng, post, result, who)
+        except StoreError as e:  # this post cannot be stored as it is (e.g. an id too long): the rest go on
+            rejected += 1
+            click.echo(f"{input_}: item {n}: {e}", err=True)
+            continue
         out.append({"n": n, "id": post.id, "item": iid, "new": new, "capacity": result.capacity.label,
                     "topics": sorted({f.topic for f in result.findings}),
                     "steps": rq.route(sorted({f.topic for f in result.findings}), result.capacity.label)

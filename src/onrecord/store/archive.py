@@ -32,7 +32,7 @@ from onrecord.store.chain import (
     utcnow,
 )
 from onrecord.store.db import StoreError, reading, write_lock
-from onrecord.store.schema import archive_entries, chain_head, legal_holds, retention_rules
+from onrecord.store.schema import archive_entries, chain_head, legal_holds, retention_rules, too_long
 
 HEADER_FIELDS: tuple[str, ...] = (
     "seq", "kind", "record_key", "version", "idem_key", "platform", "account", "post_id", "capacity",
@@ -122,6 +122,11 @@ def _prepared(post: Post, result: Result, jurisdiction: str | None) -> dict[str,
     }
 
 
+def unstorable(post: Post) -> str | None:
+    """Why the archive cannot keep ``post`` as it is (an id or handle longer than its column), else None."""
+    return too_long(archive_entries, {"account": handle_of(post), "post_id": post.id})
+
+
 def append(engine: Engine, items: Iterable[tuple[Post, Result]], actor: str, batch: int = 200,
            now: datetime | None = None, jurisdiction: str | None = None,
            on_batch: Callable[[AppendStats], None] | None = None) -> AppendStats:
@@ -133,6 +138,9 @@ def append(engine: Engine, items: Iterable[tuple[Post, Result]], actor: str, bat
     stats = AppendStats()
     buf: list[dict[str, Any]] = []
     for post, result in items:
+        why = unstorable(post)
+        if why:  # before the batch is written: PostgreSQL would refuse the whole batch with a DataError
+            raise StoreError(f"post {(post.id or '')[:40]!r}: {why}")
         buf.append(_prepared(post, result, jurisdiction))
         if len(buf) >= batch:
             _append_batch(engine, buf, actor, now, stats)

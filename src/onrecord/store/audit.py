@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 from sqlalchemy import Connection, Engine, select, text, update
 
-from onrecord.store.chain import ZERO, canon, iso, link, utcnow
+from onrecord.store.chain import ZERO, canon, iso, link, sha256_hex, utcnow
 from onrecord.store.db import reading, write_lock
 from onrecord.store.schema import audit_log, chain_head
 
@@ -18,9 +18,14 @@ def _header(seq: int, at: str, actor: str, action: str, obj: str, detail: Any) -
     return {"seq": seq, "at": at, "actor": actor, "action": action, "object": obj, "detail": detail}
 
 
+_OBJECT_MAX = 400  # audit_log.object
+
+
 def record(conn: Connection, actor: str, action: str, obj: str, detail: Any = None,
            now: datetime | None = None) -> int:
     """Append one action inside the caller's transaction (so it commits or rolls back with it)."""
+    if len(obj) > _OBJECT_MAX:  # a long handle and post id: the column keeps 400; the hash keeps it distinct
+        obj = obj[: _OBJECT_MAX - 17] + "~" + sha256_hex(obj.encode())[:16]
     with write_lock(conn, name="audit"):
         head = conn.execute(select(chain_head.c.seq, chain_head.c.hash).where(chain_head.c.name == "audit")).one()
         seq = head.seq + 1

@@ -22,7 +22,15 @@ from onrecord.model.post import Post
 from onrecord.store import audit
 from onrecord.store.chain import iso, parse_time, post_hash, sha256_hex, utcnow
 from onrecord.store.db import StoreError, reading, write_lock
-from onrecord.store.schema import review_decisions, review_items, review_steps, review_teams, reviewers, waivers
+from onrecord.store.schema import (
+    review_decisions,
+    review_items,
+    review_steps,
+    review_teams,
+    reviewers,
+    too_long,
+    waivers,
+)
 
 TEAMS = ("privacy", "legal", "communications")
 ROUTES: dict[str, str] = {
@@ -111,6 +119,9 @@ def add_waiver(engine: Engine, reviewer: str, reason: str, expires: datetime, ch
     if expires <= now:
         raise StoreError("a waiver's expiry must be in the future")
     h = handle.strip().lstrip("@").lower() or "*"
+    why = too_long(waivers, {"handle": h, "reviewer": reviewer, "platform": platform})
+    if why:
+        raise StoreError(f"cannot grant this waiver: {why}")
     with engine.begin() as conn:
         wid = conn.execute(waivers.insert().values(check_code=check, topic=topic, platform=platform, handle=h,
                                                    reason=reason, reviewer=reviewer, created_at=iso(now),
@@ -229,6 +240,9 @@ def submit(engine: Engine, post: Post, result: Result, submitter: str, now: date
     at = iso(now or utcnow())
     pj = _enc.encode(post)
     handle = post.account.handle.strip().lstrip("@").lower()
+    why = too_long(review_items, {"handle": handle, "post_id": post.id, "submitter": submitter})
+    if why:
+        raise StoreError(f"cannot queue this post: {why}")
     key = sha256_hex("\x00".join((post.platform, handle, post.id or "", post_hash(pj))).encode())
     # PostgreSQL: the audit head row lock serialises review decisions (SQLite: BEGIN IMMEDIATE does).
     with engine.begin() as conn, write_lock(conn, name="audit"):

@@ -2,9 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, Text, UniqueConstraint
 
 metadata = MetaData()
+
+
+def overlong(table: Table, values: Mapping[str, Any]) -> tuple[str, int, int] | None:
+    """(column, length, limit) of the first text value longer than its column allows, else None.
+
+    PostgreSQL refuses such a value (SQLite keeps it), so writers ask first and say which field is too long."""
+    for name, value in values.items():
+        col = table.c.get(name)
+        limit = getattr(col.type, "length", None) if col is not None else None
+        if limit and isinstance(value, str) and len(value) > limit:
+            return name, len(value), limit
+    return None
+
+
+_SAID = {"post_id": "post id", "account": "account handle", "handle": "account handle", "key": "person",
+         "record_key": "record key"}
+
+
+def too_long(table: Table, values: Mapping[str, Any]) -> str | None:
+    """A sentence naming the first value too long for its column (see :func:`overlong`), else None."""
+    got = overlong(table, values)
+    if got is None:
+        return None
+    name, n, limit = got
+    return f"{_SAID.get(name, name.replace('_', ' '))} is {n:,} characters long; the records store keeps at most {limit:,}"
 
 # One row per hash chain ("archive", "audit"): the newest entry. Appends lock this row.
 chain_head = Table(
