@@ -256,17 +256,20 @@ def test_archive_add_with_the_real_engine(db_url: str, tmp_path: Path) -> None:
 
 
 def test_a_post_too_long_to_store_is_one_reject_and_the_rest_go_in(db_url: str, tmp_path: Path) -> None:
-    """A 1,000-character post id or a 600-character handle: PostgreSQL refused the whole batch (DataError traceback);
+    """A 1,000-character post id, a 600-character handle or a NUL in an id: PostgreSQL refused the whole batch (DataError traceback);
     SQLite kept it. Now each is a reject naming the field, on both backends, and the other posts are stored."""
     long_id = msgspec.structs.replace(make_post(2), id="9" * 1000)
     long_handle = make_post(3, handle="h" * 600)
+    nul_id = msgspec.structs.replace(make_post(5), id="p\x005")  # PostgreSQL refuses NUL in a text column
     src = tmp_path / "in.jsonl"
-    src.write_bytes(b"".join(msgspec.json.encode(p) + b"\n" for p in [make_post(1), long_id, long_handle, make_post(4)]))
+    src.write_bytes(b"".join(msgspec.json.encode(p) + b"\n"
+                             for p in [make_post(1), long_id, long_handle, make_post(4), nul_id]))
     code, out, err = run("archive", "add", "--input", str(src), "--db", db_url, "--by", "clerk", "--format", "json")
     assert code == 2 and "Traceback" not in err
     assert "item 2: post id is 1,000 characters long; the records store keeps at most 400" in err
     assert "item 3: account handle is 600 characters long" in err
-    assert (json.loads(out)["added"], json.loads(out)["rejected"]) == (2, 2)
+    assert "item 5: post id holds a NUL character (U+0000)" in err
+    assert (json.loads(out)["added"], json.loads(out)["rejected"]) == (2, 3)
     assert run("archive", "verify", "--db", db_url)[0] == 0
     code, out, err = run("review", "submit", "--input", str(src), "--db", db_url, "--by", "sam", "--format", "jsonl")
     assert code == 2 and "item 2: cannot queue this post: post id is 1,000 characters long" in err

@@ -284,3 +284,13 @@ def test_a_long_handle_and_id_fit_the_audit_log(db: Engine) -> None:
     objs = [e.object for e in audit.entries(db) if e.action == "review.waived"]
     assert len(objs) == 2 and all(len(o) == 400 for o in objs) and objs[0] != objs[1]  # cut, kept distinct by hash
     assert audit.verify(db)[1] == []
+
+
+def test_a_nul_in_a_note_or_reason_is_refused_by_name(db: Engine) -> None:
+    _setup(db)
+    iid = _submit(db, 1, ("abuse",))
+    with pytest.raises(StoreError, match="note holds a NUL character"):  # PostgreSQL would refuse the row
+        rq.approve(db, iid or 0, "cara", note="fine\x00", now=T0)
+    with pytest.raises(StoreError, match="reason holds a NUL character"):
+        rq.add_waiver(db, "lou", "agreed\x00", T0 + timedelta(days=1), topic="abuse", now=T0)
+    assert rq.approve(db, iid or 0, "cara", note="fine", now=T0) == "approved"

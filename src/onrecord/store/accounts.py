@@ -23,7 +23,7 @@ from onrecord.model.csvcell import guard_row, split_list, unguard
 from onrecord.model.post import DECLARED_USES, Jurisdiction, Platform, Post, Restriction, Role, declared_use_facts
 from onrecord.store import audit
 from onrecord.store.db import StoreError, reading
-from onrecord.store.schema import accounts, audit_log, chain_head, people, too_long
+from onrecord.store.schema import accounts, audit_log, cannot_store, chain_head, people
 
 KINDS = ("official", "personal", "campaign")
 USES = DECLARED_USES
@@ -75,8 +75,8 @@ class AccountRow:
         for f in fields(self):  # PostgreSQL refuses NUL; no registry field has a use for a control character
             if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in getattr(self, f.name)):
                 raise StoreError(f"{f.name} holds a control character")
-        why = too_long(accounts, {"handle": norm_handle(self.handle), "uses": ";".join(split_list(self.uses)),
-                                  "display_name": self.display_name}) or too_long(
+        why = cannot_store(accounts, {"handle": norm_handle(self.handle), "uses": ";".join(split_list(self.uses)),
+                                  "display_name": self.display_name}) or cannot_store(
             people, {"key": self.person, **person_values(self)})
         if why:
             raise StoreError(why)

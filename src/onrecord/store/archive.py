@@ -32,7 +32,7 @@ from onrecord.store.chain import (
     utcnow,
 )
 from onrecord.store.db import StoreError, reading, write_lock
-from onrecord.store.schema import archive_entries, chain_head, legal_holds, retention_rules, too_long
+from onrecord.store.schema import archive_entries, cannot_store, chain_head, legal_holds, retention_rules
 
 HEADER_FIELDS: tuple[str, ...] = (
     "seq", "kind", "record_key", "version", "idem_key", "platform", "account", "post_id", "capacity",
@@ -124,7 +124,7 @@ def _prepared(post: Post, result: Result, jurisdiction: str | None) -> dict[str,
 
 def unstorable(post: Post) -> str | None:
     """Why the archive cannot keep ``post`` as it is (an id or handle longer than its column), else None."""
-    return too_long(archive_entries, {"account": handle_of(post), "post_id": post.id})
+    return cannot_store(archive_entries, {"account": handle_of(post), "post_id": post.id})
 
 
 def append(engine: Engine, items: Iterable[tuple[Post, Result]], actor: str, batch: int = 200,

@@ -23,12 +23,12 @@ from onrecord.store import audit
 from onrecord.store.chain import iso, parse_time, post_hash, sha256_hex, utcnow
 from onrecord.store.db import StoreError, reading, write_lock
 from onrecord.store.schema import (
+    cannot_store,
     review_decisions,
     review_items,
     review_steps,
     review_teams,
     reviewers,
-    too_long,
     waivers,
 )
 
@@ -119,7 +119,7 @@ def add_waiver(engine: Engine, reviewer: str, reason: str, expires: datetime, ch
     if expires <= now:
         raise StoreError("a waiver's expiry must be in the future")
     h = handle.strip().lstrip("@").lower() or "*"
-    why = too_long(waivers, {"handle": h, "reviewer": reviewer, "platform": platform})
+    why = cannot_store(waivers, {"handle": h, "reviewer": reviewer, "platform": platform, "reason": reason})
     if why:
         raise StoreError(f"cannot grant this waiver: {why}")
     with engine.begin() as conn:
@@ -240,7 +240,7 @@ def submit(engine: Engine, post: Post, result: Result, submitter: str, now: date
     at = iso(now or utcnow())
     pj = _enc.encode(post)
     handle = post.account.handle.strip().lstrip("@").lower()
-    why = too_long(review_items, {"handle": handle, "post_id": post.id, "submitter": submitter})
+    why = cannot_store(review_items, {"handle": handle, "post_id": post.id, "submitter": submitter})
     if why:
         raise StoreError(f"cannot queue this post: {why}")
     key = sha256_hex("\x00".join((post.platform, handle, post.id or "", post_hash(pj))).encode())
@@ -305,6 +305,9 @@ def _nobody(conn: Connection, team: str) -> str:
 
 def approve(engine: Engine, item_id: int, reviewer: str, note: str = "", now: datetime | None = None) -> str:
     """Approve the item's current step; returns the item's status afterwards."""
+    why = cannot_store(review_decisions, {"reviewer": reviewer, "note": note})
+    if why:
+        raise StoreError(why)
     at_dt = now or utcnow()
     at = iso(at_dt)
     # PostgreSQL: the audit head row lock serialises review decisions (SQLite: BEGIN IMMEDIATE does).
@@ -352,6 +355,9 @@ def reject(engine: Engine, item_id: int, reviewer: str, note: str, now: datetime
     """Reject the item at its current step; a note saying why is required."""
     if not note.strip():
         raise StoreError("a rejection needs a note saying why (--note)")
+    why = cannot_store(review_decisions, {"reviewer": reviewer, "note": note})
+    if why:
+        raise StoreError(why)
     at = iso(now or utcnow())
     # PostgreSQL: the audit head row lock serialises review decisions (SQLite: BEGIN IMMEDIATE does).
     with engine.begin() as conn, write_lock(conn, name="audit"):

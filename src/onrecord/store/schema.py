@@ -26,13 +26,18 @@ _SAID = {"post_id": "post id", "account": "account handle", "handle": "account h
          "record_key": "record key"}
 
 
-def too_long(table: Table, values: Mapping[str, Any]) -> str | None:
-    """A sentence naming the first value too long for its column (see :func:`overlong`), else None."""
+def cannot_store(table: Table, values: Mapping[str, Any]) -> str | None:
+    """A sentence naming the first value the store cannot keep in its column, else None: too long for it (see
+    :func:`overlong`), or holding a NUL character (PostgreSQL refuses NUL in text; the JSON columns escape it)."""
+    for name, value in values.items():
+        if isinstance(value, str) and "\x00" in value:
+            return f"{_SAID.get(name, name.replace('_', ' '))} holds a NUL character (U+0000)"
     got = overlong(table, values)
     if got is None:
         return None
     name, n, limit = got
     return f"{_SAID.get(name, name.replace('_', ' '))} is {n:,} characters long; the records store keeps at most {limit:,}"
+
 
 # One row per hash chain ("archive", "audit"): the newest entry. Appends lock this row.
 chain_head = Table(
