@@ -93,3 +93,27 @@ def test_first_and_last_post_are_compared_as_instants_across_offsets() -> None:
     # Written as the post gives it (results.jsonl and the report show the same string).
     assert (row["first_post"], row["last_post"]) == ("2024-01-01T10:00:00+13:00", "2023-12-31T21:30:00-01:00")
     assert row["posts"] == 5
+
+
+def test_months_are_utc_months_of_the_instant_and_undated_posts_have_their_own_bucket() -> None:
+    """``posted_at[:7]`` put 2021-01-01T02:00:00+05:00 (2020-12-31 21:00 UTC) in January; a time that is no ISO 8601
+    time became a "month" of its own first seven characters, and a post without a time was in no bar at all."""
+    rep = AuditReport()
+    for at in ("2021-01-01T02:00:00+05:00", "2020-12-31T23:30:00-01:00", "2021-01-15T12:00:00Z", "2021-01-01T00:30:00",
+               "not a date", None):
+        rep.add(_post_at(at), _result([]))
+    st = rep.accounts[("x", "@a")]
+    assert dict(st.months) == {"2020-12": [1, 0, 0], "2021-01": [3, 0, 0], "no date": [2, 0, 0]}
+    html = rep.render_html({"title": "t", "counts": {"read": 6, "checked": 6, "rejected": 0}})
+    assert "2020-12: 1 no finding" in html and "2021-01: 3 no finding" in html and "no date: 2 no finding" in html
+    assert "Months are in UTC" in html
+    assert "2020-12-31 to 2021-01-15 (UTC)" in html  # the account's span of dates, in the same time zone
+
+
+def test_the_undated_bucket_comes_last_and_survives_the_yearly_view() -> None:
+    months = {f"{2010 + i // 12}-{1 + i % 12:02d}": [1, 0, 0] for i in range(84)} | {"no date": [4, 1, 2]}
+    svg = timeline_svg(months)
+    assert "2010: 12 no finding" in svg and "no date: 2 breach" in svg
+    assert svg.index("2016: 12 no finding") < svg.index("no date: 1 no finding")
+    only = timeline_svg({"no date": [2, 0, 0]})
+    assert "no date: 2 no finding" in only and "No dates in this export" in only

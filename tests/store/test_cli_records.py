@@ -14,7 +14,7 @@ from onrecord.cli.main import cli
 from onrecord.store import archive as arc
 
 from . import tamper
-from .synth import make_post, pairs
+from .synth import make_post, make_result, pairs
 
 CSV = """person,name,role,platform,handle,kind,uses,jurisdiction
 e1,Alex Rivera,employee,x,cityparks,official,,US
@@ -122,6 +122,54 @@ def test_archive_list_limit(db: Engine, db_url: str) -> None:
     code, out, _ = run("archive", "list", "--db", db_url, "--query", "day 4", "--limit", "1", "--format", "jsonl")
     assert code == 0 and [json.loads(x)["seq"] for x in out.splitlines()] == [5]  # the limit counts matches
     assert run("archive", "list", "--db", db_url, "--limit", "0")[0] == 2
+
+
+def test_archive_list_not_on_a_terminal_is_one_plain_line_per_entry(db: Engine, db_url: str) -> None:
+    """Piped, the Rich table cut record keys to 80 columns ("x:citypa…", no use to --record) and wrapped the text;
+    on 50k entries it took 33 s and 800 MB (every cell measured before the first line was printed)."""
+    post = make_post(1, text_="Line one\nline two \x1b[31mred\x1b[0m \u202eevil", handle="a_rather_long_handle_here")
+    arc.append(db, [(post, make_result(post, ("personal_data",))), *pairs(3, start=2)], "clerk")
+    code, out, _ = run("archive", "list", "--db", db_url)
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 1 + 4 + 1 and lines[-1] == "4 entries", out
+    assert lines[0].split() == ["seq", "record", "v", "kind", "posted", "capacity", "findings", "text"]
+    first = lines[1].split()
+    assert first[:7] == ["1", "x:a_rather_long_handle_here:p1", "1", "record", "2024-03-01T09:00:00.000000Z", "official",
+                         "1"]
+    assert lines[1].endswith("Line one line two [31mred [0m evil")  # control characters never reach the terminal
+    assert "\x1b" not in out and "\u202e" not in out and "\u2502" not in out  # no escapes, no table borders
+    assert lines[2].index("x:cityparks:p2") == lines[1].index("x:a_rather_long_handle_here:p1")  # columns line up
+
+
+def test_a_long_archive_list_is_plain_lines_even_on_a_terminal(db: Engine, db_url: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from onrecord.cli import archive as arc_cli
+
+    monkeypatch.setattr(arc_cli, "_terminal", lambda: True)
+    monkeypatch.setenv("COLUMNS", "160")  # a terminal's width (Rich reads it)
+    arc.append(db, pairs(3), "clerk")
+    out = run("archive", "list", "--db", db_url)[1]
+    assert "\u2503 seq" in out and "x:cityparks:p0" in out and out.rstrip().endswith("3 entries")  # a few: the table
+    monkeypatch.setattr(arc_cli, "TABLE_ROWS", 2)
+    lines = run("archive", "list", "--db", db_url)[1].splitlines()
+    assert len(lines) == 5 and lines[1].split()[:2] == ["1", "x:cityparks:p0"] and lines[-1] == "3 entries"
+
+
+def test_archive_list_into_a_reader_that_stops_early_ends_quietly(tmp_path: Path) -> None:
+    """``archive list | head``: the listing streams, so the reader may go away; no traceback, no error."""
+    import subprocess
+    import sys
+
+    from onrecord.store.db import open_engine
+
+    db = str(tmp_path / "big.db")
+    arc.append(open_engine(db), pairs(2000), "clerk", batch=1000)  # ~200 kB of lines: more than a pipe holds
+    proc = subprocess.Popen([sys.executable, "-m", "onrecord", "archive", "list", "--db", db], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stdout.readline().split()[:2] == [b"seq", b"record"]
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0 and b"Traceback" not in err and b"Broken pipe" not in err, err
 
 
 def test_archive_verify_export_and_bundle_exit_codes(db: Engine, db_url: str, tmp_path: Path) -> None:

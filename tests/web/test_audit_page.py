@@ -205,3 +205,38 @@ def test_a_damaged_member_and_two_uploads_of_one_name_are_named_as_sent(client: 
     tok = _token(r.text)
     rejects = client.get(f"/audit/{tok}/rejects.jsonl").data
     assert b"onrecord-web-audits" not in rejects and b"mine.zip" in rejects
+
+
+def test_warnings_and_input_errors_are_shown_with_file_and_line(client: Browser) -> None:
+    """The CLI says how many posts were checked with a warning (an unknown field ignored) and gives examples; the
+    page said nothing of them."""
+    lines = [json.dumps({"id": "a", "text": "Library hours change on Monday.", "jurisdicton": "NZ"}),
+             json.dumps({"id": "b", "text": "Roadworks start at 9.", "colour": "red"}),
+             '{"id": "c", "text": 5}',
+             json.dumps({"id": "d", "text": "Nothing odd here."})]
+    r = _upload(client, [("\n".join(lines).encode() + b"\n", "notes <1>.jsonl")])
+    assert r.status_code == 200, r.text[:3000]
+    page = html.unescape(r.text)
+    counts = " ".join(re.sub(r"<[^>]+>", "", page.split('id="audit-counts"')[1].split("</p>")[0]).split())
+    assert "2 posts checked with a warning" in counts, counts
+    warned = page.split('id="audit-warnings"')[1].split("</details>")[0]
+    assert "2 posts checked with a warning" in warned
+    assert "notes <1>.jsonl line 1: unknown field 'jurisdicton' ignored" in warned
+    assert "notes <1>.jsonl line 2: unknown field 'colour' ignored" in warned
+    assert "notes &lt;1&gt;.jsonl" in r.text and "notes <1>.jsonl" not in r.text  # the upload's name is text, not markup
+    rejects = page.split('id="audit-rejects"')[1].split("</details>")[0]
+    assert "notes <1>.jsonl line 3:" in rejects and "$.text" in rejects  # the input error: file, line and field
+
+
+def test_an_audit_without_warnings_shows_none(client: Browser) -> None:
+    r = _upload(client, [(b'{"text": "fine"}\n', "a.jsonl")])
+    assert r.status_code == 200 and 'id="audit-warnings"' not in r.text and "with a warning" not in r.text
+
+
+def test_many_warnings_are_cut_short_and_say_so(client: Browser, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(audit_page, "SHOWN_WARNINGS", 3)
+    lines = [json.dumps({"id": str(i), "text": f"Post {i}.", "x1": 1, "x2": 2}) for i in range(4)]
+    r = _upload(client, [("\n".join(lines).encode() + b"\n", "w.jsonl")])
+    warned = html.unescape(r.text).split('id="audit-warnings"')[1].split("</details>")[0]
+    assert "4 posts checked with a warning (the first 3 warnings; each result in results.jsonl lists its own)" in warned
+    assert warned.count("<li>") == 3 and "w.jsonl line 2: unknown field 'x1' ignored" in warned

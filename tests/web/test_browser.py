@@ -207,6 +207,21 @@ def test_audit_upload_and_report_in_chromium(chromium: Any, server: tuple[str, F
     page.screenshot(path=str(tmp_path / "audit.png"), full_page=True)
 
 
+def test_audit_warnings_and_rejects_are_shown_in_chromium(chromium: Any, server: tuple[str, Flask], tmp_path: Path) -> None:
+    base, _ = server
+    export = tmp_path / "posts.jsonl"
+    export.write_text(json.dumps({"id": "a", "text": "Library hours change on Monday.", "jurisdicton": "NZ"}) + "\n"
+                      + '{"id": "b", "text": 5}\n', "utf-8")
+    page = chromium.new_page()
+    page.goto(f"{base}/audit")
+    page.set_input_files("#audit-exports", [str(export)])
+    page.click("#audit-run")
+    assert "1 post checked with a warning" in (page.text_content("#audit-warned") or "")
+    warned = " ".join((page.text_content("#audit-warnings") or "").split())
+    assert "posts.jsonl line 1: unknown field 'jurisdicton' ignored" in warned, warned
+    assert "posts.jsonl line 2:" in (page.text_content("#audit-rejects") or "")
+
+
 def test_an_administrator_registers_an_account_in_chromium(chromium: Any, server: tuple[str, Flask]) -> None:
     base, _ = server
     page = _person(chromium, base, "Ana Admin")

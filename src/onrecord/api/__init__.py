@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from onrecord.engine import Engine, UnknownCode
 from onrecord.formatters import Checked, Record, apply_safe_fixes
-from onrecord.model.decode import PostDecodeError, decode_post
+from onrecord.model.decode import JSONReadError, PostDecodeError, decode_post, read_json
 from onrecord.model.finding import InputError, Result
 from onrecord.model.post import Post
 
@@ -44,7 +44,7 @@ def check_lines(
                 post = prepare(post)
             pending.append((n, post, warnings))
         except PostDecodeError as e:
-            pending.append((n, None, InputError(line=n, error=e.message, field=e.field)))
+            pending.append((n, None, InputError(line=n, error=e.message, field=e.field, id=_id_of(raw))))
         if len(pending) >= batch:
             yield from _judge(pending, engine, fix)
             pending = []
@@ -61,11 +61,22 @@ def _judge(pending: list[tuple[int, Post | None, list[str] | InputError]], engin
             continue
         result = next(results)
         if isinstance(result, UnknownCode):
-            yield InputError(line=n, error=str(result), field="$.code")
+            yield InputError(line=n, error=str(result), field="$.code", id=post.id)
             continue
         assert isinstance(extra, list)
         result.warnings.extend(extra)
         yield Checked(line=n, post=post, result=result, fixed=apply_safe_fixes(post, result) if fix else None)
+
+
+def _id_of(raw: bytes | str) -> str | None:
+    """The post id a line that is no valid post still gives (a JSON object with a string id), so that its input
+    error names the record; None when the line is no JSON object or has no such id."""
+    try:
+        obj = read_json(raw)
+    except JSONReadError:
+        return None
+    got = obj.get("id") if isinstance(obj, dict) else None
+    return got if isinstance(got, str) and got else None
 
 
 __all__ = ["check_lines", "check_post"]

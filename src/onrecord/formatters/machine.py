@@ -74,9 +74,19 @@ def _sarif_result(rec: Checked, f: Finding, uri: str) -> dict[str, Any]:
     }
 
 
-def _notification(level: str, line: int, text: str, uri: str, **props: Any) -> dict[str, Any]:
-    return {"level": level, "message": {"text": f"line {line}: {text}"}, "locations": [_line_location(uri, line)],
-            "properties": {"line": line, **{k: v for k, v in props.items() if v is not None}}}
+def _field_location(path: str) -> dict[str, Any]:
+    """A JSON path into the post (``$.account.kind``) as a logical location, as a finding's span field is given."""
+    return {"name": path.rsplit(".", 1)[-1], "fullyQualifiedName": path, "kind": "property"}
+
+
+def _notification(level: str, line: int, text: str, uri: str, field: str | None = None, **props: Any) -> dict[str, Any]:
+    """A notification located at its input line (and the field, when known); ``properties`` carry the line,
+    the field and the post's id when the line gave one."""
+    location = _line_location(uri, line)
+    if field and field.startswith("$."):
+        location["logicalLocations"] = [_field_location(field)]
+    return {"level": level, "message": {"text": f"line {line}: {text}"}, "locations": [location],
+            "properties": {"line": line, **{k: v for k, v in {"field": field, **props}.items() if v is not None}}}
 
 
 def _notifications(records: Sequence[Record], uri: str) -> list[dict[str, Any]]:

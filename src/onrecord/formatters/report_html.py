@@ -18,6 +18,7 @@ from onrecord.model.finding import CAPACITIES, SEVERITY_RANK, Result
 from onrecord.model.post import Post
 
 NO_TOPIC = "(no finding)"
+NO_DATE = "no date"  # the timeline's bucket for posts without a posted_at, or with one that is no ISO 8601 time
 BOOKKEEPING = frozenset({"public_record"})
 
 
@@ -84,12 +85,12 @@ class AccountStats:
     first_at: datetime | None = None
     last_at: datetime | None = None
 
-    def saw(self, posted_at: str) -> None:
+    def saw(self, posted_at: str, at: datetime | None = None) -> None:
         """Keep ``posted_at`` as first or last post if it is earlier or later than those, as instants.
 
         Strings do not order across offsets (``2024-01-01T10:00:00+13:00`` is before ``2023-12-31T22:00:00Z``);
-        a value that is no ISO 8601 time is no instant and is left out."""
-        at = instant(posted_at)
+        a value that is no ISO 8601 time is no instant and is left out. ``at``: its instant, when already known."""
+        at = at or instant(posted_at)
         if at is None:
             return
         if self.first_at is None or at < self.first_at:
@@ -148,14 +149,15 @@ class AuditReport:
             for c in f.clauses:
                 st.clauses[c.id] += 1
                 self.clause_info.setdefault(c.id, (c.title, c.url))
-        at = post.circumstances.posted_at
-        if at:
-            month = at[:7]
-            row = st.months[month]
-            row[0] += 1
-            row[1] += worst == 1
-            row[2] += worst == 2
-            st.saw(at)
+        posted = post.circumstances.posted_at
+        # The UTC month of the instant: posted_at[:7] put 2021-01-01T02:00+05:00 (31 December in UTC) in January.
+        at = instant(posted) if posted else None
+        row = st.months[f"{at.year:04d}-{at.month:02d}" if at else NO_DATE]
+        row[0] += 1
+        row[1] += worst == 1
+        row[2] += worst == 2
+        if at is not None and posted:
+            st.saw(posted, at)
         for t in topics:
             st.engagement[(cap, t)].add(post)
         if worst >= 1:  # breaches and warnings; info findings (e.g. keep as a record) are in results.jsonl
@@ -285,12 +287,12 @@ class AuditReport:
             + " · ".join(
                 [f"{st.posts} posts", *(f"{n} {a}s" for a, n in sorted(st.actions.items()) if a != "post")]
                 + ([f"{st.deleted} deleted"] if st.deleted else [])
-                + ([f"{e(st.first[:10])} to {e(st.last[:10])}"] if st.first and st.last else [])
+                + ([f"{st.first_at:%Y-%m-%d} to {st.last_at:%Y-%m-%d} (UTC)"] if st.first_at and st.last_at else [])
             )
             + "</p>"
         )
         out.append("<h3>Capacity mix</h3>" + _mix_bar(st, wide=True) + _mix_legend(st))
-        out.append("<h3>Timeline</h3>" + timeline_svg(st.months))
+        out.append("<h3>Timeline</h3>" + timeline_svg(st.months) + _TIMELINE_NOTE)
         if st.topics:
             out.append("<h3>Findings by topic</h3><table><tr><th>topic</th><th>findings</th></tr>")
             for t, n in st.topics.most_common():
@@ -405,17 +407,28 @@ def _mix_legend(st: AccountStats) -> str:
     return f"<p class='legend'>{' '.join(items)}</p>"
 
 
+_TIMELINE_NOTE = (
+    "<p class='meta'>Months are in UTC: a post is counted in the UTC month of its time "
+    "(2021-01-01T02:00:00+05:00 is 2020-12-31 in UTC); a time without an offset is taken as UTC. "
+    f"<i>{NO_DATE}</i>: posts without a time, or with one that is no ISO 8601 time.</p>"
+)
+
+
 def timeline_svg(months: dict[str, list[int]], width: int = 720, height: int = 140) -> str:
-    """Stacked bars per month (clean / warning / breach posts). More than 60 months are shown per year."""
-    if not months:
+    """Stacked bars per month (``YYYY-MM``, UTC) of clean / warning / breach posts, then the :data:`NO_DATE` bar.
+    More than 60 months are shown per year."""
+    undated = months.get(NO_DATE)
+    data: dict[str, list[int]] = dict(sorted((k, v) for k, v in months.items() if k != NO_DATE))
+    if not data and not undated:
         return "<p class='meta'>No dates in this export.</p>"
-    data: dict[str, list[int]] = dict(sorted(months.items()))
     if len(data) > 60:
         years: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
         for m, v in data.items():
             for i in range(3):
                 years[m[:4]][i] += v[i]
         data = dict(sorted(years.items()))
+    if undated:
+        data[NO_DATE] = undated  # last, after the dates
     keys = list(data)
     top = max(v[0] for v in data.values()) or 1
     pad_l, pad_b = 36, 20
@@ -437,9 +450,11 @@ def timeline_svg(months: dict[str, list[int]], width: int = 720, height: int = 1
                 f"<rect x='{x + 1:.1f}' y='{y:.1f}' width='{max(bw - 2, 1):.1f}' height='{hgt:.1f}' fill='{colour}'>"
                 f"<title>{k}: {n} {label}</title></rect>"
             )
-        if len(keys) <= 24 or i % max(1, len(keys) // 12) == 0:
+        if len(keys) <= 24 or i % max(1, len(keys) // 12) == 0 or k == NO_DATE:
             out.append(f"<text x='{x + 1:.1f}' y='{height - 6}' class='ax'>{html.escape(k)}</text>")
     out.append("</svg>")
+    if not any(k != NO_DATE for k in data):
+        out.append("<p class='meta'>No dates in this export.</p>")
     return "".join(out)
 
 

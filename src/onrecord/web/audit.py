@@ -24,6 +24,7 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 KEPT = 20  # audits kept per person (or browser session); older ones are deleted as new ones are made
 KEPT_ALL = 200  # and per server process, whoever made them
 SHOWN_REJECTS = 100
+SHOWN_WARNINGS = 100
 FILES = {"results.jsonl": "application/x-ndjson", "rejects.jsonl": "application/x-ndjson", "summary.csv": "text/csv",
          "report.html": "text/html"}
 # The report is our own escaped HTML, but it quotes uploaded posts: no scripts, no requests, no forms, ever.
@@ -89,7 +90,8 @@ def run() -> ResponseReturnValue:
         shutil.rmtree(inputs, ignore_errors=True)  # the uploads are not kept, only what the audit wrote
     rows = read_summary(out.files["summary.csv"])  # the page's account table: what summary.csv says, read once
     entry = {"title": title, "out": out, "skipped": skipped, "rows": rows,
-             "rejects": _first_rejects(Path(out.files["rejects.jsonl"]))}
+             "rejects": _first_rejects(Path(out.files["rejects.jsonl"])),
+             "warnings": _first_warnings(Path(out.files["results.jsonl"]), out.counts.warned)}
     _audits().keep(token, folder, owner(), entry)
     return _page(token, entry)
 
@@ -102,6 +104,30 @@ def _first_rejects(path: Path) -> list[dict[str, Any]]:
                 break
             rows.append(msgspec.json.decode(line))
     return rows
+
+
+_NO_WARNINGS = b'"warnings":[]'
+
+
+def _first_warnings(path: Path, warned: int) -> tuple[list[str], bool]:
+    """The first warnings of the results, in input order, each naming its file and line ("a.jsonl line 3: unknown
+    field 'x' ignored") as the importer wrote it, and whether that is all of them. Reads until the ``warned``
+    posts the audit counted are seen."""
+    out: list[str] = []
+    seen = 0
+    with path.open("rb") as f:
+        for line in f:
+            if seen >= warned:
+                break
+            if _NO_WARNINGS in line:  # nearly every result: not decoded
+                continue
+            got = msgspec.json.decode(line).get("warnings") or []
+            seen += bool(got)
+            if len(out) + len(got) > SHOWN_WARNINGS:
+                out.extend(got[: SHOWN_WARNINGS - len(out)])
+                return out, False
+            out.extend(got)
+    return out, True
 
 
 def _page(token: str, a: dict[str, Any]) -> ResponseReturnValue:
