@@ -124,3 +124,44 @@ def test_the_reading_says_what_the_handle_added(tmp_path: Path) -> None:
     assert by["JaneDoeForCongress2"]["reading_evidence"] == []
     text = CliRunner().invoke(cli, ["capacity", str(_write(tmp_path, rows))]).output
     assert "the name also counts: handle reads as a campaign account" in text
+
+
+EXPORTS = Path(__file__).parent / "fixtures" / "exports"
+
+
+def test_platform_exports_are_read_like_audit_reads_them() -> None:
+    """An X archive, a Mastodon outbox and a LinkedIn export (synthetic fixtures), in one run: each account is
+    its platform's, bad records are reported with file and place and skipped."""
+    r = CliRunner().invoke(cli, ["capacity", str(EXPORTS / "x-archive.zip"), str(EXPORTS / "mastodon-archive.tar.gz"),
+                                 str(EXPORTS / "linkedin-export.zip"), "--format", "json"])
+    assert r.exit_code in (0, 1), r.output
+    by = {d["account"]: d for d in json.loads(r.stdout)}
+    assert set(by) == {"x:@RoadsDeptExample", "mastodon:@harbourboard@social.example", "linkedin:Alex Example"}
+    assert by["x:@RoadsDeptExample"]["posts"] == 8
+    assert "x-archive.zip!data/tweets-part1.js: [2]: skipped: unreadable created_at" in r.stderr
+    assert "Shares.csv: line 8: skipped" in r.stderr
+
+
+def test_an_accounts_file_gives_the_kind_and_unknown_fields_are_warned(tmp_path: Path) -> None:
+    f = _write(tmp_path, [
+        {"id": "p1", "text": "lol cannot believe this weather, pizza and movies tonight", "account": {"handle": "alex_h"}},
+        {"id": "p2", "text": "Today our department announced $4 million in federal grants for water infrastructure"
+         " in the county. Applications open Monday; details on our website.", "account": {"handle": "alex_h"},
+         "acount": {"kind": "personal"}},
+    ])
+    reg = tmp_path / "accounts.csv"
+    reg.write_text("platform,handle,kind\nother,alex_h,personal\n", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["capacity", str(f), "--accounts", str(reg)])
+    assert r.exit_code == 1, r.output
+    assert "alex_h [personal]" in r.stdout and "personal account used in official capacity: p2" in r.stdout
+    assert "line 2: unknown field 'acount' ignored" in r.stderr
+    piped = CliRunner().invoke(cli, ["capacity"], input=f.read_bytes())  # stdin, streamed as JSONL
+    assert "warning: line 2: unknown field 'acount' ignored" in piped.stderr
+
+
+def test_a_file_nothing_can_read_is_a_usage_error(tmp_path: Path) -> None:
+    f = tmp_path / "notes.bin"
+    f.write_bytes(b"\x00\x01\x02 not posts")
+    r = CliRunner().invoke(cli, ["capacity", str(f)])
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert r.exit_code == CliRunner().invoke(cli, ["capacity", str(tmp_path / "missing.jsonl")]).exit_code

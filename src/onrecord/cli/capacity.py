@@ -1,4 +1,4 @@
-"""``onrecord capacity``: summarise accounts from a JSONL of posts and flag capacity problems.
+"""``onrecord capacity``: summarise accounts from posts (JSONL or any platform export) and flag capacity problems.
 
 Flags (exit 1 when any is raised):
   * personal account used in official capacity: posts judged official on a personal account (or an
@@ -22,6 +22,8 @@ import msgspec
 from onrecord.capacity.account import account_reading
 from onrecord.capacity.assess import assess_many
 from onrecord.detectors.base import Signals, run_detectors
+from onrecord.importers import RejectedRecord, UnusableInput, open_input
+from onrecord.importers.accounts import AccountsError, load_accounts
 from onrecord.importers.container import archive_kind
 from onrecord.model.decode import PostDecodeError, decode_post
 from onrecord.model.finding import CAPACITIES
@@ -51,7 +53,9 @@ class AccountSummary:
 
 def _account_key(post: Post) -> str:
     a = post.account
-    return a.handle or a.display_name or post.author.name or "(unknown account)"
+    name = a.handle or a.display_name or post.author.name or "(unknown account)"
+    # one person's X and LinkedIn accounts may share a name; they are separate accounts
+    return name if post.platform == "other" else f"{post.platform}:{name}"
 
 
 def _detectors() -> list[object]:
@@ -81,7 +85,7 @@ BATCH = 1000  # posts judged at a time: only their judgements are kept, not the 
 
 
 def summarise(
-    posts: Iterable[tuple[int, Post]],
+    posts: Iterable[tuple[int | str, Post]],
     official_threshold: float = 0.8,
     political_threshold: float = 0.9,
 ) -> list[AccountSummary]:
@@ -101,7 +105,7 @@ def summarise(
             g = groups.get(key)
             if g is None:
                 g = groups[key] = _Account(post.account.handle, post.account.display_name)
-            g.refs.append(post.id or f"line {line}")
+            g.refs.append(post.id or (line if isinstance(line, str) else f"line {line}"))
             g.kinds.append(post.account.kind)
             g.labels.append(res.label)
             g.scores.append(tuple(res.scores[c] for c in CAPACITIES))
@@ -139,8 +143,8 @@ def read_posts(stream: IO[bytes], err: IO[str], bad: list[int]) -> Iterator[tupl
     counted in ``bad[0]`` and skipped."""
     for n, raw in enumerate(stream, start=1):
         if n == 1 and archive_kind(raw[:512]):
-            raise click.UsageError("this is a ZIP or compressed archive: 'onrecord capacity' reads JSONL posts; audit a "
-                                   "platform export with 'onrecord audit' (its results.jsonl give each post's capacity)")
+            raise click.UsageError("stdin holds a ZIP or compressed archive: give a platform export as a file or folder "
+                                   "('onrecord capacity x-archive.zip'); stdin is read as JSONL posts")
         try:
             line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
         except UnicodeDecodeError as e:
@@ -150,13 +154,38 @@ def read_posts(stream: IO[bytes], err: IO[str], bad: list[int]) -> Iterator[tupl
         if not line.strip():
             continue
         try:
-            post, _warnings = decode_post(line)
+            post, warnings = decode_post(line)
         except PostDecodeError as e:
             bad[0] += 1
             where = f" at {e.field}" if e.field else ""
             err.write(f"line {n}: skipped: {e.message}{where}\n")
             continue
+        for w in warnings:  # e.g. an unknown field: a typo'd "acount" would silently lose the account kind
+            err.write(f"warning: line {n}: {w}\n")
         yield n, post
+
+
+def read_inputs(paths: tuple[str, ...], err: IO[str], bad: list[int], stdin: IO[bytes]) -> Iterator[tuple[int | str, Post]]:
+    """Posts from each path in turn: '-' is JSONL on stdin (streamed); a file or folder is read by the importers
+    (JSONL, CSV, X, Mastodon, Bluesky, Meta, LinkedIn exports). Rejected records and importer warnings go to
+    ``err`` with their file and place; rejects are counted in ``bad[0]``."""
+    for path in paths:
+        if path == "-":
+            yield from read_posts(stdin, err, bad)
+            continue
+        try:
+            job = open_input(path)
+        except UnusableInput as e:
+            raise click.UsageError(f"{path}: {e}") from None
+        for n, item in enumerate(job.items(), start=1):
+            if isinstance(item, RejectedRecord):
+                bad[0] += 1
+                err.write(f"{item.source}: {item.location}: skipped: {item.reason}\n")
+                continue
+            for note in job.take_warnings():
+                err.write(f"warning: {note}\n")
+            # a post without an id is named by its place: "record 3" (of this input), not a line (a record may span lines)
+            yield (f"record {n}" if len(paths) == 1 else f"{path} record {n}"), item
 
 
 def _render_text(summaries: list[AccountSummary]) -> str:
@@ -183,8 +212,15 @@ def _render_text(summaries: list[AccountSummary]) -> str:
 
 
 @click.command("capacity")
-@click.argument("posts_file", type=click.File("rb"), default="-")
+@click.argument("inputs", nargs=-1, type=click.Path(exists=True, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--accounts",
+    "accounts_path",
+    type=click.Path(dir_okay=False, exists=True),
+    help="CSV or JSON: handle → kind and the rest ('onrecord accounts export' writes one); fills what the posts "
+    "leave unset, as in 'onrecord audit'.",
+)
 @click.option(
     "--official-threshold",
     type=click.FloatRange(0, 1),
@@ -199,12 +235,26 @@ def _render_text(summaries: list[AccountSummary]) -> str:
     show_default=True,
     help="P(political) from which a post on an official account is flagged.",
 )
-def command(posts_file: IO[bytes], fmt: str, official_threshold: float, political_threshold: float) -> None:
-    """Summarise the capacity mix of each account in POSTS_FILE (JSONL, '-' for stdin) and flag misuse."""
+def command(inputs: tuple[str, ...], fmt: str, accounts_path: str | None, official_threshold: float,
+            political_threshold: float) -> None:
+    """Summarise the capacity mix of each account in INPUTS and flag misuse.
+
+    INPUTS: JSONL posts ('-' or nothing: stdin) or platform exports as 'onrecord audit' reads them (X, Mastodon,
+    Bluesky, Facebook/Instagram, LinkedIn; ZIP, tar.gz or folder), any number."""
+    accounts = None
+    if accounts_path:
+        try:
+            accounts = load_accounts(accounts_path)
+        except AccountsError as e:
+            raise click.UsageError(str(e)) from None
     bad = [0]
-    summaries = summarise(read_posts(posts_file, sys.stderr, bad), official_threshold, political_threshold)
+    posts = read_inputs(inputs or ("-",), sys.stderr, bad, click.get_binary_stream("stdin"))
+    if accounts is not None:
+        known = accounts
+        posts = ((n, known.apply(p)) for n, p in posts)
+    summaries = summarise(posts, official_threshold, political_threshold)
     if not summaries:
-        click.echo("no readable posts" + (f" ({bad[0]} bad line(s))" if bad[0] else ""), err=True)
+        click.echo("no readable posts" + (f" ({bad[0]} bad record(s))" if bad[0] else ""), err=True)
         sys.exit(2)
     if fmt == "json":
         click.echo(msgspec.json.encode([s.__dict__ for s in summaries]).decode())
