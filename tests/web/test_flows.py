@@ -378,6 +378,9 @@ def test_reviewers_grant_waivers_and_later_submissions_skip_the_waived_check(app
     assert [s["team"] for s in it.steps] == ["communications"]  # privacy skipped: PD01 waived for this account
     assert it.waived == ["PD01:1"]  # each (check, waiver) once; each of the two findings names it
     assert [f["waiver"] for f in it.findings if f["check"] == "PD01"] == ["1", "1"]
+    page = client2.get(where).text  # the reviewer sees which findings the waiver let through, and which waiver
+    assert page.count('class="waived" data-waiver="1"') == 2 and 'href="/review/waivers#waiver-1"' in page
+    assert 'id="waiver-1"' in client2.get("/review/waivers").text
     assert rq.waiver_report(_store(app))[0]["state"] == "active"
 
 
