@@ -201,7 +201,7 @@ def test_accounts_refuse_a_code_that_is_not_a_pack(tmp_path: Path) -> None:
 @pytest.mark.parametrize("args, says", [
     (["check", "hi", "--output", "/no/such/dir/out.txt"], "cannot write /no/such/dir/out.txt"),
     (["explain", "PO01", "--code", "nope"], "unknown code 'nope'"),
-    (["capacity", str(Path(__file__).parent / "fixtures/exports/x-archive.zip")], "ZIP or compressed archive"),
+    (["capacity", str(Path(__file__).parent / "fixtures/exports/broken-unknown.txt")], "unknown format"),
     (["check", "--input", str(Path(__file__).parent / "fixtures/exports/x-archive.zip")], "ZIP or compressed archive"),
     (["check", "--input", str(Path(__file__).parent / "fixtures")], "is a folder"),
 ])
@@ -214,7 +214,8 @@ def test_capacity_skips_a_line_that_is_not_utf8(tmp_path: Path) -> None:
     f = tmp_path / "p.jsonl"
     f.write_bytes(b'\xef\xbb\xbf{"text": "Proud to support our parks"}\n{"text": "caf\xe9"}\n')
     code, out, err = run("capacity", str(f))
-    assert code == 0 and "line 2: skipped: not UTF-8 text" in err and "1 account(s)" in out
+    # one stray byte in a short file costs its line, not the file (the sniffer refused it as "not UTF-8 text")
+    assert code == 0 and "line 2: skipped" in err and "UTF-8" in err and "1 account(s)" in out
 
 
 def test_check_input_reads_a_file_that_starts_with_a_bom(tmp_path: Path) -> None:
@@ -292,3 +293,13 @@ def test_sarif_without_input_errors_is_a_successful_run() -> None:
     doc = json.loads(out)
     _sarif_schema_check(doc)
     assert code == 0 and doc["runs"][0]["invocations"] == [{"executionSuccessful": True, "toolExecutionNotifications": []}]
+
+
+def test_a_stray_byte_in_a_short_utf8_file_costs_its_line_not_the_file(tmp_path: Path) -> None:
+    f = tmp_path / "short.jsonl"  # well-formed UTF-8 (ā) on line 1, one Latin-1 byte on line 2
+    f.write_bytes(b'{"text": "Kia ora \xc4\x81 koutou"}\n{"text": "caf\xe9"}\n{"text": "third post"}\n')
+    code, out, err = run("audit", str(f), "--out", str(tmp_path / "out"), "--allow-rejects")
+    assert code in (0, 1), out + err
+    assert len((tmp_path / "out" / "results.jsonl").read_text().splitlines()) == 2
+    rejects = [json.loads(x) for x in (tmp_path / "out" / "rejects.jsonl").read_text().splitlines()]
+    assert [r["location"] for r in rejects] == ["line 2"]

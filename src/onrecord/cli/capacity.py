@@ -176,7 +176,7 @@ def read_inputs(paths: tuple[str, ...], err: IO[str], bad: list[int], stdin: IO[
         try:
             job = open_input(path)
         except UnusableInput as e:
-            raise click.UsageError(f"{path}: {e}") from None
+            raise click.UsageError(str(e)) from None  # the message names the path
         for n, item in enumerate(job.items(), start=1):
             if isinstance(item, RejectedRecord):
                 bad[0] += 1

@@ -86,9 +86,13 @@ def classify(head: bytes, csv_map: dict[str, str] | None = None) -> str:
         if e.start >= len(head) - 4:  # only a multi-byte character cut at the end of the sample
             text = head[: e.start].decode("utf-8-sig")
         else:
-            # A stray byte or two in otherwise UTF-8 text: classify it, the importer rejects those records.
+            # A stray byte or two in otherwise UTF-8 text: classify it, the importer rejects those records. In a
+            # short file one bad byte is a large share of the sample, so a file that shows it is UTF-8 (a BOM, or
+            # well-formed multi-byte characters) is refused only for more than a few: else one line would cost all.
             text = head.decode("utf-8-sig", errors="replace")
-            if text.count("\ufffd") * 2000 > len(head):
+            bad = text.count("\ufffd")
+            utf8 = head.startswith(b"\xef\xbb\xbf") or any(ch > "\x7f" and ch != "\ufffd" for ch in text)
+            if bad * 2000 > len(head) and not (utf8 and bad <= 3):
                 return "not-utf8"
     m = _YTD.match(head.lstrip(b"\xef\xbb\xbf"))
     if m:
