@@ -478,3 +478,67 @@ def test_a_stray_quote_in_a_csv_loses_only_its_own_line(tmp_path: Path) -> None:
     assert [p.id for p in posts] == ["1", "3", "4", "5"] and posts[2].text == "two\nlines"
     assert [r.location for r in rejects] == ["line 3", "line 8"]
     assert "never closed (the lines after it are read)" in rejects[0].reason
+
+
+def _compact_tweet(i: int, text: str = "") -> str:
+    """One X record as the archive writes it without newlines, with entities (arrays of objects) after the text."""
+    return json.dumps({"tweet": {"id_str": f"17{i:05d}", "source": '<a href="https://e.example">E</a>',
+                                 "full_text": text or f"Update {i}, see [1] {{ok}}", "created_at": "Mon Feb 12 09:30:00 +0000 2024",
+                                 "extended_entities": {"media": [{"id_str": "9", "type": "photo"}, {"id_str": "8"}]},
+                                 "lang": "en"}}, separators=(",", ":"))
+
+
+@pytest.mark.parametrize("sep", [",", ", "])
+@pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 20])
+@pytest.mark.parametrize("cut", ['"lang":"en"', '"full_text":"Update 2, see [1] {ok}"', '"id_str":"9"', '{"tweet":'])
+def test_an_unclosed_quote_in_a_one_line_array_costs_only_its_record(chunk: int, sep: str, cut: str) -> None:
+    """A compact (one-line) tweets.js or outbox with one string quote never closed: the skip after the broken record
+    saw every string inside out from there on, so it lost the rest of the file (or, where an escaped quote turned it
+    back, the record after it too). Now the reader goes on at the next record."""
+    recs = [_compact_tweet(i) for i in range(6)]
+    assert cut in recs[2]
+    recs[2] = recs[2].replace(cut, cut[:-1], 1) if cut.endswith('"') else recs[2].replace(cut, '{"tweet:', 1)
+    text = "[" + sep.join(recs) + "]"
+    got = list(iter_json_array(io.StringIO(text), _Reader(io.StringIO(text), chunk=chunk)))
+    good = [v["tweet"]["id_str"] for v in got if not isinstance(v, BrokenRecord)]
+    assert good == ["1700000", "1700001", "1700003", "1700004", "1700005"]
+    broken = [v for v in got if isinstance(v, BrokenRecord)]
+    assert len(broken) == 1 and len(got) == 6
+    assert broken[0].raw == text[text.index(recs[2]) :][: len(broken[0].raw)] and broken[0].raw.startswith('{"tweet')
+
+
+def test_an_unclosed_quote_in_the_last_record_or_a_missing_comma_still_reads_what_it_can() -> None:
+    # The last record's quote never closed: nothing after it to read; the records before it are kept.
+    recs = [_compact_tweet(i) for i in range(3)]
+    text = "[" + ",".join([*recs[:2], recs[2].replace('"lang":"en"', '"lang":"en')]) + "]"
+    got = []
+    with pytest.raises(JSONStreamError):
+        for v in iter_json_array(io.StringIO(text)):
+            got.append(v)
+    assert [v["tweet"]["id_str"] for v in got] == ["1700000", "1700001"]
+    # A comma missing after a string (not a missing quote): the skip by structure still finds the record's end.
+    recs[1] = recs[1].replace('"lang":"en"', '"lang":"en" "x":1')
+    text = "[" + ",".join(recs) + "]"
+    got = list(iter_json_array(io.StringIO(text)))
+    assert isinstance(got[1], BrokenRecord) and [v["tweet"]["id_str"] for v in (got[0], got[2])] == ["1700000", "1700002"]
+
+
+def test_x_and_mastodon_one_line_files_with_an_unclosed_quote(tmp_path: Path) -> None:
+    recs = [_compact_tweet(i) for i in range(5)]
+    recs[1] = recs[1].replace('"full_text":"Update 1, see [1] {ok}"', '"full_text":"Update 1, see [1] {ok}')
+    (tmp_path / "tweets.js").write_text("window.YTD.tweets.part0 = [" + ",".join(recs) + "]")
+    posts, rejects = _posts_and_rejects(tmp_path / "tweets.js")
+    assert [p.id for p in posts] == ["1700000", "1700002", "1700003", "1700004"] and len(rejects) == 1
+    assert rejects[0].location.startswith("[1] ")
+
+    items = [{"type": "Create", "published": "2024-02-10T08:00:00Z",
+              "object": {"id": f"https://s.example/{i}", "type": "Note",
+                         "content": f'<p>n{i} <a href="https://e.example/{i}" class="u-url">link</a></p>',
+                         "tag": [{"type": "Hashtag", "name": "#a"}, {"type": "Hashtag", "name": "#b"}]}} for i in range(5)]
+    text = json.dumps({"type": "OrderedCollection", "orderedItems": items}, separators=(",", ":"))
+    broken = text.replace('"published":"2024-02-10T08:00:00Z","object":{"id":"https://s.example/3"',
+                          '"published":"2024-02-10T08:00:00Z,"object":{"id":"https://s.example/3"', 1)
+    (tmp_path / "outbox.json").write_text(broken)
+    posts, rejects = _posts_and_rejects(tmp_path / "outbox.json")
+    assert [p.text.split()[0] for p in posts] == ["n0", "n1", "n2", "n4"] and len(rejects) == 1
+    assert rejects[0].location.startswith("orderedItems[3] ")

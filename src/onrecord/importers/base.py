@@ -226,6 +226,18 @@ class _Reader:
             self.pos = end
             return val
 
+    def grow(self, stop: int) -> bool:
+        """Read one more chunk onto the buffer without trimming it (buffer indices stay valid), unless the buffer
+        already reaches index ``stop`` or the stream has ended."""
+        if self.eof or len(self.buf) >= stop:
+            return False
+        data = self.stream.read(self.chunk)
+        if not data:
+            self.eof = True
+            return False
+        self.buf += data
+        return True
+
     def skip_element(self) -> bool:
         """From the start of a broken array element, move to the ``,`` or ``]`` after it (outside strings, at
         the element's own depth). False when the file ends first (a bracket never closed: where the element
@@ -299,12 +311,170 @@ def _element(r: _Reader) -> Any:
         err = JSONStreamError("invalid JSON: nested too deeply to read", r.offset, False)
     r.skip_ws()  # the failed decode left the reader at the element's start (the buffer is trimmed before it only)
     start = r.offset
+    resync = _resync(r, err)
+    if resync is not None:
+        end, err = resync
+        raw = r.buf[r.pos : min(end, r.pos + 2 * EXCERPT)]
+        r.pos = end
+        return BrokenRecord(err, raw.rstrip())
     while len(r.buf) - r.pos < 2 * EXCERPT and r.more():
         pass  # enough of the record for the reject's excerpt, kept before skipping trims the buffer
     raw = r.buf[r.pos : r.pos + 2 * EXCERPT]
     if not r.skip_element():
         raise err
     return BrokenRecord(err, raw[: r.offset - start].rstrip())
+
+
+# How far past a broken record's start the resync reads ahead (characters), first in a small window, then a
+# large one: far more than one record of any export, little enough to hold. Past it, the record is skipped by its
+# structure alone, as before.
+RESYNC_WINDOWS = (1 << 16, 1 << 22)
+_TAIL = frozenset(_WS + ",:{}[]")
+_WORD = re.compile(r"[\w.+-]")  # a character of a key or value written without its quotes
+
+
+def _close(opened: list[str], c: str) -> None:
+    """A ``}`` or ``]``; a closer of the other kind also closes what was left open inside it."""
+    want = "{" if c == "}" else "["
+    while opened and opened.pop() != want:
+        pass
+
+
+def _state_at(buf: str, start: int, upto: int) -> tuple[list[str], bool, int, list[str]]:
+    """Scan ``buf[start:upto]`` as JSON tokens: the brackets open at ``upto``, whether it is inside a string, and
+    where the last string opened (-1: none) with the brackets open there."""
+    opened: list[str] = []
+    in_string, quote, at_quote = False, -1, opened
+    i = start
+    while True:
+        m = (_IN_STRING if in_string else _OUTSIDE).search(buf, i, upto)
+        if m is None:
+            return opened, in_string, quote, at_quote
+        c, i = m.group(), m.end()
+        if in_string:
+            if c == "\\":
+                i += 1
+            else:
+                in_string = False
+        elif c == '"':
+            in_string, quote, at_quote = True, m.start(), list(opened)
+        elif c in "{[":
+            opened.append(c)
+        elif c in "}]":
+            _close(opened, c)
+
+
+def _scan_end(r: _Reader, i: int, opened: list[str], in_string: bool, stop: int) -> int | None:
+    """From buffer index ``i`` in the given state, the index of the ``,`` ``}`` or ``]`` that ends the element
+    (nothing left open, outside strings), reading ahead without trimming; None if it is not before ``stop``."""
+    while True:
+        m = (_IN_STRING if in_string else _OUTSIDE).search(r.buf, i, stop)
+        if m is None:
+            i = max(i, min(len(r.buf), stop))
+            if not r.grow(stop):
+                return None
+            continue
+        c, i = m.group(), m.end()
+        if in_string:
+            if c == "\\":
+                if i >= len(r.buf) and not r.grow(stop):
+                    return None
+                i += 1
+            else:
+                in_string = False
+        elif c == '"':
+            in_string = True
+        elif c in "{[":
+            opened.append(c)
+        elif not opened:
+            return m.start()
+        elif c in "}]":
+            _close(opened, c)
+
+
+def _next_char(r: _Reader, i: int, stop: int) -> tuple[str, int]:
+    """The first character at or after buffer index ``i`` that is not whitespace, and its index ('' at the end)."""
+    while True:
+        while i < len(r.buf) and r.buf[i] in _WS:
+            i += 1
+        if i < len(r.buf):
+            return r.buf[i], i
+        if not r.grow(stop):
+            return "", i
+
+
+def _record_follows(r: _Reader, end: int, stop: int) -> bool:
+    """Does the array go on well after buffer index ``end``: a ``,`` then an object or array that decodes, followed
+    by ``,`` or ``]``; or the array's ``]`` with the file, or its enclosing object, going on after it?"""
+    if r.buf[end] == "]":
+        return _next_char(r, end + 1, stop)[0] in ("", ",", "}")
+    c, n = _next_char(r, end + 1, stop)
+    if r.buf[end] != "," or c not in ("{", "["):
+        return False
+    while True:
+        try:
+            _val, k = _decoder.raw_decode(r.buf, n)
+        except json.JSONDecodeError as e:
+            if (len(r.buf) - e.pos <= 8 or e.msg.startswith("Unterminated string")) and r.grow(stop):
+                continue
+            return False
+        except RecursionError:
+            return False
+        return _next_char(r, k, stop)[0] in ("", ",", "]")
+
+
+def _resync(r: _Reader, err: JSONStreamError) -> tuple[int, JSONStreamError] | None:
+    """Where a broken record ends (buffer index of the ``,`` or ``]`` after it) and the error to report, found by
+    reading ahead from the record's start, which the reader stays at; None when no end is found in the windows.
+
+    Three readings of the damage are tried, and the earliest end is taken (a wrong reading runs on past the real
+    end):
+
+    * the record's own structure, with its strings as they are (a trailing comma, a bad literal);
+    * the string the decoder read last was never closed: it ran on to the opening quote of the next key or value
+      (``"lang":"en}},{"tweet":``) and failed just after it. Taking that quote as opening sees the strings the right
+      way round again; what was written where the string should have closed (``}},{``) is the tail of the string;
+    * a quote is missing before the word the decoder stopped at or just after (a key or a value).
+
+    The last two count only where a good record follows the end they find.
+
+    Skipping by structure alone sees every string after a missing quote inside out: in a file on one line it found
+    no end (every record after lost) or a wrong one (the next record lost too).
+    """
+    s, ep = r.pos, err.offset - r.base
+    readings: list[tuple[int, list[str], bool, JSONStreamError]] = [(s, [], False, err)]
+    if s < ep <= len(r.buf):
+        j = ep - 1
+        while j > s and r.buf[j] in _WS:
+            j -= 1
+        _opened, in_string, quote, at_quote = _state_at(r.buf, s, j)
+        if r.buf[j] == '"' and in_string:  # the quote at j closes the string the decoder read last
+            never = JSONStreamError("invalid JSON: a string is never closed", r.base + quote, False)
+            tail = j
+            while tail > quote + 1 and r.buf[tail - 1] in _TAIL:
+                tail -= 1
+            # The string closed before its tail of brackets and commas (the quote at j then opens a string), or later.
+            readings.extend((split, at_quote, False, never) for split in range(tail, j + 1))
+        # A word the decoder stopped at or just after (``"n":8"``, ``{tweet":``): its opening quote is missing.
+        word = ep if ep < len(r.buf) and _WORD.match(r.buf, ep) else j + 1 if _WORD.match(r.buf, j) else -1
+        while word > s and _WORD.match(r.buf, word - 1):
+            word -= 1
+        if word > s:
+            opened, in_string, _q, _at = _state_at(r.buf, s, word)
+            if not in_string:
+                missing = JSONStreamError("invalid JSON: a quote is missing before a key or value", r.base + word, False)
+                readings.append((word, opened, True, missing))
+    for window in RESYNC_WINDOWS:
+        best: tuple[int, JSONStreamError] | None = None
+        for n, (i, opened, in_string, why) in enumerate(readings):
+            end = _scan_end(r, i, list(opened), in_string, best[0] if best else s + window)
+            # The record's own structure is taken as before (a file of broken records stays linear to read);
+            # a reading of a missing quote only when a good record follows where it ends.
+            if end is not None and (r.buf[end] in ",]" if n == 0 else _record_follows(r, end, s + 2 * window)):
+                best = (end, why)
+        if best is not None:
+            return best
+    return None
 
 
 class NoRecords(ValueError):
