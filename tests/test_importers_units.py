@@ -575,3 +575,42 @@ def test_car_block_index_is_small_and_reads_blocks_in_any_order(tmp_path: Path) 
     posts, rejects = _posts_and_rejects(path)
     assert len(posts) == 20_000 and rejects == []
     assert [p.text for p in posts[:2]] == ["Update 0", "Update 1"]  # in key order, whatever the file order
+
+
+def _posts_with_warnings(path: Path, csv_map: dict[str, str] | None = None) -> list[tuple[Any, list[str]]]:
+    """Every item of an input, with the warnings the importer gave about it (as the audit takes them)."""
+    job = open_input(str(path), csv_map)
+    return [(item, job.take_warnings() if isinstance(item, Post) else []) for item in job.items()]
+
+
+def test_a_jsonl_posted_at_that_is_no_time_is_a_warning_and_cleared(tmp_path: Path) -> None:
+    """posted_at was taken as any string: "yesterday" or "2024-02-30T10:00:00Z" went on to the report and the
+    records store as a time. Now such a post is kept, its posted_at cleared, and a warning names file, line and value;
+    the spellings the CSV reader knows are turned into ISO 8601, and an ISO time keeps its own offset."""
+    src = tmp_path / "posts.jsonl"
+    times = ["2024-03-02T09:00:00+13:00", "yesterday", "2024-02-30T10:00:00Z", "03/01/2024 09:30", "1709283600",
+             "2024-03-01 09:00:00", "", "x" * 300]
+    src.write_text("".join(json.dumps({"id": f"p{i}", "text": "Library hours change on Monday",
+                                       "circumstances": {"posted_at": t}}) + "\n" for i, t in enumerate(times)))
+    got = _posts_with_warnings(src)
+    assert all(isinstance(p, Post) for p, _ in got) and len(got) == len(times)
+    assert [p.circumstances.posted_at for p, _ in got] == [
+        "2024-03-02T09:00:00+13:00", None, None, "2024-03-01T09:30:00Z", "2024-03-01T09:00:00Z", "2024-03-01 09:00:00",
+        None, None]
+    warned = {p.id: w for p, w in got if w}
+    assert sorted(warned) == ["p1", "p2", "p7"]
+    assert warned["p1"] == [f"{src} line 2: posted_at 'yesterday' is not a date and time (ISO 8601, such as "
+                            "2024-03-01T09:00:00Z); it is ignored"]
+    assert warned["p2"][0].startswith(f"{src} line 3: posted_at '2024-02-30T10:00:00Z' is not a date and time")
+    assert len(warned["p7"][0]) - len(str(src)) < 200 and "'xxxx" in warned["p7"][0]  # the value cut short
+
+
+def test_a_csv_date_that_is_no_time_is_a_warning_not_a_reject(tmp_path: Path) -> None:
+    """The CSV reader rejected the whole row for an unreadable date, so the post was never checked."""
+    src = tmp_path / "posts.csv"
+    src.write_text("id,text,date\n1,Pool closed,2024-01-01\n2,Ferry late,soon\n3,Park open,2024-01-03\n")
+    got = _posts_with_warnings(src)
+    assert [(p.id, p.circumstances.posted_at) for p, _ in got] == [
+        ("1", "2024-01-01T00:00:00Z"), ("2", None), ("3", "2024-01-03T00:00:00Z")]
+    assert [w for _, w in got] == [[], [f"{src} line 3: date 'soon' in column 'date' is not a date and time (ISO 8601, "
+                                        "such as 2024-03-01T09:00:00Z); it is ignored"], []]

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
 
+import msgspec
+
 from onrecord.importers.base import (
     READ_ERRORS,
     Item,
@@ -204,7 +206,14 @@ def column_map(header: list[str], mapping: dict[str, str] | None) -> dict[str, s
     return out
 
 
-def _csv_post(row: dict[str, str], cols: dict[str, str], line: int) -> Post:
+NOT_A_TIME = "is not a date and time (ISO 8601, such as 2024-03-01T09:00:00Z); it is ignored"
+
+
+def _shown(value: str) -> str:
+    return repr(excerpt(value, 60))
+
+
+def _csv_post(row: dict[str, str], cols: dict[str, str], line: int, warnings: list[str]) -> Post:
     def get(fld: str) -> str:
         c = cols.get(fld)
         return row.get(c, "").strip() if c else ""
@@ -214,8 +223,8 @@ def _csv_post(row: dict[str, str], cols: dict[str, str], line: int) -> Post:
     text = row.get(cols["text"], "")
     raw_time = get("posted_at")
     at = parse_time(raw_time) if raw_time else None
-    if raw_time and at is None:
-        raise ValueError(f"unreadable date {raw_time!r} in column {cols['posted_at']!r}")
+    if raw_time and at is None:  # the post is still checked, without a time (as a JSONL post's)
+        warnings.append(f"date {_shown(raw_time)} in column {cols['posted_at']!r} {NOT_A_TIME}")
     platform = get("platform").lower() or "other"
     action = get("action").lower()
     reply = get("in_reply_to") or None
@@ -251,10 +260,14 @@ def _read_csv(plan: Plan, member: str) -> Iterator[Item]:
                     )
                     return
                 cols = column_map(list(row), plan.csv_map)
+            warnings: list[str] = []
             try:
-                yield _csv_post(row, cols, line)
+                post = _csv_post(row, cols, line, warnings)
             except ValueError as e:
                 yield RejectedRecord(source=src, location=f"line {line}", reason=str(e), raw=excerpt(row))
+                continue
+            plan.warnings = [f"{src} line {line}: {w}" for w in warnings]
+            yield post
 
 
 def _read_jsonl(plan: Plan, member: str) -> Iterator[Item]:
@@ -276,11 +289,24 @@ def _read_jsonl(plan: Plan, member: str) -> Iterator[Item]:
                     where = f" at {e.field}" if e.field else ""
                     yield RejectedRecord(source=src, location=f"line {n}", reason=f"{e.message}{where}", raw=excerpt(line))
                     continue
+                post = _checked_time(post, warnings)
                 # the post contract: an unknown field is ignored and reported (a typo'd "jurisdicton" must be seen)
                 plan.warnings = [f"{src} line {n}: {w}" for w in warnings]
                 yield post
         except READ_ERRORS as e:
             yield RejectedRecord(source=src, location=f"line {n + 1}", reason=f"damaged file ({e}); the rest is lost")
+
+
+def _checked_time(post: Post, warnings: list[str]) -> Post:
+    """A JSONL post's ``posted_at`` as ISO 8601: kept as written when it is (with its own offset), converted from the
+    other spellings :func:`parse_time` reads, else cleared with a warning (the post is still checked)."""
+    raw = post.circumstances.posted_at
+    if raw is None or from_iso(raw) is not None:
+        return post
+    at = parse_time(raw)
+    if at is None and raw.strip():
+        warnings.append(f"posted_at {_shown(raw)} {NOT_A_TIME}")
+    return msgspec.structs.replace(post, circumstances=msgspec.structs.replace(post.circumstances, posted_at=at))
 
 
 def read(plan: Plan) -> Iterator[Item]:
