@@ -112,8 +112,10 @@ def test_x_mastodon_and_meta_read_on_after_a_broken_record(tmp_path: Path) -> No
     (tmp_path / "tweets.js").write_text(_x_tweets(tweets))
     posts, rejects = _posts_and_rejects(tmp_path / "tweets.js")
     assert [p.id for p in posts] == ["1700000", "1700001", "1700003", "1700004", "1700005"]
-    assert len(rejects) == 1 and rejects[0].location.startswith("[2] (character ")
-    assert "it is skipped and the records after it are read" in rejects[0].reason
+    # Where, in the file's own lines and columns (the line of X's "window.YTD... = [" counts), and why in plain words.
+    assert len(rejects) == 1 and rejects[0].location == "[2] (line 4, column 44)"
+    assert rejects[0].reason == ("not valid JSON at line 4, column 44: expected ':' after a field name, found ','; "
+                                 "the record is skipped and the records after it are read")
 
     note = '{"type": "Create", "object": {"id": "https://s.example/%d", "type": "Note", "content": "<p>n%d</p>"}}'
     items = [note % (i, i) for i in range(5)]
@@ -334,6 +336,8 @@ def test_crafted_bluesky_records_are_rejects_not_tracebacks(tmp_path: Path) -> N
     _crafted_car(tmp_path / "records.car", crafted)
     posts, rejects = _posts_and_rejects(tmp_path / "records.car")
     assert len(posts) == 18 and sorted(r.location for r in rejects) == [crafted[3][0], crafted[5][0]]
+    # In words, not Python's ("unpack requires a buffer of 8 bytes", "maximum recursion depth exceeded").
+    assert sorted(r.reason for r in rejects) == ["nested too deeply to read", "the data is cut short or damaged"]
 
     def bad_entry(bf: Any, rs: list[Any], blocks: list[bytes]) -> Any:
         node = bf.cbor({"e": [{"k": rs[0][0].encode(), "p": 0, "t": None, "v": rs[0][1]}, "not-an-entry"], "l": None})
@@ -614,3 +618,74 @@ def test_a_csv_date_that_is_no_time_is_a_warning_not_a_reject(tmp_path: Path) ->
         ("1", "2024-01-01T00:00:00Z"), ("2", None), ("3", "2024-01-03T00:00:00Z")]
     assert [w for _, w in got] == [[], [f"{src} line 3: date 'soon' in column 'date' is not a date and time (ISO 8601, "
                                         "such as 2024-03-01T09:00:00Z); it is ignored"], []]
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 20])
+def test_json_array_errors_say_line_and_column_in_plain_words(chunk: int) -> None:
+    """Rejects said "the record is not valid JSON (Expecting value)" at "character 1234": Python's message, and a
+    place no editor shows. Now line and column, counted across chunks and the buffer's trimming."""
+    good = '{\n  "id": 1,\n  "t": "ok"\n}'
+    recs = [good] * 3 + ['{\n  "id": 2,\n  "t": tru\n}'] + [good] * 40 + ['{\n  "id": 3,\n}', good, "undefined", good]
+    text = "[\n" + ",\n".join(recs) + "\n]"
+    got = list(iter_json_array(io.StringIO(text), _Reader(io.StringIO(text), chunk=chunk)))
+    broken = [str(v.error) for v in got if isinstance(v, BrokenRecord)]
+    assert broken == ["not valid JSON at line 16, column 8: expected a value, found 'tru'",
+                      "not valid JSON at line 180, column 1: a comma with nothing after it before '}'",
+                      "not valid JSON at line 185, column 1: expected a value, found 'undefined'"]
+    lines = text.splitlines()
+    assert lines[15][7:10] == "tru" and lines[178:180] == ['  "id": 3,', "},"] and lines[184] == "undefined,"
+
+
+def test_x_file_errors_count_the_window_ytd_prefix(tmp_path: Path) -> None:
+    recs = [_compact_tweet(i) for i in range(3)]
+    recs[1] = recs[1].replace('"lang":"en"', '"lang":en')
+    prefix = "window.YTD.tweets.part0 = ["
+    (tmp_path / "tweets.js").write_text(prefix + ",".join(recs) + "]")
+    posts, rejects = _posts_and_rejects(tmp_path / "tweets.js")
+    col = len(prefix) + len(recs[0]) + 1 + recs[1].index("en}") + 1
+    assert len(posts) == 2 and [r.location for r in rejects] == [f"[1] (line 1, column {col})"]
+    assert rejects[0].reason.startswith(f"not valid JSON at line 1, column {col}: expected a value, found 'en';")
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    ('{"text": "a",}', "line 2, column 14: a comma with nothing after it before '}'"),
+    ('{"text": "a" "b"}', "line 2, column 14: expected ',' or '}' after a value"),
+    ("hello", "line 2, column 1: unexpected 'hello'"),
+    ('{"text": tru}', "line 2, column 10: unexpected 'tru'"),
+    ('{"text": "a"} x', "line 2, column 16: more text after the end of the JSON object"),
+    ('{"text": "Café \\x"}', "line 2, column 16: a backslash in a string starts no JSON escape"),
+    ('{"id": "g4", "text": "unterminated', "line 2, column 35: the line ends inside a string (its closing quote is missing)"),
+    ("[1", "line 2, column 3: the line ends before the JSON value does (a quote or bracket is never closed)"),
+    ('{text: 1}', "line 2, column 2: expected a field name in double quotes"),
+])
+def test_jsonl_syntax_errors_say_line_and_column_in_plain_words(tmp_path: Path, line: str, reason: str) -> None:
+    """They said "not valid JSON: JSON is malformed: trailing comma in object (byte 13)": msgspec's words and a byte
+    offset. Columns count characters (the é before the bad escape is one)."""
+    src = tmp_path / "posts.jsonl"
+    src.write_text('{"text": "fine"}\n' + line + "\n", encoding="utf-8")
+    posts, rejects = _posts_and_rejects(src)
+    assert len(posts) == 1 and [r.location for r in rejects] == ["line 2"]
+    assert rejects[0].reason.startswith(f"not valid JSON at {reason}"), rejects[0].reason
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    ('{"text": 5}', "field text: expected text, found a whole number"),
+    ('{"text": "a", "circumstances": {"posted_at": 5}}', "field circumstances.posted_at: expected text or null, found a whole number"),
+    ('{"text": "a", "account": {"kind": "robot"}}', "field account.kind: 'robot' is not one of the values allowed here"),
+    ('{"id": "a"}', "the field 'text' is missing"),
+    ("[1, 2]", "expected a JSON object, found a list"),
+])
+def test_jsonl_contract_errors_in_plain_words(tmp_path: Path, line: str, reason: str) -> None:
+    src = tmp_path / "posts.jsonl"
+    src.write_text('{"text": "fine"}\n' + line + "\n")
+    _posts, rejects = _posts_and_rejects(src)
+    assert [r.reason for r in rejects] == [reason]
+
+
+def test_a_record_of_the_wrong_shape_is_said_without_python_words(tmp_path: Path) -> None:
+    # "'str' object has no attribute 'get'" was the reason for a Facebook post whose attachments held a string.
+    fb = [{"timestamp": 1707901200, "data": [{"post": "ok"}]}, {"timestamp": 1707901201, "attachments": ["x"], "data": []}]
+    (tmp_path / "posts.json").write_text(json.dumps(fb))
+    _posts, rejects = _posts_and_rejects(tmp_path / "posts.json")
+    assert [r.reason for r in rejects] == ["the record is not laid out as this export's records are (a field holds a "
+                                           "value of an unexpected kind)"]
