@@ -135,6 +135,19 @@ def test_unknown_fields_are_reported_with_the_post_and_in_the_summary(tmp_path: 
     assert "2 post(s) checked with a warning" in out and "'account.foo[bold]'" in out
 
 
+def test_a_posted_at_that_is_no_time_is_a_warning_with_the_post(tmp_path: Path) -> None:
+    # It was taken as a time without a word; now the post is checked without it and the result says so.
+    src = tmp_path / "posts.jsonl"
+    src.write_text('{"id": "a", "text": "Library hours.", "circumstances": {"posted_at": "last Tuesday"}}\n'
+                   '{"id": "b", "text": "Pool hours.", "circumstances": {"posted_at": "2024-03-01T09:00:00Z"}}\n')
+    res = CliRunner().invoke(cli, ["audit", str(src), "--out", str(tmp_path / "o"), "--workers", "1"])
+    assert res.exit_code == 0, res.output
+    by_id = {r["id"]: r for r in _lines(tmp_path / "o" / "results.jsonl")}
+    assert by_id["a"]["warnings"] == [f"{src} line 1: posted_at 'last Tuesday' is not a date and time (ISO 8601, "
+                                      "such as 2024-03-01T09:00:00Z); it is ignored"]
+    assert by_id["b"]["warnings"] == [] and "1 post(s) checked with a warning" in " ".join(res.output.split())
+
+
 def test_allow_rejects_and_check_failures_are_rejects(tmp_path: Path) -> None:
     # A post naming an unknown code cannot be checked: it is rejected with the reason, and counted.
     src = tmp_path / "posts.jsonl"

@@ -112,8 +112,10 @@ def test_x_mastodon_and_meta_read_on_after_a_broken_record(tmp_path: Path) -> No
     (tmp_path / "tweets.js").write_text(_x_tweets(tweets))
     posts, rejects = _posts_and_rejects(tmp_path / "tweets.js")
     assert [p.id for p in posts] == ["1700000", "1700001", "1700003", "1700004", "1700005"]
-    assert len(rejects) == 1 and rejects[0].location.startswith("[2] (character ")
-    assert "it is skipped and the records after it are read" in rejects[0].reason
+    # Where, in the file's own lines and columns (the line of X's "window.YTD... = [" counts), and why in plain words.
+    assert len(rejects) == 1 and rejects[0].location == "[2] (line 4, column 44)"
+    assert rejects[0].reason == ("not valid JSON at line 4, column 44: expected ':' after a field name, found ','; "
+                                 "the record is skipped and the records after it are read")
 
     note = '{"type": "Create", "object": {"id": "https://s.example/%d", "type": "Note", "content": "<p>n%d</p>"}}'
     items = [note % (i, i) for i in range(5)]
@@ -283,8 +285,9 @@ def test_an_unusable_archive_is_closed(tmp_path: Path, monkeypatch: pytest.Monke
     assert closed == [str(path)]
 
 
-def _crafted_car(path: Path, records: list[tuple[str, bytes]], root_hook: Any = None) -> None:
-    """A CAR with valid hashes whose content is crafted (build_fixtures' CBOR/MST helpers)."""
+def _crafted_car(path: Path, records: list[tuple[str, bytes]], root_hook: Any = None, shuffle: bool = False) -> None:
+    """A CAR with valid hashes whose content is crafted (build_fixtures' CBOR/MST helpers); ``shuffle``: blocks in a
+    random order, as a PDS writes them (by CID), not the tree's."""
     import sys
 
     sys.path.insert(0, str(FIX))
@@ -297,6 +300,10 @@ def _crafted_car(path: Path, records: list[tuple[str, bytes]], root_hook: Any = 
     root = bf.build_mst(recs, blocks) if root_hook is None else root_hook(bf, recs, blocks)
     commit = bf.cbor({"did": "did:plc:crafted", "version": 3, "data": root, "rev": "3kabc", "prev": None, "sig": bytes(64)})
     blocks.insert(0, commit)
+    if shuffle:
+        import random
+
+        random.Random(3).shuffle(blocks)
     header = bf.cbor({"roots": [bf.cid_of(commit)], "version": 1})
     with open(path, "wb") as f:
         f.write(bf.uvarint(len(header)) + header)
@@ -329,6 +336,8 @@ def test_crafted_bluesky_records_are_rejects_not_tracebacks(tmp_path: Path) -> N
     _crafted_car(tmp_path / "records.car", crafted)
     posts, rejects = _posts_and_rejects(tmp_path / "records.car")
     assert len(posts) == 18 and sorted(r.location for r in rejects) == [crafted[3][0], crafted[5][0]]
+    # In words, not Python's ("unpack requires a buffer of 8 bytes", "maximum recursion depth exceeded").
+    assert sorted(r.reason for r in rejects) == ["nested too deeply to read", "the data is cut short or damaged"]
 
     def bad_entry(bf: Any, rs: list[Any], blocks: list[bytes]) -> Any:
         node = bf.cbor({"e": [{"k": rs[0][0].encode(), "p": 0, "t": None, "v": rs[0][1]}, "not-an-entry"], "l": None})
@@ -478,3 +487,205 @@ def test_a_stray_quote_in_a_csv_loses_only_its_own_line(tmp_path: Path) -> None:
     assert [p.id for p in posts] == ["1", "3", "4", "5"] and posts[2].text == "two\nlines"
     assert [r.location for r in rejects] == ["line 3", "line 8"]
     assert "never closed (the lines after it are read)" in rejects[0].reason
+
+
+def _compact_tweet(i: int, text: str = "") -> str:
+    """One X record as the archive writes it without newlines, with entities (arrays of objects) after the text."""
+    return json.dumps({"tweet": {"id_str": f"17{i:05d}", "source": '<a href="https://e.example">E</a>',
+                                 "full_text": text or f"Update {i}, see [1] {{ok}}", "created_at": "Mon Feb 12 09:30:00 +0000 2024",
+                                 "extended_entities": {"media": [{"id_str": "9", "type": "photo"}, {"id_str": "8"}]},
+                                 "lang": "en"}}, separators=(",", ":"))
+
+
+@pytest.mark.parametrize("sep", [",", ", "])
+@pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 20])
+@pytest.mark.parametrize("cut", ['"lang":"en"', '"full_text":"Update 2, see [1] {ok}"', '"id_str":"9"', '{"tweet":'])
+def test_an_unclosed_quote_in_a_one_line_array_costs_only_its_record(chunk: int, sep: str, cut: str) -> None:
+    """A compact (one-line) tweets.js or outbox with one string quote never closed: the skip after the broken record
+    saw every string inside out from there on, so it lost the rest of the file (or, where an escaped quote turned it
+    back, the record after it too). Now the reader goes on at the next record."""
+    recs = [_compact_tweet(i) for i in range(6)]
+    assert cut in recs[2]
+    recs[2] = recs[2].replace(cut, cut[:-1], 1) if cut.endswith('"') else recs[2].replace(cut, '{"tweet:', 1)
+    text = "[" + sep.join(recs) + "]"
+    got = list(iter_json_array(io.StringIO(text), _Reader(io.StringIO(text), chunk=chunk)))
+    good = [v["tweet"]["id_str"] for v in got if not isinstance(v, BrokenRecord)]
+    assert good == ["1700000", "1700001", "1700003", "1700004", "1700005"]
+    broken = [v for v in got if isinstance(v, BrokenRecord)]
+    assert len(broken) == 1 and len(got) == 6
+    assert broken[0].raw == text[text.index(recs[2]) :][: len(broken[0].raw)] and broken[0].raw.startswith('{"tweet')
+
+
+def test_an_unclosed_quote_in_the_last_record_or_a_missing_comma_still_reads_what_it_can() -> None:
+    # The last record's quote never closed: nothing after it to read; the records before it are kept.
+    recs = [_compact_tweet(i) for i in range(3)]
+    text = "[" + ",".join([*recs[:2], recs[2].replace('"lang":"en"', '"lang":"en')]) + "]"
+    got = []
+    with pytest.raises(JSONStreamError):
+        for v in iter_json_array(io.StringIO(text)):
+            got.append(v)
+    assert [v["tweet"]["id_str"] for v in got] == ["1700000", "1700001"]
+    # A comma missing after a string (not a missing quote): the skip by structure still finds the record's end.
+    recs[1] = recs[1].replace('"lang":"en"', '"lang":"en" "x":1')
+    text = "[" + ",".join(recs) + "]"
+    got = list(iter_json_array(io.StringIO(text)))
+    assert isinstance(got[1], BrokenRecord) and [v["tweet"]["id_str"] for v in (got[0], got[2])] == ["1700000", "1700002"]
+
+
+def test_x_and_mastodon_one_line_files_with_an_unclosed_quote(tmp_path: Path) -> None:
+    recs = [_compact_tweet(i) for i in range(5)]
+    recs[1] = recs[1].replace('"full_text":"Update 1, see [1] {ok}"', '"full_text":"Update 1, see [1] {ok}')
+    (tmp_path / "tweets.js").write_text("window.YTD.tweets.part0 = [" + ",".join(recs) + "]")
+    posts, rejects = _posts_and_rejects(tmp_path / "tweets.js")
+    assert [p.id for p in posts] == ["1700000", "1700002", "1700003", "1700004"] and len(rejects) == 1
+    assert rejects[0].location.startswith("[1] ")
+
+    items = [{"type": "Create", "published": "2024-02-10T08:00:00Z",
+              "object": {"id": f"https://s.example/{i}", "type": "Note",
+                         "content": f'<p>n{i} <a href="https://e.example/{i}" class="u-url">link</a></p>',
+                         "tag": [{"type": "Hashtag", "name": "#a"}, {"type": "Hashtag", "name": "#b"}]}} for i in range(5)]
+    text = json.dumps({"type": "OrderedCollection", "orderedItems": items}, separators=(",", ":"))
+    broken = text.replace('"published":"2024-02-10T08:00:00Z","object":{"id":"https://s.example/3"',
+                          '"published":"2024-02-10T08:00:00Z,"object":{"id":"https://s.example/3"', 1)
+    (tmp_path / "outbox.json").write_text(broken)
+    posts, rejects = _posts_and_rejects(tmp_path / "outbox.json")
+    assert [p.text.split()[0] for p in posts] == ["n0", "n1", "n2", "n4"] and len(rejects) == 1
+    assert rejects[0].location.startswith("orderedItems[3] ")
+
+
+def test_car_block_index_is_small_and_reads_blocks_in_any_order(tmp_path: Path) -> None:
+    """Blocks arrive in any order (a PDS writes them by CID), so every block's place is kept: as CID objects and
+    tuples in a dict, ~250 bytes a block (10^6 posts: 349 MB peak). Now three flat arrays."""
+    import sys
+    import tracemalloc
+
+    from onrecord.importers.car import CarFile
+
+    sys.path.insert(0, str(FIX))
+    import build_fixtures as bf
+
+    recs = [(f"app.bsky.feed.post/3k{i:010d}", bytes(bf.cbor({"$type": "app.bsky.feed.post", "text": f"Update {i}",
+                                                             "createdAt": "2024-02-10T08:00:00Z"}))) for i in range(20_000)]
+    path = tmp_path / "many.car"
+    _crafted_car(path, recs, shuffle=True)
+    with open(path, "rb") as f:
+        tracemalloc.start()
+        car = CarFile(f)
+        _size, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        blocks = len(car.index)
+        assert blocks > 20_000 and peak < (1 << 21) + 40 * blocks, peak / blocks  # 2 MB: the read buffer and such
+        assert car.block(CID(bf.cid_of(recs[123][1]).raw)) == recs[123][1]
+    posts, rejects = _posts_and_rejects(path)
+    assert len(posts) == 20_000 and rejects == []
+    assert [p.text for p in posts[:2]] == ["Update 0", "Update 1"]  # in key order, whatever the file order
+
+
+def _posts_with_warnings(path: Path, csv_map: dict[str, str] | None = None) -> list[tuple[Any, list[str]]]:
+    """Every item of an input, with the warnings the importer gave about it (as the audit takes them)."""
+    job = open_input(str(path), csv_map)
+    return [(item, job.take_warnings() if isinstance(item, Post) else []) for item in job.items()]
+
+
+def test_a_jsonl_posted_at_that_is_no_time_is_a_warning_and_cleared(tmp_path: Path) -> None:
+    """posted_at was taken as any string: "yesterday" or "2024-02-30T10:00:00Z" went on to the report and the
+    records store as a time. Now such a post is kept, its posted_at cleared, and a warning names file, line and value;
+    the spellings the CSV reader knows are turned into ISO 8601, and an ISO time keeps its own offset."""
+    src = tmp_path / "posts.jsonl"
+    times = ["2024-03-02T09:00:00+13:00", "yesterday", "2024-02-30T10:00:00Z", "03/01/2024 09:30", "1709283600",
+             "2024-03-01 09:00:00", "", "x" * 300]
+    src.write_text("".join(json.dumps({"id": f"p{i}", "text": "Library hours change on Monday",
+                                       "circumstances": {"posted_at": t}}) + "\n" for i, t in enumerate(times)))
+    got = _posts_with_warnings(src)
+    assert all(isinstance(p, Post) for p, _ in got) and len(got) == len(times)
+    assert [p.circumstances.posted_at for p, _ in got] == [
+        "2024-03-02T09:00:00+13:00", None, None, "2024-03-01T09:30:00Z", "2024-03-01T09:00:00Z", "2024-03-01 09:00:00",
+        None, None]
+    warned = {p.id: w for p, w in got if w}
+    assert sorted(warned) == ["p1", "p2", "p7"]
+    assert warned["p1"] == [f"{src} line 2: posted_at 'yesterday' is not a date and time (ISO 8601, such as "
+                            "2024-03-01T09:00:00Z); it is ignored"]
+    assert warned["p2"][0].startswith(f"{src} line 3: posted_at '2024-02-30T10:00:00Z' is not a date and time")
+    assert len(warned["p7"][0]) - len(str(src)) < 200 and "'xxxx" in warned["p7"][0]  # the value cut short
+
+
+def test_a_csv_date_that_is_no_time_is_a_warning_not_a_reject(tmp_path: Path) -> None:
+    """The CSV reader rejected the whole row for an unreadable date, so the post was never checked."""
+    src = tmp_path / "posts.csv"
+    src.write_text("id,text,date\n1,Pool closed,2024-01-01\n2,Ferry late,soon\n3,Park open,2024-01-03\n")
+    got = _posts_with_warnings(src)
+    assert [(p.id, p.circumstances.posted_at) for p, _ in got] == [
+        ("1", "2024-01-01T00:00:00Z"), ("2", None), ("3", "2024-01-03T00:00:00Z")]
+    assert [w for _, w in got] == [[], [f"{src} line 3: date 'soon' in column 'date' is not a date and time (ISO 8601, "
+                                        "such as 2024-03-01T09:00:00Z); it is ignored"], []]
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 20])
+def test_json_array_errors_say_line_and_column_in_plain_words(chunk: int) -> None:
+    """Rejects said "the record is not valid JSON (Expecting value)" at "character 1234": Python's message, and a
+    place no editor shows. Now line and column, counted across chunks and the buffer's trimming."""
+    good = '{\n  "id": 1,\n  "t": "ok"\n}'
+    recs = [good] * 3 + ['{\n  "id": 2,\n  "t": tru\n}'] + [good] * 40 + ['{\n  "id": 3,\n}', good, "undefined", good]
+    text = "[\n" + ",\n".join(recs) + "\n]"
+    got = list(iter_json_array(io.StringIO(text), _Reader(io.StringIO(text), chunk=chunk)))
+    broken = [str(v.error) for v in got if isinstance(v, BrokenRecord)]
+    assert broken == ["not valid JSON at line 16, column 8: expected a value, found 'tru'",
+                      "not valid JSON at line 180, column 1: a comma with nothing after it before '}'",
+                      "not valid JSON at line 185, column 1: expected a value, found 'undefined'"]
+    lines = text.splitlines()
+    assert lines[15][7:10] == "tru" and lines[178:180] == ['  "id": 3,', "},"] and lines[184] == "undefined,"
+
+
+def test_x_file_errors_count_the_window_ytd_prefix(tmp_path: Path) -> None:
+    recs = [_compact_tweet(i) for i in range(3)]
+    recs[1] = recs[1].replace('"lang":"en"', '"lang":en')
+    prefix = "window.YTD.tweets.part0 = ["
+    (tmp_path / "tweets.js").write_text(prefix + ",".join(recs) + "]")
+    posts, rejects = _posts_and_rejects(tmp_path / "tweets.js")
+    col = len(prefix) + len(recs[0]) + 1 + recs[1].index("en}") + 1
+    assert len(posts) == 2 and [r.location for r in rejects] == [f"[1] (line 1, column {col})"]
+    assert rejects[0].reason.startswith(f"not valid JSON at line 1, column {col}: expected a value, found 'en';")
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    ('{"text": "a",}', "line 2, column 14: a comma with nothing after it before '}'"),
+    ('{"text": "a" "b"}', "line 2, column 14: expected ',' or '}' after a value"),
+    ("hello", "line 2, column 1: unexpected 'hello'"),
+    ('{"text": tru}', "line 2, column 10: unexpected 'tru'"),
+    ('{"text": "a"} x', "line 2, column 16: more text after the end of the JSON object"),
+    ('{"text": "Café \\x"}', "line 2, column 16: a backslash in a string starts no JSON escape"),
+    ('{"id": "g4", "text": "unterminated', "line 2, column 35: the line ends inside a string (its closing quote is missing)"),
+    ("[1", "line 2, column 3: the line ends before the JSON value does (a quote or bracket is never closed)"),
+    ('{text: 1}', "line 2, column 2: expected a field name in double quotes"),
+])
+def test_jsonl_syntax_errors_say_line_and_column_in_plain_words(tmp_path: Path, line: str, reason: str) -> None:
+    """They said "not valid JSON: JSON is malformed: trailing comma in object (byte 13)": msgspec's words and a byte
+    offset. Columns count characters (the é before the bad escape is one)."""
+    src = tmp_path / "posts.jsonl"
+    src.write_text('{"text": "fine"}\n' + line + "\n", encoding="utf-8")
+    posts, rejects = _posts_and_rejects(src)
+    assert len(posts) == 1 and [r.location for r in rejects] == ["line 2"]
+    assert rejects[0].reason.startswith(f"not valid JSON at {reason}"), rejects[0].reason
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    ('{"text": 5}', "field text: expected text, found a whole number"),
+    ('{"text": "a", "circumstances": {"posted_at": 5}}', "field circumstances.posted_at: expected text or null, found a whole number"),
+    ('{"text": "a", "account": {"kind": "robot"}}', "field account.kind: 'robot' is not one of the values allowed here"),
+    ('{"id": "a"}', "the field 'text' is missing"),
+    ("[1, 2]", "expected a JSON object, found a list"),
+])
+def test_jsonl_contract_errors_in_plain_words(tmp_path: Path, line: str, reason: str) -> None:
+    src = tmp_path / "posts.jsonl"
+    src.write_text('{"text": "fine"}\n' + line + "\n")
+    _posts, rejects = _posts_and_rejects(src)
+    assert [r.reason for r in rejects] == [reason]
+
+
+def test_a_record_of_the_wrong_shape_is_said_without_python_words(tmp_path: Path) -> None:
+    # "'str' object has no attribute 'get'" was the reason for a Facebook post whose attachments held a string.
+    fb = [{"timestamp": 1707901200, "data": [{"post": "ok"}]}, {"timestamp": 1707901201, "attachments": ["x"], "data": []}]
+    (tmp_path / "posts.json").write_text(json.dumps(fb))
+    _posts, rejects = _posts_and_rejects(tmp_path / "posts.json")
+    assert [r.reason for r in rejects] == ["the record is not laid out as this export's records are (a field holds a "
+                                           "value of an unexpected kind)"]

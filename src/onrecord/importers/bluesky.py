@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import IO, Any
 
-from onrecord.importers.base import LOAD_ERRORS, Item, RejectedRecord, excerpt, from_iso
+from onrecord.importers.base import LOAD_ERRORS, Item, RejectedRecord, excerpt, from_iso, problem_words
 from onrecord.importers.car import CID, CarError, CarFile, decode, walk_mst
 from onrecord.importers.sniff import Plan
 from onrecord.model.post import Account, Circumstances, Post
@@ -129,7 +129,7 @@ def read(plan: Plan) -> Iterator[Item]:
                 if not isinstance(commit, dict) or not isinstance(commit.get("data"), CID):
                     raise CarError("the root block is not a repository commit (did, data)")
             except OPEN_ERRORS as e:
-                yield RejectedRecord(source=src, location="(file)", reason=f"unreadable repository: {e}")
+                yield RejectedRecord(source=src, location="(file)", reason=f"unreadable repository: {problem_words(e)}")
                 continue
             did = str(commit.get("did") or "")
             account = Account(handle=did)
@@ -154,8 +154,8 @@ def read(plan: Plan) -> Iterator[Item]:
                         else:
                             yield _repost(did, rkey, raw, account)
                     except RECORD_ERRORS as e:
-                        yield RejectedRecord(source=src, location=key, reason=str(e), raw=excerpt(_jsonable(raw)) if raw else "")
+                        yield RejectedRecord(source=src, location=key, reason=problem_words(e), raw=excerpt(_jsonable(raw)) if raw else "")
             except TREE_ERRORS as e:
                 yield RejectedRecord(
-                    source=src, location="(tree)", reason=f"the record tree is damaged ({e}); records below it are lost"
+                    source=src, location="(tree)", reason=f"the record tree is damaged ({problem_words(e)}); records below it are lost"
                 )

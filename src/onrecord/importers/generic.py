@@ -11,18 +11,22 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
 
+import msgspec
+
 from onrecord.importers.base import (
     READ_ERRORS,
     Item,
     RejectedRecord,
     excerpt,
+    found_at,
     from_iso,
     from_unix,
     iso_utc,
     to_int,
+    validation_words,
 )
 from onrecord.importers.sniff import Plan
-from onrecord.model.decode import PostDecodeError, decode_post
+from onrecord.model.decode import JSONReadError, PostDecodeError, post_from_obj, read_json
 from onrecord.model.post import Account, Circumstances, Metrics, Post
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # long posts in one field are normal
@@ -204,7 +208,14 @@ def column_map(header: list[str], mapping: dict[str, str] | None) -> dict[str, s
     return out
 
 
-def _csv_post(row: dict[str, str], cols: dict[str, str], line: int) -> Post:
+NOT_A_TIME = "is not a date and time (ISO 8601, such as 2024-03-01T09:00:00Z); it is ignored"
+
+
+def _shown(value: str) -> str:
+    return repr(excerpt(value, 60))
+
+
+def _csv_post(row: dict[str, str], cols: dict[str, str], line: int, warnings: list[str]) -> Post:
     def get(fld: str) -> str:
         c = cols.get(fld)
         return row.get(c, "").strip() if c else ""
@@ -214,8 +225,8 @@ def _csv_post(row: dict[str, str], cols: dict[str, str], line: int) -> Post:
     text = row.get(cols["text"], "")
     raw_time = get("posted_at")
     at = parse_time(raw_time) if raw_time else None
-    if raw_time and at is None:
-        raise ValueError(f"unreadable date {raw_time!r} in column {cols['posted_at']!r}")
+    if raw_time and at is None:  # the post is still checked, without a time (as a JSONL post's)
+        warnings.append(f"date {_shown(raw_time)} in column {cols['posted_at']!r} {NOT_A_TIME}")
     platform = get("platform").lower() or "other"
     action = get("action").lower()
     reply = get("in_reply_to") or None
@@ -251,10 +262,72 @@ def _read_csv(plan: Plan, member: str) -> Iterator[Item]:
                     )
                     return
                 cols = column_map(list(row), plan.csv_map)
+            warnings: list[str] = []
             try:
-                yield _csv_post(row, cols, line)
+                post = _csv_post(row, cols, line, warnings)
             except ValueError as e:
                 yield RejectedRecord(source=src, location=f"line {line}", reason=str(e), raw=excerpt(row))
+                continue
+            plan.warnings = [f"{src} line {line}: {w}" for w in warnings]
+            yield post
+
+
+# msgspec's JSON syntax messages, in plain words.
+_SYNTAX = {
+    "trailing comma in object": "a comma with nothing after it before '}'",
+    "trailing comma in array": "a comma with nothing after it before ']'",
+    "expected ',' or '}'": "expected ',' or '}' after a value",
+    "expected ',' or ']'": "expected ',' or ']' after a value",
+    "expected '\"'": "expected a field name in double quotes",
+    "object keys must be strings": "expected a field name in double quotes",
+    "expected ':'": "expected ':' after a field name",
+    "trailing characters": "more text after the end of the JSON object",
+    "invalid number": "a number written in a way JSON does not allow",
+    "invalid escape character in string": "a backslash in a string starts no JSON escape (a backslash itself is written \\\\)",
+    "invalid escaped character": "a backslash in a string starts no JSON escape (a backslash itself is written \\\\)",
+    "invalid character in unicode escape": "a \\u escape in a string is not four hex digits",
+    "invalid utf-16 surrogate pair": "a \\u escape in a string is half of a character pair",
+}
+_QUOTES = re.compile(r'\\.|"')  # an escape (skipped whole) or a quote
+_MALFORMED = re.compile(r"JSON is malformed: (.+) \(byte (\d+)\)")
+
+
+def json_line_problem(message: str, text: str, n: int) -> str:
+    """Plain words, with line ``n`` and the column, for why ``text`` (one JSON line) did not decode."""
+    m = _MALFORMED.fullmatch(message)
+    col: int | None = None
+    if m:
+        what, at = m.group(1), int(m.group(2))
+        col = len(text.encode("utf-8")[:at].decode("utf-8", "replace")) + 1  # msgspec counts bytes
+        c = text[col - 1 : col]
+        in_string = sum(1 for q in _QUOTES.findall(text, 0, col - 1) if q == '"') % 2 == 1
+        if what != "invalid character":
+            words = _SYNTAX.get(what, what)
+            slash = text.rfind("\\", 0, col - 1)
+            if "escape" in what and 0 <= col - 1 - slash <= 6:  # reported after the escape: point at its backslash
+                col = slash + 1
+        elif in_string and c in ("\n", "\r"):
+            words = "the line ends inside a string (its closing quote is missing)"
+        elif in_string:
+            words = "a control character (such as a tab) inside a string (JSON writes it as \\t, ...)"
+        else:
+            # A bad literal ("tru", "None") is reported after the four letters tried: point at its start.
+            k = col - 1
+            while k > 0 and col - 1 - k < 5 and text[k - 1] not in ' \t,:[{"':
+                k -= 1
+            if k < col - 1 and text[k].isalpha():
+                col = k + 1
+            words = f"unexpected {found_at(text, col - 1, 'end of the line')}"
+    elif message.startswith("Input data was truncated"):
+        col = len(text.rstrip("\r\n")) + 1
+        words = "the line ends before the JSON value does (a quote or bracket is never closed)"
+    elif message.startswith("Number out of range"):
+        words = "a number too large to read"
+    elif message.startswith("nested too deeply"):
+        words = "nested too deeply to read"
+    else:
+        words = message
+    return f"not valid JSON at line {n}" + (f", column {col}" if col else "") + f": {words}"
 
 
 def _read_jsonl(plan: Plan, member: str) -> Iterator[Item]:
@@ -266,21 +339,42 @@ def _read_jsonl(plan: Plan, member: str) -> Iterator[Item]:
                 if not line.strip():
                     continue
                 try:
-                    post, warnings = decode_post(line.decode("utf-8-sig") if n == 1 else line)
+                    text = line.decode("utf-8-sig" if n == 1 else "utf-8")
                 except UnicodeDecodeError as e:
                     yield RejectedRecord(
                         source=src, location=f"line {n}", reason=f"not UTF-8 text (byte {e.start})", raw=excerpt(line)
                     )
                     continue
-                except PostDecodeError as e:
-                    where = f" at {e.field}" if e.field else ""
-                    yield RejectedRecord(source=src, location=f"line {n}", reason=f"{e.message}{where}", raw=excerpt(line))
+                try:
+                    post, warnings = post_from_obj(read_json(text))
+                except JSONReadError as e:
+                    reason = json_line_problem(str(e), text, n)
+                    yield RejectedRecord(source=src, location=f"line {n}", reason=reason, raw=excerpt(line))
                     continue
+                except PostDecodeError as e:
+                    words = validation_words(e.message)
+                    named = e.field and e.field != "$" and not words.startswith("the field ")
+                    reason = f"field {(e.field or '').removeprefix('$.')}: {words}" if named else words
+                    yield RejectedRecord(source=src, location=f"line {n}", reason=reason, raw=excerpt(line))
+                    continue
+                post = _checked_time(post, warnings)
                 # the post contract: an unknown field is ignored and reported (a typo'd "jurisdicton" must be seen)
                 plan.warnings = [f"{src} line {n}: {w}" for w in warnings]
                 yield post
         except READ_ERRORS as e:
             yield RejectedRecord(source=src, location=f"line {n + 1}", reason=f"damaged file ({e}); the rest is lost")
+
+
+def _checked_time(post: Post, warnings: list[str]) -> Post:
+    """A JSONL post's ``posted_at`` as ISO 8601: kept as written when it is (with its own offset), converted from the
+    other spellings :func:`parse_time` reads, else cleared with a warning (the post is still checked)."""
+    raw = post.circumstances.posted_at
+    if raw is None or from_iso(raw) is not None:
+        return post
+    at = parse_time(raw)
+    if at is None and raw.strip():
+        warnings.append(f"posted_at {_shown(raw)} {NOT_A_TIME}")
+    return msgspec.structs.replace(post, circumstances=msgspec.structs.replace(post.circumstances, posted_at=at))
 
 
 def read(plan: Plan) -> Iterator[Item]:

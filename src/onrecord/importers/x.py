@@ -22,6 +22,7 @@ from onrecord.importers.base import (
     from_iso,
     iso_utc,
     iter_json_array,
+    problem_words,
     records_from,
     strip_ytd,
     text_stream,
@@ -186,14 +187,14 @@ def read(plan: Plan) -> Iterator[Item]:
                 else:
                     yield RejectedRecord(source=src, location=f"[{i}]", reason="record has no 'noteTweet' object")
         except LOAD_ERRORS as e:
-            yield RejectedRecord(source=src, location="(file)", reason=f"note tweets unreadable: {e}")
+            yield RejectedRecord(source=src, location="(file)", reason=f"note tweets unreadable: {problem_words(e)}")
 
     parts: list[tuple[int, str]] = []
     for m in plan.of("x:tweets"):
         try:
             _n, part, _it = _ytd(plan, m)
         except LOAD_ERRORS as e:
-            yield RejectedRecord(source=plan.container.label(m), location="(file)", reason=str(e))
+            yield RejectedRecord(source=plan.container.label(m), location="(file)", reason=problem_words(e))
             continue
         parts.append((part, m))
     parts.sort()
@@ -213,7 +214,7 @@ def read(plan: Plan) -> Iterator[Item]:
             _n, _p, items = _ytd(plan, m)
         except LOAD_ERRORS as e:
             if deleted:
-                yield RejectedRecord(source=src, location="(file)", reason=str(e))
+                yield RejectedRecord(source=src, location="(file)", reason=problem_words(e))
             continue  # a failing tweets part was reported above
         yield from records_from(items, src, _where, partial(_tweet, account=account, notes=notes, deleted=deleted))
     for note in notes.unmatched():
