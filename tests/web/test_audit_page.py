@@ -225,7 +225,7 @@ def test_warnings_and_input_errors_are_shown_with_file_and_line(client: Browser)
     assert "notes <1>.jsonl line 2: unknown field 'colour' ignored" in warned
     assert "notes &lt;1&gt;.jsonl" in r.text and "notes <1>.jsonl" not in r.text  # the upload's name is text, not markup
     rejects = page.split('id="audit-rejects"')[1].split("</details>")[0]
-    assert "notes <1>.jsonl line 3:" in rejects and "$.text" in rejects  # the input error: file, line and field
+    assert "notes <1>.jsonl line 3: field text" in rejects  # the input error: file, line and field
 
 
 def test_an_audit_without_warnings_shows_none(client: Browser) -> None:
