@@ -196,3 +196,26 @@ def test_every_clause_topic_is_reachable() -> None:
         if set(clause.topics) - reported
     }
     assert unreachable == {}
+
+
+def test_a_pack_nested_too_deeply_is_a_pack_error(tmp_path: Path) -> None:
+    """PyYAML's parser recursed into a RecursionError traceback on a pack nested thousands deep."""
+    path = tmp_path / "deep.yaml"
+    path.write_text("pack: 1\nid: acme\ntitle: " + "[" * 5000 + "]" * 5000 + "\n", "utf-8")
+    with pytest.raises(PackError) as info:
+        validate_file(path)
+    assert info.value.field == "(syntax)" and "nested too deeply" in info.value.message
+
+
+def test_merge_keys_share_fields_between_clauses(tmp_path: Path) -> None:
+    """``<<: *anchor`` is plain YAML for shared fields; it was read as a field named '<<' ('severity' is required)."""
+    path = tmp_path / "acme.yaml"
+    path.write_text(
+        "pack: 1\nid: acme\ntitle: ACME\njurisdiction: US\nclauses:\n"
+        "  - &base\n    id: acme-1\n    title: Records\n    summary: Keep official posts.\n"
+        "    url: https://example.org/acme#1\n    topics: [public_record]\n    severity: {official: info}\n"
+        "  - <<: *base\n    id: acme-2\n    severity: {official: warning}\n", "utf-8")
+    pack = validate_file(path)
+    assert pack.clauses["acme-2"].title == "Records"
+    assert pack.clauses["acme-2"].severity == {"official": "warning"}  # the clause's own key wins
+    assert pack.clauses["acme-1"].severity == {"official": "info"}
