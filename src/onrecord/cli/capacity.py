@@ -248,7 +248,7 @@ def command(inputs: tuple[str, ...], fmt: str, accounts_path: str | None, offici
         except AccountsError as e:
             raise click.UsageError(str(e)) from None
     bad = [0]
-    posts = read_inputs(inputs or ("-",), sys.stderr, bad, click.get_binary_stream("stdin"))
+    posts = read_inputs(inputs or ("-",), sys.stderr, bad, sys.stdin.buffer)
     if accounts is not None:
         known = accounts
         posts = ((n, known.apply(p)) for n, p in posts)

@@ -159,32 +159,30 @@ def found_at(buf: str, pos: int, end: str = "the end of the file") -> str:
     return repr(m.group() if m else buf[pos])
 
 
+# Python's JSON decoder messages (by their start) in plain words; {found} is what stands where it stopped.
+_JSON_WORDS: tuple[tuple[str, str], ...] = (
+    ("Expecting value", "expected a value, found {found}"),
+    ("Expecting property name", "expected a field name in double quotes, found {found}"),
+    ("Expecting ':'", "expected ':' after a field name, found {found}"),
+    ("Expecting ','", "expected ',' or a closing bracket after a value, found {found}"),
+    ("Unterminated string", "a string is never closed"),
+    ("Invalid control character", "a line break or other control character inside a string (JSON writes it as \\n, \\t, ...)"),
+    ("Invalid \\uXXXX", "a \\u escape in a string is not four hex digits"),
+    ("Invalid \\escape", "a backslash in a string starts no JSON escape (a backslash itself is written \\\\)"),
+    ("Extra data", "more data after the end of the JSON value"),
+    ("Illegal trailing comma", "a comma with nothing after it"),
+)
+
+
 def json_words(msg: str, buf: str, pos: int) -> str:
     """Plain words for a message of Python's JSON decoder (``msg`` at ``pos`` of ``buf``)."""
     before = buf[:pos].rstrip()[-1:]
     found = found_at(buf, pos)
     if before == "," and buf[pos : pos + 1] in ("}", "]"):
         return f"a comma with nothing after it before {buf[pos]!r}"
-    if msg.startswith("Expecting value"):
-        return f"expected a value, found {found}"
-    if msg.startswith("Expecting property name"):
-        return f"expected a field name in double quotes, found {found}"
-    if msg.startswith("Expecting ':'"):
-        return f"expected ':' after a field name, found {found}"
-    if msg.startswith("Expecting ','"):
-        return f"expected ',' or a closing bracket after a value, found {found}"
-    if msg.startswith("Unterminated string"):
-        return "a string is never closed"
-    if msg.startswith("Invalid control character"):
-        return "a line break or other control character inside a string (JSON writes it as \\n, \\t, ...)"
-    if msg.startswith("Invalid \\uXXXX"):
-        return "a \\u escape in a string is not four hex digits"
-    if msg.startswith("Invalid \\escape"):
-        return "a backslash in a string starts no JSON escape (a backslash itself is written \\\\)"
-    if msg.startswith("Extra data"):
-        return "more data after the end of the JSON value"
-    if msg.startswith("Illegal trailing comma"):
-        return "a comma with nothing after it"
+    for prefix, words in _JSON_WORDS:
+        if msg.startswith(prefix):
+            return words.format(found=found)
     return msg.removesuffix(" at")
 
 
