@@ -53,6 +53,24 @@ def test_json_array_truncated_keeps_the_good_records(chunk: int) -> None:
     assert e.value.truncated
 
 
+class _CountingReads(io.StringIO):
+    reads = 0
+
+    def read(self, size: int | None = -1) -> str:
+        self.reads += 1
+        return super().read(size)
+
+
+def test_a_record_longer_than_a_chunk_is_read_in_doubling_reads() -> None:
+    """A record of many chunks is decoded again after each read; fixed-size reads made that quadratic (a 42 MB
+    record took 16 s), reading as much again as is pending keeps it linear: a few dozen reads, not one per chunk."""
+    big = {"id": 1, "items": [{"t": "x" * 50, "n": i} for i in range(4000)]}
+    stream = _CountingReads(json.dumps([big, {"id": 2}]))
+    got = list(iter_json_array(stream, _Reader(stream, chunk=1000)))
+    assert got == [big, {"id": 2}]
+    assert len(json.dumps(big)) > 250_000 and stream.reads < 20
+
+
 def test_json_array_garbage_is_not_truncation() -> None:
     with pytest.raises(JSONStreamError) as e:
         list(iter_json_array(io.StringIO('[{"id": 1} {"id": 2}]')))

@@ -7,6 +7,7 @@ import io
 import json
 import re
 import struct
+import sys
 import tarfile
 import zipfile
 import zlib
@@ -233,10 +234,11 @@ class _Reader:
         """The error for ``problem`` at ``offset``, with its line and column."""
         return JSONStreamError(problem, offset, truncated, *self.where(offset))
 
-    def more(self) -> bool:
+    def more(self, at_least: int = 0) -> bool:
+        """Read a chunk (or ``at_least`` characters, if more) onto the buffer, trimming what was consumed."""
         if self.eof:
             return False
-        data = self.stream.read(self.chunk)
+        data = self.stream.read(max(self.chunk, at_least))
         if not data:
             self.eof = True
             return False
@@ -285,7 +287,9 @@ class _Reader:
                 # more input"; one in the middle is final. Reading on after it held the rest of the file in memory
                 # and re-decoded it on every chunk: quadratic in the file size (400 MB: 158 s and 3.1 GB).
                 at_end = len(self.buf) - e.pos <= 8 or e.msg.startswith("Unterminated string")
-                if at_end and not self.eof and self.more():
+                # Read as much again as is pending: a value longer than a chunk is decoded again per read, and
+                # doubling keeps that linear (fixed 1 MB reads made a 42 MB record quadratic: 16 s).
+                if at_end and not self.eof and self.more(len(self.buf) - self.pos):
                     continue
                 truncated = e.pos >= len(self.buf) - 1 or "Unterminated" in e.msg
                 raise self.fail(json_words(e.msg, self.buf, e.pos), self.base + e.pos, truncated) from None
@@ -312,40 +316,13 @@ class _Reader:
         the element's own depth). False when the file ends first (a bracket never closed: where the element
         ends is unknown).
 
-        Regex jumps between the characters that matter, and the buffer is trimmed as usual: linear in the
-        element's length, without holding it.
+        The buffer is trimmed as usual while scanning: linear in the element's length, without holding it.
         """
-        opened: list[str] = []  # brackets open inside the element
-        in_string = False
-        while True:
-            m = (_IN_STRING if in_string else _OUTSIDE).search(self.buf, self.pos)
-            if m is None:
-                self.pos = len(self.buf)
-                if not self.more():
-                    return False
-                continue
-            c, self.pos = m.group(), m.end()
-            if in_string:
-                if c == "\\":  # the escaped character may be the next chunk's first
-                    if self.pos >= len(self.buf) and not self.more():
-                        return False
-                    self.pos += 1
-                else:
-                    # A closing quote; or a raw newline, which no JSON string holds: the quote that opened this
-                    # "string" was stray or its closing one is missing, and the line end is the best guess.
-                    in_string = False
-            elif c == '"':
-                in_string = True
-            elif c in "{[":
-                opened.append(c)
-            elif not opened:  # ',' '}' or ']' at the element's own depth: the element ends here
-                self.pos = m.start()
-                return True
-            elif c in "}]":
-                # A closer of the other kind also closes what was left open inside (a ']' or '}' is missing).
-                want = "{" if c == "}" else "["
-                while opened and opened.pop() != want:
-                    pass
+        end = _scan_end(self, self.pos, [], False)
+        if end is None:
+            return False
+        self.pos = end
+        return True
 
 
 def iter_json_array(stream: IO[str], reader: _Reader | None = None) -> Iterator[Any]:
@@ -433,32 +410,53 @@ def _state_at(buf: str, start: int, upto: int) -> tuple[list[str], bool, int, li
             _close(opened, c)
 
 
-def _scan_end(r: _Reader, i: int, opened: list[str], in_string: bool, stop: int) -> int | None:
+def _scan_end(r: _Reader, i: int, opened: list[str], in_string: bool, stop: int | None = None) -> int | None:
     """From buffer index ``i`` in the given state, the index of the ``,`` ``}`` or ``]`` that ends the element
-    (nothing left open, outside strings), reading ahead without trimming; None if it is not before ``stop``."""
+    (nothing left open, outside strings); None if the input ends first or the end is not before ``stop``.
+
+    With a ``stop`` the reader reads ahead without trimming (indices stay valid, for trying several readings);
+    without one it reads on as far as needed and trims what the scan has passed (``r.pos`` follows the scan).
+    Regex jumps between the characters that matter: linear in the element's length.
+    """
+    limit = sys.maxsize if stop is None else stop
     while True:
-        m = (_IN_STRING if in_string else _OUTSIDE).search(r.buf, i, stop)
+        m = (_IN_STRING if in_string else _OUTSIDE).search(r.buf, i, limit)
         if m is None:
-            i = max(i, min(len(r.buf), stop))
-            if not r.grow(stop):
+            k = _read_on(r, max(i, min(len(r.buf), limit)), stop)
+            if k is None:
                 return None
+            i = k
             continue
         c, i = m.group(), m.end()
         if in_string:
-            if c == "\\":
-                if i >= len(r.buf) and not r.grow(stop):
-                    return None
+            if c == "\\":  # the escaped character may be the next chunk's first
+                if i >= len(r.buf):
+                    k = _read_on(r, i, stop)
+                    if k is None:
+                        return None
+                    i = k
                 i += 1
             else:
+                # A closing quote; or a raw newline, which no JSON string holds: the quote that opened this
+                # "string" was stray or its closing one is missing, and the line end is the best guess.
                 in_string = False
         elif c == '"':
             in_string = True
         elif c in "{[":
             opened.append(c)
-        elif not opened:
+        elif not opened:  # ',' '}' or ']' at the element's own depth: the element ends here
             return m.start()
         elif c in "}]":
             _close(opened, c)
+
+
+def _read_on(r: _Reader, i: int, stop: int | None) -> int | None:
+    """One more chunk for a scan at buffer index ``i``: the index again (it moves when the buffer is trimmed,
+    without a ``stop``), or None when there is no more to read before ``stop``."""
+    if stop is None:
+        r.pos = i
+        return r.pos if r.more() else None
+    return i if r.grow(stop) else None
 
 
 def _next_char(r: _Reader, i: int, stop: int) -> tuple[str, int]:
