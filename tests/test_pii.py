@@ -65,6 +65,12 @@ def det() -> PiiDetector:
         ("DOB: 3 March 1990", "DATE_OF_BIRTH", "3 March 1990"),
         ("she lives at 42 Rata Street, Lower Hutt", "STREET_ADDRESS", "42 Rata Street, Lower Hutt"),
         ("sent to 1600 Pennsylvania Avenue NW", "STREET_ADDRESS", "1600 Pennsylvania Avenue NW"),
+        # streets named by their type word (no cue needed)
+        ("Timotea lives on Via dei Fiorentini 17.", "STREET_ADDRESS", "Via dei Fiorentini 17"),
+        ("on the north side of Rua Diadema 1903.", "STREET_ADDRESS", "Rua Diadema 1903"),
+        ("drop it at ul. Grochowa 80, Warszawa", "STREET_ADDRESS", "ul. Grochowa 80, Warszawa"),
+        ("enter on Sludevej 13 St. the first month", "STREET_ADDRESS", "Sludevej 13"),
+        ("Brucker Bundesstrasse 31, Wien", "STREET_ADDRESS", "Brucker Bundesstrasse 31, Wien"),
         ("Thanks to Mrs Aroha Ngata for her letter", "PERSON", "Aroha Ngata"),
         ("Resident Tama Wiremu complained", "PERSON", "Tama Wiremu"),
     ],
@@ -82,6 +88,9 @@ def test_detects(det: PiiDetector, text: str, kind: str, span: str) -> None:
         "Version 1.2.3 is out",
         "The meeting is at 10:30 on 12/05/2024",
         "We spent $1,250,000 on roads",
+        "We met Via Zoom 3 times this week",
+        "I joined the brigade 2 years ago",
+        "rue the day 2 people said it",
     ],
 )
 def test_no_identifiers_in_ordinary_numbers(det: PiiDetector, text: str) -> None:
@@ -184,6 +193,11 @@ ADDRESSES = [
     "88 Harbour View Road\nNorthland",
     "350 Fifth Avenue Suite 3300, New York, NY 10118",
     "lives in Via Roma 10",
+    "Timotea lives on Via dei Fiorentini 17.",
+    "ul. Grochowa 80, Warszawa",
+    "Sludevej 13, Kobenhavn",
+    "Brucker Bundesstrasse 31, Wien",
+    "rua do Arenque 1634",
     "my new address is the corner of 159 Eleftheriou Venizelou str and Rennie Union",
 ]
 
@@ -193,7 +207,7 @@ def test_address_gate_never_hides_an_address() -> None:
     from onrecord.detectors.pii.detector import _address_gate
 
     gate = _address_gate()
-    hits = 0
+    hits = named = 0
     for text in ADDRESSES + [t.replace(" ", "  ") for t in ADDRESSES] + [t.upper() for t in ADDRESSES]:
         kinds = gate.gate_kinds(text)
         assert kinds is not None, text
@@ -202,6 +216,9 @@ def test_address_gate_never_hides_an_address() -> None:
             assert "street" in kinds, text
         if list(P.ADDRESS_EU_RE.finditer(text)):
             assert "eu" in kinds, text
-    assert hits >= 10
+        if list(P.ADDRESS_NAMED_RE.finditer(text)):
+            named += 1
+            assert "named" in kinds, text
+    assert hits >= 10 and named >= 8
     assert gate.gate_kinds("Non-ASCII text always passes: Königstraße 5") is None  # no gate: every pattern runs
     assert gate.gate_kinds("12\x1fRata Street") is None  # Unicode \s reads U+001F as a space

@@ -508,6 +508,14 @@ class PiiDetector:
                     continue  # "Proverbs 11:18", "Acts 3:6" on a line of their own: a verse, not an address
                 if not any(a < y and x < b for x, y in addr):
                     addr.append((a, b))
+            for m in P.ADDRESS_NAMED_RE.finditer(text) if gate is None or "named" in gate else ():
+                # Joined with what it overlaps: "13 St." alone is cut to nothing below, "Sludevej 13 St." is not.
+                a, b = m.span()
+                keep = [(x, y) for x, y in addr if not (a < y and x < b)]
+                for x, y in addr:
+                    if a < y and x < b:
+                        a, b = min(a, x), max(b, y)
+                addr = [*keep, (a, b)]
             for a, b in addr:
                 seg = text[a:b]
                 if P.MONTH_START.match(seg):

@@ -115,6 +115,33 @@ def _matches_from(rx: re.Pattern[str], starts: re.Pattern[str], text: str) -> li
     return out
 
 
+# A street named by its type word, as much of Europe and Latin America writes it: the type first ("Via dei
+# Fiorentini 17", "Rua Diadema 1903", "ul. Grochowa 80", "rue Tachkent 31") or one word ending in it
+# ("Strickstrasse 61", "Sludevej 13"), then the house number. No cue is needed: a type word followed by a name
+# and a number is an address. Words that are also English ("Via", "Place", "Avenue") are not type words here,
+# except "Via" capitalised; lower-case type words only where they are no English word.
+_TYPE_CAP = (
+    r"Via|Viale|Vicolo|Piazza|Piazzale|Corso|Largo|Rua|Avenida|Calle|Carrer|Paseo|Rue|Chemin|Allée|Quai|Impasse|"
+    r"Ulica|Ul\.|Trg|Aleja|Al\.|Strada|Calea|Odos|Ulitsa"
+)
+_TYPE_LOW = (
+    r"viale|vicolo|piazza|piazzale|corso|rua|avenida|calle|carrer|paseo|rue|chemin|allée|quai|impasse|ulica|ul\.|"
+    r"trg|aleja|strada|calea|odos|ulitsa"
+)
+_PARTICLE = r"de|del|della|delle|dei|degli|di|da|das|do|dos|des|du|la|le|les|van|von|der|den"
+_TYPE_END = r"strasse|straße|gasse|weg|vej|gatan|vägen|veien|katu|straat|laan|gracht|plein|utca|allee"
+# A capitalised word before "...strasse" is part of the name ("Brucker Bundesstrasse"), unless it is one of these.
+_NOT_NAME = r"(?:The|A|An|In|At|On|To|From|By|My|Our|Your|His|Her|Their|Near|Off|Via|And|Or|Address|Street)"
+# After the number: not a count ("Via Zoom 3 times").
+_NOT_COUNT = r"(?!\s*(?:%|percent|per\b|times|years|days|minutes|hours|people|and\b))"
+ADDRESS_NAMED_RE = re.compile(
+    rf"(?<![\w.])(?:(?:{_TYPE_CAP})\s+(?:(?:{_PARTICLE})\s+)?{CAPW}|(?:{_TYPE_LOW})\s+{WORD})"
+    rf"(?:\s+(?:{_PARTICLE}|{CAPW}|{WORD})){{0,3}}?\s+{HOUSE}\b{_NOT_COUNT}{TAIL}"
+    rf"|(?<!\w)(?:(?!{_NOT_NAME}\b){CAPW}[ \t]+)?(?i:{LET}[\w'’\-]*(?:{_TYPE_END}))\s+{HOUSE}\b{_NOT_COUNT}{TAIL}",
+    re.UNICODE,
+)
+
+
 # Supersets of ADDRESS_RE (kind "street") and ADDRESS_EU_RE (kind "eu") on ASCII text, for one Hyperscan pass:
 # look-arounds dropped or spelled out, required tails dropped. No gate match, no match. (Hyperscan's
 # classes are ASCII and its Unicode mode cannot compile these, so other text skips the gate.)
@@ -132,6 +159,9 @@ ADDRESS_GATES: list[tuple[str, str]] = [
         rf"drops you off at|shows on|refers to|meeting at|live in|lived in|\n)\s*(?:{CAPW}[ \t]+){{1,3}}(?:{HOUSE}|{SUFFIX})",
         "eu",
     ),
+    # ADDRESS_NAMED_RE: its type words before white space, or a word ending in one before a number.
+    (rf"(?:{_TYPE_CAP}|{_TYPE_LOW})\s", "named"),
+    (rf"(?i:{_TYPE_END})\s+\d", "named"),
 ]
 
 # "<Street Name> <number>" (European order) needs an address cue before it.
