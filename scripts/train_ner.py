@@ -1,6 +1,7 @@
 """Train the shipped person-name tagger (averaged perceptron) on Broad Twitter Corpus + WNUT-17.
 
     python scripts/train_ner.py            # writes src/onrecord/detectors/pii/data/ner_person.npz
+    python scripts/train_ner.py --census   # the same, gazetteers joined with US Census names (measured, not shipped)
 
 Reads ``$ONRECORD_SHARED/data/ner_social`` (default ``../shared`` next to the repo); skips with a
 message when it is absent. Only the *train* files are learned from (gazetteers included); the *dev*
@@ -81,6 +82,36 @@ def gazetteers(posts: list[tuple[list[str], list[str]]]) -> tuple[frozenset[str]
     )
 
 
+# US Census 1990 name frequency files (public domain, US government work), read from the `names` package (MIT;
+# the `train` extra). Last names down to this cumulative share of the population (about 25,000 names).
+CENSUS_LAST_CUMULATIVE = 80.0
+
+
+def census_names(common: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """First and last names from the census files, folded, without the training text's common lower-case words
+    ("will", "may", "young": a name list that held them would have every such word scored as a name).
+    Empty, with a message, when the `names` package is not installed."""
+    try:
+        import names  # type: ignore[import-untyped]
+    except ImportError:
+        print("census names: the `names` package is not installed (pip install -e '.[train]'); gazetteers from training only")
+        return frozenset(), frozenset()
+    folder = Path(names.__file__).parent
+
+    def read(name: str, cumulative: float) -> frozenset[str]:
+        out = set()
+        for line in (folder / name).read_text(encoding="ascii").splitlines():
+            parts = line.split()
+            if len(parts) == 4 and float(parts[2]) <= cumulative:
+                w = fold(parts[0])
+                if len(w) > 1 and w not in common:
+                    out.add(w)
+        return frozenset(out)
+
+    first = read("dist.male.first", 100.0) | read("dist.female.first", 100.0)
+    return first, read("dist.all.last", CENSUS_LAST_CUMULATIVE)
+
+
 def common_words(posts: list[tuple[list[str], list[str]]]) -> frozenset[str]:
     """Words seen in lower case at least 3 times in training text (a capitalised unknown word is name-like)."""
     c: Counter[str] = Counter(w for words, _ in posts for w in words if w.islower())
@@ -88,7 +119,11 @@ def common_words(posts: list[tuple[list[str], list[str]]]) -> frozenset[str]:
 
 
 def train(
-    posts: list[tuple[list[str], list[str]]], gf: frozenset[str], gl: frozenset[str], common: frozenset[str]
+    posts: list[tuple[list[str], list[str]]],
+    gf: frozenset[str],
+    gl: frozenset[str],
+    common: frozenset[str],
+    census: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
 ) -> dict[str, np.ndarray]:
     # Jackknifed gazetteers: each post is featurised with name lists built from the *other* folds,
     # otherwise every training name is in the list and the model learns to trust it blindly.
@@ -96,7 +131,8 @@ def train(
     fold_gaz = []
     for k in range(folds):
         rest = [p for j, p in enumerate(posts) if j % folds != k]
-        fold_gaz.append(gazetteers(rest))
+        f, g = gazetteers(rest)
+        fold_gaz.append((f | census[0], g | census[1]))  # the census lists are the same in every fold
     rng = random.Random(SEED)
     w: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(3))
     tot: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(3))
@@ -175,7 +211,11 @@ def main() -> int:
     gf, gl = gazetteers(train_posts)
     print(f"{len(train_posts)} training posts, gazetteer {len(gf)} first / {len(gl)} last names")
     common = common_words(train_posts)
-    avg = train(train_posts, gf, gl, common)
+    # Measured, not shipped (docs/checks.md, eighteenth session): more names found, and more false ones on real posts.
+    census = census_names(common) if "--census" in sys.argv[1:] else (frozenset(), frozenset())
+    print(f"census names: {len(census[0])} first / {len(census[1])} last")
+    avg = train(train_posts, gf, gl, common, census)
+    gf, gl = gf | census[0], gl | census[1]
     feats = sorted(avg)
     offset = 0.0
     mat = np.array([avg[f] for f in feats], dtype=np.float32)
