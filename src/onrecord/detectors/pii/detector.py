@@ -264,6 +264,20 @@ def _address_gate() -> MultiPattern:
     return MultiPattern.cached(P.ADDRESS_GATES, caseless=False)
 
 
+@lru_cache(maxsize=1)
+def _named_gate() -> MultiPattern:
+    return MultiPattern.cached([(P.NAMED_LITERALS, "named")], caseless=False)
+
+
+def _named_possible(text: str, gate: set[str] | None) -> bool:
+    """Can ADDRESS_NAMED_RE match ``text``: the address gate's answer, or else (text it cannot read) the literal
+    gate's over the lower-cased text, where that is exact."""
+    if gate is not None:
+        return "named" in gate
+    low = text.lower()
+    return not P.named_hint_exact(text, low) or bool(_named_gate().candidates(low))
+
+
 # P.TRIGGERS compiled as MultiPattern compiles them (caseless), for _triggers.
 _TRIGGER_KINDS: list[str] = [k for _, k in P.TRIGGERS]
 _TRIGGER_RE: list[re.Pattern[str]] = [re.compile(p, re.ASCII | re.IGNORECASE) for p, _ in P.TRIGGERS]
@@ -508,7 +522,7 @@ class PiiDetector:
                     continue  # "Proverbs 11:18", "Acts 3:6" on a line of their own: a verse, not an address
                 if not any(a < y and x < b for x, y in addr):
                     addr.append((a, b))
-            for m in P.ADDRESS_NAMED_RE.finditer(text) if gate is None or "named" in gate else ():
+            for m in P.address_named_matches(text) if _named_possible(text, gate) else ():
                 # Joined with what it overlaps: "13 St." alone is cut to nothing below, "Sludevej 13 St." is not.
                 a, b = m.span()
                 keep = [(x, y) for x, y in addr if not (a < y and x < b)]
