@@ -146,6 +146,9 @@ def test_a_posted_at_that_is_no_time_is_a_warning_with_the_post(tmp_path: Path) 
     assert by_id["a"]["warnings"] == [f"{src} line 1: posted_at 'last Tuesday' is not a date and time (ISO 8601, "
                                       "such as 2024-03-01T09:00:00Z); it is ignored"]
     assert by_id["b"]["warnings"] == [] and "1 post(s) checked with a warning" in " ".join(res.output.split())
+    # The warned result keeps the line's post fields (adding the warnings dropped them), its time cleared.
+    assert {k: by_id["a"][k] for k in ("platform", "account", "posted_at", "action")} == {
+        "platform": "other", "account": "", "posted_at": None, "action": "post"}
 
 
 def test_allow_rejects_and_check_failures_are_rejects(tmp_path: Path) -> None:
