@@ -131,15 +131,17 @@ EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 
 def test_platform_exports_are_read_like_audit_reads_them() -> None:
     """An X archive, a Mastodon outbox and a LinkedIn export (synthetic fixtures), in one run: each account is
-    its platform's, bad records are reported with file and place and skipped."""
+    its platform's, bad records are reported with file and place and skipped; a date that cannot be read is a warning
+    with file and place, and the post is read without it."""
     r = CliRunner().invoke(cli, ["capacity", str(EXPORTS / "x-archive.zip"), str(EXPORTS / "mastodon-archive.tar.gz"),
                                  str(EXPORTS / "linkedin-export.zip"), "--format", "json"])
     assert r.exit_code in (0, 1), r.output
     by = {d["account"]: d for d in json.loads(r.stdout)}
     assert set(by) == {"x:@RoadsDeptExample", "mastodon:@harbourboard@social.example", "linkedin:Alex Example"}
-    assert by["x:@RoadsDeptExample"]["posts"] == 8
-    assert "x-archive.zip!data/tweets-part1.js: [2]: skipped: unreadable created_at" in r.stderr
-    assert "Shares.csv: line 8: skipped" in r.stderr
+    assert by["x:@RoadsDeptExample"]["posts"] == 9
+    assert "x-archive.zip!data/tweets-part1.js [2]: created_at 'not a date' is not a date and time" in r.stderr
+    assert "Shares.csv line 8: date 'yesterday' in column 'Date' is not a date and time" in r.stderr
+    assert "x-archive.zip!data/tweets.js: [4]: skipped: tweet has no full_text" in r.stderr
 
 
 def test_an_accounts_file_gives_the_kind_and_unknown_fields_are_warned(tmp_path: Path) -> None:

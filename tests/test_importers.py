@@ -34,7 +34,12 @@ def test_import_case(case: dict[str, Any]) -> None:
     assert job.importer == case["importer"]
     if "formats" in case:
         assert job.formats == case["formats"]
-    items = list(job.items())
+    warned: dict[str, list[str]] = {}  # post id -> the importer's warnings about it, taken as the audit takes them
+    items = []
+    for item in job.items():
+        items.append(item)
+        if isinstance(item, Post) and (notes := job.take_warnings()):
+            warned[item.id] = notes
     posts = [i for i in items if isinstance(i, Post)]
     rejects = [i for i in items if isinstance(i, RejectedRecord)]
     assert len(posts) == case["posts"], [p.id for p in posts]
@@ -45,6 +50,9 @@ def test_import_case(case: dict[str, Any]) -> None:
         assert r.source.startswith(path) and r.location and r.reason
     for want, got in zip(case.get("reject_reasons", []), rejects, strict=True):
         assert want in got.reason
+    # warnings: every post the importer warned about, with its warnings exactly ("{path}": the fixture's path).
+    want_warned = {pid: [w.replace("{path}", path) for w in ws] for pid, ws in (case.get("warnings") or {}).items()}
+    assert warned == want_warned
     by_id = {p.id: p for p in posts}
     for pid, fields in (case.get("expect") or {}).items():
         assert pid in by_id, f"{pid} not imported; got {ids}"
@@ -73,7 +81,7 @@ def test_fixtures_are_reproducible(tmp_path: Path) -> None:
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     mod.OUT = tmp_path
-    for fn in ("build_x", "build_mastodon", "build_bluesky", "build_linkedin", "build_meta", "build_generic"):
+    for fn in ("build_x", "build_mastodon", "build_bluesky", "build_linkedin", "build_meta", "build_generic", "build_dates"):
         getattr(mod, fn)()
     for p in tmp_path.iterdir():
         assert p.read_bytes() == (FIXTURES / p.name).read_bytes(), p.name

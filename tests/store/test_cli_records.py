@@ -303,6 +303,19 @@ def test_archive_add_with_the_real_engine(db_url: str, tmp_path: Path) -> None:
     assert all("communications" in q["steps"] for q in queued[:3])
 
 
+def test_a_date_that_cannot_be_read_is_a_warning_and_the_post_is_archived(db_url: str, tmp_path: Path) -> None:
+    """The importers' warnings reached the audit only: archive and review read exports without a word about a date
+    they could not read. Now each is on stderr with file and line, and the post goes in without a time."""
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(msgspec.json.encode(make_post(1, posted_at="yesterday")) + b"\n" + msgspec.json.encode(make_post(2)) + b"\n")
+    code, out, err = run("archive", "add", "--input", str(src), "--db", db_url, "--by", "clerk", "--format", "json")
+    assert code == 0 and (json.loads(out)["added"], json.loads(out)["rejected"]) == (2, 0)
+    assert err.splitlines() == [f"warning: {src} line 1: posted_at 'yesterday' is not a date and time (ISO 8601, such as "
+                                "2024-03-01T09:00:00Z); it is ignored"]
+    code, out, err = run("review", "submit", "--input", str(src), "--db", db_url, "--by", "sam", "--format", "jsonl")
+    assert f"warning: {src} line 1: posted_at 'yesterday'" in err and len(out.splitlines()) == 2
+
+
 def test_a_post_too_long_to_store_is_one_reject_and_the_rest_go_in(db_url: str, tmp_path: Path) -> None:
     """A 1,000-character post id, a 600-character handle or a NUL in an id: PostgreSQL refused the whole batch (DataError traceback);
     SQLite kept it. Now each is a reject naming the field, on both backends, and the other posts are stored."""

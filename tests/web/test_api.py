@@ -95,3 +95,14 @@ def test_behind_the_proxy_the_api_needs_the_header_too(db_url: str, checker: Che
         assert c.get("/", headers={"X-Remote-User": "  Ana\u200b  Admin "}).text.count("Signed in as <strong>Ana Admin</strong>") == 1
     finally:
         app.extensions["onrecord.store"].dispose()
+
+
+def test_a_posted_at_that_is_no_time_is_a_warning_not_an_error(app: Flask) -> None:
+    """As in ``onrecord check``: the post is checked without the time, and its result says why."""
+    c = app.test_client()
+    r = c.post("/api/check", json={"text": "Pool hours change on Monday.", "circumstances": {"posted_at": "yesterday"}})
+    assert r.status_code == 200
+    assert r.json["warnings"] == ["posted_at 'yesterday' is not a date and time (ISO 8601, such as "
+                                  "2024-03-01T09:00:00Z); it is ignored"]
+    r = c.post("/api/check", json=[{"text": "fine", "circumstances": {"posted_at": 1709283600}}])
+    assert r.status_code == 200 and r.json["errors"] == [] and len(r.json["results"][0]["warnings"]) == 1

@@ -203,13 +203,14 @@ def run_audit(
 
 
 def _with_warnings(payload: bytes, notes: list[str], counts: AuditCounts) -> bytes:
-    """The result with the importer's warnings about its post added (rare: decoded and encoded again only then)."""
-    result = _decode_result.decode(payload)
-    result.warnings.extend(notes)
+    """The result line with the importer's warnings about its post added (rare: decoded and encoded again only then).
+    Decoded as plain JSON, not as a Result: that dropped the line's platform, account, posted_at and action."""
+    line = msgspec.json.decode(payload)
+    line["warnings"] = [*(line.get("warnings") or []), *notes]
     counts.warned += 1
     if len(counts.warning_examples) < 3:
         counts.warning_examples.append(notes[0])
-    return _enc.encode(result)
+    return _enc.encode(line)
 
 
 def _input_of(runs: list[tuple[int, int]], seq: int) -> int:

@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from onrecord.cli.common import fail
 from onrecord.engine import Engine as Checker
 from onrecord.engine import UnknownCode
-from onrecord.importers import RejectedRecord, UnusableInput, open_input
+from onrecord.importers import ImportJob, RejectedRecord, UnusableInput, open_input
 from onrecord.model.post import Post
 from onrecord.store.chain import day_bound
 from onrecord.store.db import StoreError, open_engine
@@ -111,7 +111,8 @@ def emit(fmt: str, data: Any, human: Callable[[Console], None], rows: list[Any] 
 
 
 def read_posts(path: str) -> Iterator[tuple[int, Post | RejectedRecord]]:
-    """Posts from any supported export (JSONL in the post contract, platform archives) with their order."""
+    """Posts from any supported export (JSONL in the post contract, platform archives) with their order. The
+    importer's warnings about a post (a date that cannot be read, an unknown field) go to stderr as it is yielded."""
     if path == "-":
         import tempfile
 
@@ -119,10 +120,18 @@ def read_posts(path: str) -> Iterator[tuple[int, Post | RejectedRecord]]:
         with tempfile.NamedTemporaryFile("wb", suffix=".jsonl", delete=False) as tmp:
             tmp.write(data)
         try:
-            yield from enumerate(open_input(tmp.name).items(), start=1)
+            yield from _warned(open_input(tmp.name))
         finally:
             os.unlink(tmp.name)
         return
     if not os.path.exists(path):
         raise StoreError(f"no such file: {path}")
-    yield from enumerate(open_input(path).items(), start=1)
+    yield from _warned(open_input(path))
+
+
+def _warned(job: ImportJob) -> Iterator[tuple[int, Post | RejectedRecord]]:
+    for n, item in enumerate(job.items(), start=1):
+        if isinstance(item, Post):
+            for note in job.take_warnings():
+                click.echo(f"warning: {note}", err=True)
+        yield n, item

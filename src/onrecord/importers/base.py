@@ -13,11 +13,12 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import msgspec
 
 from onrecord.model.post import Post
+from onrecord.model.when import read_time
 
 EXCERPT = 200  # characters of raw input kept with a rejected record
 
@@ -36,6 +37,39 @@ class UnusableInput(Exception):
 
 
 Item = Post | RejectedRecord
+
+
+class _Warned(Protocol):
+    warnings: list[str]
+
+
+class RecordWarnings:
+    """Warnings about the record being converted (a date that cannot be read), for the plan's ``warnings``.
+
+    A converter adds them without the place; the reader, just before it yields the post, hands them over named by
+    file and place ("tweets.js [3]: created_at 'soon' is not a date and time ..."), replacing those of the post
+    before, where ``ImportJob.take_warnings`` takes them (the audit puts them into the post's result)."""
+
+    def __init__(self, plan: _Warned) -> None:
+        self.plan = plan
+        self.pending: list[str] = []
+
+    def clear(self) -> None:
+        """Forget what a record that was not yielded (a reject) said."""
+        self.pending = []
+
+    def time(self, value: Any, read: Callable[[Any], str | None], field: str, after: str = "") -> str | None:
+        """The contract's ``posted_at`` from the platform's raw date ``value`` (:func:`~onrecord.model.when.read_time`):
+        None when there is none, or, with a warning, when ``read`` cannot turn it into ISO 8601. The post is kept."""
+        at, why = read_time(value, read, field, after)
+        if why:
+            self.pending.append(why)
+        return at
+
+    def hand_over(self, place: str) -> None:
+        """Give the warnings about the post about to be yielded to the plan, each naming ``place`` (file and where)."""
+        self.plan.warnings = [f"{place}: {w}" for w in self.pending]
+        self.pending = []
 
 # Errors a damaged archive member raises while it is read (after the archive itself opened fine).
 READ_ERRORS: tuple[type[BaseException], ...] = (zipfile.BadZipFile, tarfile.TarError, zlib.error, EOFError, OSError)
@@ -674,12 +708,17 @@ def _at(e: JSONStreamError) -> str:
 
 
 def records_from(
-    items: Iterator[Any], source: str, where: Callable[[int], str], convert: Callable[[Any], Post | None]
+    items: Iterator[Any],
+    source: str,
+    where: Callable[[int], str],
+    convert: Callable[[Any], Post | None],
+    said: RecordWarnings | None = None,
 ) -> Iterator[Item]:
     """Convert raw records, turning every failure into a RejectedRecord (never stopping the stream).
 
     ``convert`` returns ``None`` for records that are not posts by design (e.g. a like); raising
-    ``ValueError``/``KeyError``/``TypeError`` rejects the record with the message as the reason.
+    ``ValueError``/``KeyError``/``TypeError`` rejects the record with the message as the reason. What ``convert``
+    adds to ``said`` is handed over with its post, named ``"<source> <where>"``.
     """
     i = -1
     try:
@@ -692,12 +731,16 @@ def records_from(
                     raw=excerpt(raw.raw),
                 )
                 continue
+            if said is not None:
+                said.clear()
             try:
                 post = convert(raw)
             except (ValueError, KeyError, TypeError, AttributeError, msgspec.ValidationError) as e:
                 yield RejectedRecord(source=source, location=where(i), reason=problem_words(e), raw=excerpt(raw))
                 continue
             if post is not None:
+                if said is not None:
+                    said.hand_over(f"{source} {where(i)}")
                 yield post
     except NoRecords as e:
         yield RejectedRecord(source=source, location="(file)", reason=f"{e}: no posts could be read from it")

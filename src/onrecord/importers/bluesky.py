@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import IO, Any
 
-from onrecord.importers.base import LOAD_ERRORS, Item, RejectedRecord, excerpt, from_iso, problem_words
+from onrecord.importers.base import LOAD_ERRORS, Item, RecordWarnings, RejectedRecord, excerpt, from_iso, problem_words
 from onrecord.importers.car import CID, CarError, CarFile, decode, walk_mst
 from onrecord.importers.sniff import Plan
 from onrecord.model.post import Account, Circumstances, Post
@@ -68,7 +68,7 @@ def _links(rec: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _post(did: str, rkey: str, rec: Any, account: Account) -> Post:
+def _post(did: str, rkey: str, rec: Any, account: Account, said: RecordWarnings) -> Post:
     if not isinstance(rec, dict):
         raise ValueError("record is not a map")
     text = rec.get("text")
@@ -76,7 +76,7 @@ def _post(did: str, rkey: str, rec: Any, account: Account) -> Post:
         raise ValueError("post record has no text")
     reply = rec.get("reply") if isinstance(rec.get("reply"), dict) else None
     parent = (reply or {}).get("parent") or {}
-    at = from_iso(rec.get("createdAt"))
+    at = said.time(rec.get("createdAt"), from_iso, "createdAt")
     return Post(
         id=f"at://{did}/{POST}/{rkey}",
         text=text,
@@ -90,7 +90,7 @@ def _post(did: str, rkey: str, rec: Any, account: Account) -> Post:
     )
 
 
-def _repost(did: str, rkey: str, rec: Any, account: Account) -> Post:
+def _repost(did: str, rkey: str, rec: Any, account: Account, said: RecordWarnings) -> Post:
     subject = rec.get("subject") if isinstance(rec, dict) else None
     if not isinstance(subject, dict) or not subject.get("uri"):
         raise ValueError("repost record has no subject URI")
@@ -102,7 +102,7 @@ def _repost(did: str, rkey: str, rec: Any, account: Account) -> Post:
         links=[target],
         platform="bluesky",
         account=account,
-        circumstances=Circumstances(posted_at=from_iso(rec.get("createdAt"))),
+        circumstances=Circumstances(posted_at=said.time(rec.get("createdAt"), from_iso, "createdAt")),
         shared_url=target,
     )
 
@@ -120,6 +120,7 @@ def _seekable(plan: Plan, member: str, stack: ExitStack) -> IO[bytes]:
 
 def read(plan: Plan) -> Iterator[Item]:
     """Posts and reposts of every repository CAR in the input."""
+    said = RecordWarnings(plan)
     for m in plan.of("bluesky:car"):
         src = plan.container.label(m)
         with ExitStack() as stack:
@@ -141,6 +142,7 @@ def read(plan: Plan) -> Iterator[Item]:
                     if coll not in (POST, REPOST, PROFILE):
                         continue
                     raw: Any = None
+                    said.clear()
                     try:
                         raw = decode(car.block(cid))
                         if coll == PROFILE:
@@ -149,10 +151,10 @@ def read(plan: Plan) -> Iterator[Item]:
                                 display_name=str(raw.get("displayName") or ""),
                                 bio=str(raw.get("description") or ""),
                             )
-                        elif coll == POST:
-                            yield _post(did, rkey, raw, account)
                         else:
-                            yield _repost(did, rkey, raw, account)
+                            post = (_post if coll == POST else _repost)(did, rkey, raw, account, said)
+                            said.hand_over(f"{src} {key}")
+                            yield post
                     except RECORD_ERRORS as e:
                         yield RejectedRecord(source=src, location=key, reason=problem_words(e), raw=excerpt(_jsonable(raw)) if raw else "")
             except TREE_ERRORS as e:

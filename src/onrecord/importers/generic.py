@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
 
-import msgspec
-
 from onrecord.importers.base import (
     READ_ERRORS,
     Item,
@@ -28,6 +26,7 @@ from onrecord.importers.base import (
 from onrecord.importers.sniff import Plan
 from onrecord.model.decode import JSONReadError, PostDecodeError, post_from_obj, read_json
 from onrecord.model.post import Account, Circumstances, Metrics, Post
+from onrecord.model.when import as_written, read_time
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # long posts in one field are normal
 
@@ -208,13 +207,6 @@ def column_map(header: list[str], mapping: dict[str, str] | None) -> dict[str, s
     return out
 
 
-NOT_A_TIME = "is not a date and time (ISO 8601, such as 2024-03-01T09:00:00Z); it is ignored"
-
-
-def _shown(value: str) -> str:
-    return repr(excerpt(value, 60))
-
-
 def _csv_post(row: dict[str, str], cols: dict[str, str], line: int, warnings: list[str]) -> Post:
     def get(fld: str) -> str:
         c = cols.get(fld)
@@ -223,10 +215,10 @@ def _csv_post(row: dict[str, str], cols: dict[str, str], line: int, warnings: li
     if "text" not in cols:
         raise ValueError("no text column (map one with --map text=COLUMN)")
     text = row.get(cols["text"], "")
-    raw_time = get("posted_at")
-    at = parse_time(raw_time) if raw_time else None
-    if raw_time and at is None:  # the post is still checked, without a time (as a JSONL post's)
-        warnings.append(f"date {_shown(raw_time)} in column {cols['posted_at']!r} {NOT_A_TIME}")
+    # A date that cannot be read: the post is still checked, without a time (as a JSONL post's).
+    at, why = read_time(get("posted_at"), parse_time, "date", f" in column {cols.get('posted_at')!r}")
+    if why:
+        warnings.append(why)
     platform = get("platform").lower() or "other"
     action = get("action").lower()
     reply = get("in_reply_to") or None
@@ -346,7 +338,7 @@ def _read_jsonl(plan: Plan, member: str) -> Iterator[Item]:
                     )
                     continue
                 try:
-                    post, warnings = post_from_obj(read_json(text))
+                    post, warnings = post_from_obj(read_json(text), read_contract_time)
                 except JSONReadError as e:
                     reason = json_line_problem(str(e), text, n)
                     yield RejectedRecord(source=src, location=f"line {n}", reason=reason, raw=excerpt(line))
@@ -357,7 +349,6 @@ def _read_jsonl(plan: Plan, member: str) -> Iterator[Item]:
                     reason = f"field {(e.field or '').removeprefix('$.')}: {words}" if named else words
                     yield RejectedRecord(source=src, location=f"line {n}", reason=reason, raw=excerpt(line))
                     continue
-                post = _checked_time(post, warnings)
                 # the post contract: an unknown field is ignored and reported (a typo'd "jurisdicton" must be seen)
                 plan.warnings = [f"{src} line {n}: {w}" for w in warnings]
                 yield post
@@ -365,16 +356,10 @@ def _read_jsonl(plan: Plan, member: str) -> Iterator[Item]:
             yield RejectedRecord(source=src, location=f"line {n + 1}", reason=f"damaged file ({e}); the rest is lost")
 
 
-def _checked_time(post: Post, warnings: list[str]) -> Post:
-    """A JSONL post's ``posted_at`` as ISO 8601: kept as written when it is (with its own offset), converted from the
-    other spellings :func:`parse_time` reads, else cleared with a warning (the post is still checked)."""
-    raw = post.circumstances.posted_at
-    if raw is None or from_iso(raw) is not None:
-        return post
-    at = parse_time(raw)
-    if at is None and raw.strip():
-        warnings.append(f"posted_at {_shown(raw)} {NOT_A_TIME}")
-    return msgspec.structs.replace(post, circumstances=msgspec.structs.replace(post.circumstances, posted_at=at))
+def read_contract_time(value: object) -> str | None:
+    """A JSONL post's ``posted_at``: kept as written when it is ISO 8601 (with its own offset), else converted from
+    the other spellings :func:`parse_time` reads (None: not a time; the post is kept without one, with a warning)."""
+    return as_written(value) or (parse_time(value) if isinstance(value, str) else None)
 
 
 def read(plan: Plan) -> Iterator[Item]:

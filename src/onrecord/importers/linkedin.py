@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from onrecord.importers.base import READ_ERRORS, Item, RejectedRecord, excerpt
+from onrecord.importers.base import READ_ERRORS, Item, RecordWarnings, RejectedRecord, excerpt
 from onrecord.importers.generic import csv_rows, parse_time
 from onrecord.importers.sniff import Plan
 from onrecord.model.post import Account, Audience, Circumstances, Post
@@ -31,12 +31,21 @@ def _norm(h: str) -> str:
     return re.sub(r"[^a-z0-9]", "", h.lower())
 
 
+def _column(row: dict[str, str], *names: str) -> str | None:
+    """The row's column for the first of ``names`` (normalised) that it has, as the header spells it."""
+    by = {_norm(k): k for k in row}
+    return next((by[n] for n in names if n in by and row[by[n]] is not None), None)
+
+
 def _pick(row: dict[str, str], *names: str) -> str:
-    by = {_norm(k): v for k, v in row.items()}
-    for n in names:
-        if n in by and by[n] is not None:
-            return by[n].strip()
-    return ""
+    col = _column(row, *names)
+    return row[col].strip() if col is not None else ""
+
+
+def _date(row: dict[str, str], said: RecordWarnings, *names: str) -> str | None:
+    """The row's date as ISO 8601; one that cannot be read is a warning, in the CSV reader's words."""
+    col = _column(row, *names)
+    return said.time(row[col].strip(), parse_time, "date", f" in column {col!r}") if col is not None else None
 
 
 def _unquote(s: str) -> str:
@@ -64,11 +73,8 @@ def _account(plan: Plan) -> Account:
     return Account()
 
 
-def _share(row: dict[str, str], line: int, account: Account) -> Post:
-    raw_date = _pick(row, "date", "sharedate", "createdat")
-    at = parse_time(raw_date) if raw_date else None
-    if raw_date and at is None:
-        raise ValueError(f"unreadable Date {raw_date!r}")
+def _share(row: dict[str, str], line: int, account: Account, said: RecordWarnings) -> Post:
+    at = _date(row, said, "date", "sharedate", "createdat")
     text = _unquote(_pick(row, "sharecommentary", "commentary", "text"))
     link = _pick(row, "sharelink", "link", "url") or None
     shared = _pick(row, "sharedurl", "sharedlink") or None
@@ -89,11 +95,8 @@ def _share(row: dict[str, str], line: int, account: Account) -> Post:
     )
 
 
-def _comment(row: dict[str, str], line: int, account: Account) -> Post:
-    raw_date = _pick(row, "date", "createdat")
-    at = parse_time(raw_date) if raw_date else None
-    if raw_date and at is None:
-        raise ValueError(f"unreadable Date {raw_date!r}")
+def _comment(row: dict[str, str], line: int, account: Account, said: RecordWarnings) -> Post:
+    at = _date(row, said, "date", "createdat")
     text = _pick(row, "message", "comment", "text")
     if not text:
         raise ValueError("the comment has no Message")
@@ -112,6 +115,7 @@ def _comment(row: dict[str, str], line: int, account: Account) -> Post:
 def read(plan: Plan) -> Iterator[Item]:
     """Every share and comment, with the profile as the account."""
     account = _account(plan)
+    said = RecordWarnings(plan)
     for m in plan.of("linkedin:shares", "linkedin:comments"):
         src = plan.container.label(m)
         conv = _share if plan.kinds[m] == "linkedin:shares" else _comment
@@ -121,7 +125,11 @@ def read(plan: Plan) -> Iterator[Item]:
                     yield r
                     continue
                 line, row = r
+                said.clear()
                 try:
-                    yield conv(row, line, account)
+                    post = conv(row, line, account, said)
                 except ValueError as e:
                     yield RejectedRecord(source=src, location=f"line {line}", reason=str(e), raw=excerpt(row))
+                    continue
+                said.hand_over(f"{src} line {line}")
+                yield post

@@ -17,6 +17,7 @@ from onrecord.importers.base import (
     LOAD_ERRORS,
     READ_ERRORS,
     Item,
+    RecordWarnings,
     RejectedRecord,
     from_iso,
     html_to_text,
@@ -86,7 +87,7 @@ def _account(plan: Plan) -> tuple[Account, str]:
     return Account(), ""
 
 
-def _activity(item: Any, account: Account, actor_id: str) -> Post:
+def _activity(item: Any, account: Account, actor_id: str, said: RecordWarnings) -> Post:
     if not isinstance(item, dict):
         raise ValueError("activity is not a JSON object")
     kind = item.get("type")
@@ -103,7 +104,8 @@ def _activity(item: Any, account: Account, actor_id: str) -> Post:
             links=[target],
             platform="mastodon",
             account=account,
-            circumstances=Circumstances(posted_at=from_iso(item.get("published")), audience=_audience(item, actor_id)),
+            circumstances=Circumstances(posted_at=said.time(item.get("published"), from_iso, "published"),
+                                        audience=_audience(item, actor_id)),
             shared_url=target,
         )
     if kind != "Create":
@@ -127,7 +129,8 @@ def _activity(item: Any, account: Account, actor_id: str) -> Post:
         links=_links(content),
         platform="mastodon",
         account=account,
-        circumstances=Circumstances(posted_at=from_iso(published), audience=_audience(obj, actor_id)),
+        circumstances=Circumstances(posted_at=said.time(published, from_iso, "published"),
+                                    audience=_audience(obj, actor_id)),
         in_reply_to=reply if isinstance(reply, str) and reply else None,
         url=str(obj.get("url") or obj.get("id") or "") or None,
     )
@@ -136,6 +139,7 @@ def _activity(item: Any, account: Account, actor_id: str) -> Post:
 def read(plan: Plan) -> Iterator[Item]:
     """Every Create and Announce in the outbox, with the actor's profile as the account."""
     account, actor_id = _account(plan)
+    said = RecordWarnings(plan)
     for m in plan.of("mastodon:outbox"):
         src = plan.container.label(m)
         try:
@@ -144,4 +148,6 @@ def read(plan: Plan) -> Iterator[Item]:
             yield RejectedRecord(source=src, location="(file)", reason=f"cannot read: {e}")
             continue
         items = iter_json_key(text_stream(f), "orderedItems")
-        yield from records_from(items, src, lambda i: f"orderedItems[{i}]", lambda it: _activity(it, account, actor_id))
+        yield from records_from(
+            items, src, lambda i: f"orderedItems[{i}]", lambda it: _activity(it, account, actor_id, said), said
+        )

@@ -18,6 +18,7 @@ from onrecord.importers.base import (
     LOAD_ERRORS,
     READ_ERRORS,
     Item,
+    RecordWarnings,
     RejectedRecord,
     fix_deep,
     from_unix,
@@ -84,19 +85,18 @@ def _fb_text_links(rec: dict[str, Any], key: str) -> tuple[str, list[str], list[
     return "\n".join(texts), links, media
 
 
-def _fb_post(raw: Any, account: Account, n: int) -> Post:
+def _fb_post(raw: Any, account: Account, n: int, said: RecordWarnings) -> Post:
     rec = fix_deep(raw)
     if not isinstance(rec, dict):
         raise ValueError("post record is not a JSON object")
-    at = from_unix(rec.get("timestamp"))
-    if at is None:
-        raise ValueError("post record has no timestamp")
+    # No timestamp, or one that is no Unix time: the post is kept without a time (with a warning for the second).
+    at = said.time(rec.get("timestamp"), from_unix, "timestamp")
     text, links, media = _fb_text_links(rec, "post")
     if not text and not links and not media and not rec.get("title"):
         raise ValueError("post record has no text, link, media or title")
     shared = links[0] if links and not text else None
     return Post(
-        id=f"fb-{rec['timestamp']}-{n}",
+        id=f"fb-{rec.get('timestamp')}-{n}",
         text=text,
         action="share" if shared else "post",
         links=links,
@@ -107,11 +107,11 @@ def _fb_post(raw: Any, account: Account, n: int) -> Post:
     )
 
 
-def _fb_comment(raw: Any, account: Account, n: int) -> Post:
+def _fb_comment(raw: Any, account: Account, n: int, said: RecordWarnings) -> Post:
     rec = fix_deep(raw)
     if not isinstance(rec, dict):
         raise ValueError("comment record is not a JSON object")
-    at = from_unix(rec.get("timestamp"))
+    at = said.time(rec.get("timestamp"), from_unix, "timestamp")
     text, links, _media = _fb_text_links(rec, "comment")
     if not text:
         raise ValueError("comment record has no comment text")
@@ -126,16 +126,14 @@ def _fb_comment(raw: Any, account: Account, n: int) -> Post:
     )
 
 
-def _media_post(raw: Any, account: Account, platform: Platform) -> Post:
+def _media_post(raw: Any, account: Account, platform: Platform, said: RecordWarnings) -> Post:
     rec = fix_deep(raw)
     if not isinstance(rec, dict):
         raise ValueError("record is not a JSON object")
     media = [m for m in rec.get("media") or [] if isinstance(m, dict)]
     text = rec.get("title") or (media[0].get("title") if media else "") or ""
     ts = rec.get("creation_timestamp") or (media[0].get("creation_timestamp") if media else None)
-    at = from_unix(ts)
-    if at is None:
-        raise ValueError("record has no creation_timestamp")
+    at = said.time(ts, from_unix, "creation_timestamp")
     uri = next((str(m["uri"]) for m in media if m.get("uri")), "")
     stem = uri.rsplit("/", 1)[-1].rsplit(".", 1)[0] if uri else ""
     if not stem:
@@ -154,6 +152,7 @@ def _media_post(raw: Any, account: Account, platform: Platform) -> Post:
 def read(plan: Plan) -> Iterator[Item]:
     """Facebook posts and comments, Instagram posts, Threads posts."""
     account = _account(plan)
+    said = RecordWarnings(plan)
     for m in plan.of("meta:fb_posts", "meta:fb_comments", "meta:ig_posts", "meta:threads"):
         kind = plan.kinds[m]
         src = plan.container.label(m)
@@ -163,19 +162,22 @@ def read(plan: Plan) -> Iterator[Item]:
             yield RejectedRecord(source=src, location="(file)", reason=f"cannot read: {e}")
             continue
         if kind == "meta:fb_posts":
-            yield from records_from(iter_json_array(stream), src, lambda i: f"[{i}]", _counted(_fb_post, account))
+            yield from records_from(iter_json_array(stream), src, lambda i: f"[{i}]", _counted(_fb_post, account, said),
+                                    said)
         elif kind == "meta:fb_comments":
             key = "comments_v2" if '"comments_v2"' in plan.container.head(m).decode("utf-8", "ignore") else "comments"
             items = iter_json_key(stream, key)
-            yield from records_from(items, src, partial(_at, key), _counted(_fb_comment, account))
+            yield from records_from(items, src, partial(_at, key), _counted(_fb_comment, account, said), said)
         elif kind == "meta:ig_posts":
             yield from records_from(
-                iter_json_array(stream), src, lambda i: f"[{i}]", lambda r: _media_post(r, account, "instagram")
+                iter_json_array(stream), src, lambda i: f"[{i}]", lambda r: _media_post(r, account, "instagram", said),
+                said,
             )
         else:
             items = iter_json_key(stream, "text_post_app_text_posts")
             yield from records_from(
-                items, src, lambda i: f"text_post_app_text_posts[{i}]", lambda r: _media_post(r, account, "threads")
+                items, src, lambda i: f"text_post_app_text_posts[{i}]",
+                lambda r: _media_post(r, account, "threads", said), said,
             )
 
 
@@ -183,7 +185,7 @@ def _at(key: str, i: int) -> str:
     return f"{key}[{i}]"
 
 
-def _counted(fn: Any, account: Account) -> Any:
+def _counted(fn: Any, account: Account, said: RecordWarnings) -> Any:
     """Give each record its position, so two posts in the same second keep distinct ids."""
     counter = iter(range(1 << 62))
-    return lambda raw: fn(raw, account, next(counter))
+    return lambda raw: fn(raw, account, next(counter), said)

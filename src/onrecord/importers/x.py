@@ -17,6 +17,7 @@ from onrecord.importers.base import (
     LOAD_ERRORS,
     BrokenRecord,
     Item,
+    RecordWarnings,
     RejectedRecord,
     excerpt,
     from_iso,
@@ -31,7 +32,9 @@ from onrecord.importers.base import (
 )
 from onrecord.importers.sniff import Plan
 from onrecord.model.post import Account, Circumstances, Metrics, Post
+from onrecord.model.when import read_time
 
+_Note = tuple[dict[str, Any], str]  # a note tweet and where it is
 _RT = re.compile(r"^RT @(\w{1,15}): ")
 _TCO = re.compile(r"\s*https://t\.co/\w+\s*$")
 
@@ -67,6 +70,7 @@ def _account(plan: Plan) -> Account:
 
 
 def _created(value: Any) -> str | None:
+    """X's ``created_at`` ("Wed Oct 10 20:19:24 +0000 2018"), or ISO 8601; None when it is neither."""
     if not isinstance(value, str):
         return None
     try:
@@ -79,29 +83,31 @@ class _Notes:
     """Long ("note") tweets: their full text replaces the truncated ``full_text`` of the tweet they belong to."""
 
     def __init__(self) -> None:
-        self.by_time: dict[str, list[dict[str, Any]]] = {}
+        # Notes by their time, each with where it is. "" holds those whose time is missing or cannot be read: no
+        # tweet is matched to them, and each is a post of its own, with a warning (such a note was dropped, unsaid).
+        self.by_time: dict[str, list[_Note]] = {}
         self.used: set[str] = set()
 
-    def add(self, note: dict[str, Any]) -> None:
-        at = from_iso(note.get("createdAt"))
-        if at and isinstance((note.get("core") or {}).get("text"), str):
-            self.by_time.setdefault(at, []).append(note)
+    def add(self, note: dict[str, Any], place: str) -> None:
+        if isinstance((note.get("core") or {}).get("text"), str):
+            at, _why = read_time(note.get("createdAt"), from_iso, "createdAt")
+            self.by_time.setdefault(at or "", []).append((note, place))
 
     def match(self, at: str | None, text: str) -> str | None:
         if not at or at not in self.by_time:
             return None
         stem = _TCO.sub("", text).rstrip("…").strip()[:40]
-        for note in self.by_time[at]:
+        for note, _place in self.by_time[at]:
             full = unescape(note["core"]["text"])
             if full.startswith(stem) and note.get("noteTweetId") not in self.used:
                 self.used.add(str(note.get("noteTweetId")))
                 return full
         return None
 
-    def unmatched(self) -> Iterator[dict[str, Any]]:
+    def unmatched(self) -> Iterator[_Note]:
         for notes in self.by_time.values():
             for n in notes:
-                if str(n.get("noteTweetId")) not in self.used:
+                if str(n[0].get("noteTweetId")) not in self.used:
                     yield n
 
 
@@ -109,7 +115,7 @@ def _where(i: int) -> str:
     return f"[{i}]"
 
 
-def _tweet(raw: Any, *, account: Account, notes: _Notes, deleted: bool) -> Post:
+def _tweet(raw: Any, *, account: Account, notes: _Notes, deleted: bool, said: RecordWarnings) -> Post:
     t = raw.get("tweet") if isinstance(raw, dict) else None
     if not isinstance(t, dict):
         raise ValueError("record has no 'tweet' object")
@@ -120,9 +126,7 @@ def _tweet(raw: Any, *, account: Account, notes: _Notes, deleted: bool) -> Post:
     if not isinstance(text, str):
         raise ValueError("tweet has no full_text")
     text = unescape(text)
-    at = _created(t.get("created_at"))
-    if t.get("created_at") is not None and at is None:
-        raise ValueError(f"unreadable created_at {t.get('created_at')!r}")
+    at = said.time(t.get("created_at"), _created, "created_at")  # unreadable: the tweet is kept, with a warning
     full = notes.match(at, text)
     if full is not None:
         text = full
@@ -157,7 +161,7 @@ def _tweet(raw: Any, *, account: Account, notes: _Notes, deleted: bool) -> Post:
     )
 
 
-def _note_post(note: dict[str, Any], account: Account) -> Post:
+def _note_post(note: dict[str, Any], account: Account, at: str | None) -> Post:
     core = note.get("core") or {}
     links = [u.get("expandedUrl") or u.get("urlValue") for u in core.get("urls") or [] if isinstance(u, dict)]
     return Post(
@@ -166,7 +170,7 @@ def _note_post(note: dict[str, Any], account: Account) -> Post:
         links=[str(x) for x in links if x],
         platform="x",
         account=account,
-        circumstances=Circumstances(posted_at=from_iso(note.get("createdAt"))),
+        circumstances=Circumstances(posted_at=at),
     )
 
 
@@ -174,13 +178,14 @@ def read(plan: Plan) -> Iterator[Item]:
     """Every tweet of the archive (all parts), deleted tweets, and note tweets no tweet claimed."""
     account = _account(plan)
     notes = _Notes()
+    said = RecordWarnings(plan)
     for m in plan.of("x:note_tweet"):
         src = plan.container.label(m)
         try:
             _n, _p, items = _ytd(plan, m)
             for i, it in enumerate(items):
                 if isinstance(it, dict) and isinstance(it.get("noteTweet"), dict):
-                    notes.add(it["noteTweet"])
+                    notes.add(it["noteTweet"], f"{src} [{i}]")
                 elif isinstance(it, BrokenRecord):
                     yield RejectedRecord(source=src, location=f"[{i}]", reason=f"note tweet unreadable: {it.error}",
                                          raw=excerpt(it.raw))
@@ -216,6 +221,10 @@ def read(plan: Plan) -> Iterator[Item]:
             if deleted:
                 yield RejectedRecord(source=src, location="(file)", reason=problem_words(e))
             continue  # a failing tweets part was reported above
-        yield from records_from(items, src, _where, partial(_tweet, account=account, notes=notes, deleted=deleted))
-    for note in notes.unmatched():
-        yield _note_post(note, account)
+        tweet = partial(_tweet, account=account, notes=notes, deleted=deleted, said=said)
+        yield from records_from(items, src, _where, tweet, said)
+    for note, place in notes.unmatched():
+        said.clear()
+        post = _note_post(note, account, said.time(note.get("createdAt"), from_iso, "createdAt"))
+        said.hand_over(place)
+        yield post

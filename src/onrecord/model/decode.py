@@ -1,13 +1,15 @@
-"""Decode posts from JSON with errors that name the field, and warnings for unknown fields."""
+"""Decode posts from JSON with errors that name the field, and warnings for unknown fields and unreadable times."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
 
 from onrecord.model.post import Account, Author, Circumstances, Metrics, Post
+from onrecord.model.when import as_written, read_time
 
 
 class PostDecodeError(ValueError):
@@ -55,8 +57,11 @@ def unknown_fields(obj: dict[str, Any]) -> list[str]:
     return out
 
 
-def post_from_obj(obj: Any) -> tuple[Post, list[str]]:
-    """Convert a decoded JSON object to a Post; returns the post and warnings."""
+def post_from_obj(obj: Any, read: Callable[[Any], str | None] = as_written) -> tuple[Post, list[str]]:
+    """Convert a decoded JSON object to a Post; returns the post and warnings.
+
+    A ``circumstances.posted_at`` that is no ISO 8601 date and time (``read``: how the source's dates are read) is
+    cleared with a warning, the post kept (:func:`~onrecord.model.when.read_time`); a blank one is cleared."""
     if not isinstance(obj, dict):
         raise PostDecodeError(f"expected a JSON object, got {type(obj).__name__}", "$")
     # Contract: everything but text may be null; a null means "not given", so the default applies.
@@ -66,6 +71,12 @@ def post_from_obj(obj: Any) -> tuple[Post, list[str]]:
         if v is not None or k == "text"
     }
     warnings = [f"unknown field '{f}' ignored" for f in unknown_fields(obj)]
+    when = obj.get("circumstances")
+    if isinstance(when, dict) and "posted_at" in when:
+        at, why = read_time(when["posted_at"], read)
+        obj["circumstances"] = {**when, "posted_at": at}
+        if why:
+            warnings.append(why)
     try:
         post = msgspec.convert(obj, Post, strict=True)
     except msgspec.ValidationError as e:
