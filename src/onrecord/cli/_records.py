@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from onrecord.cli.common import fail
+from onrecord.codes import PackError
 from onrecord.engine import Engine as Checker
 from onrecord.engine import UnknownCode
 from onrecord.importers import RejectedRecord, UnusableInput, open_input
@@ -72,6 +73,8 @@ def checker(code: str | None) -> Checker:
         return Checker(default_code=code)
     except UnknownCode as e:
         raise StoreError(str(e)) from None
+    except PackError as e:  # a broken pack on $ONRECORD_CODE_PATH
+        raise StoreError(f"invalid code pack: {e}") from None
     except (KeyError, ValueError) as e:
         raise StoreError(f"cannot use code {code!r}: {e}") from None
 
