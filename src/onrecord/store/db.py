@@ -84,13 +84,24 @@ def upgrade(engine: Engine) -> None:
     from alembic import command
     from alembic.config import Config
 
-    if current_revision(engine) == SCHEMA_HEAD:
+    rev = current_revision(engine)
+    if rev == SCHEMA_HEAD:
         return  # the common case: skip loading Alembic
+    if rev is not None and rev not in known_revisions():
+        # Alembic would raise CommandError ("Can't locate revision"): a traceback for a store a newer release made.
+        raise StoreError(f"the database {engine.url.render_as_string(hide_password=True)} is at schema revision {rev!r}, "
+                         f"which this onrecord does not know (its newest is {SCHEMA_HEAD!r}): it was made by a newer "
+                         "onrecord; upgrade onrecord to use it")
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with _upgrade_lock, engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def known_revisions() -> frozenset[str]:
+    """The revisions of the migrations shipped in the package (``versions/0001_initial.py`` is ``0001``)."""
+    return frozenset(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*.py"))
 
 
 def current_revision(engine: Engine) -> str | None:
