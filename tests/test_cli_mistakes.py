@@ -2,7 +2,7 @@
 
 Cases are data in tests/cases/cli/*.yaml, each run in a fresh folder (the working directory):
 
-- ``files``: name -> content, written first (``!!binary`` for bytes);
+- ``files``: name -> content, written first (``!!binary`` for bytes; ``{byte:..}`` as in ``args``);
 - ``setup``: commands (argument lists) that must exit 0, e.g. to make a store;
 - ``sql``: ``{db: FILE, run: [statements]}`` run on a SQLite file after ``setup`` (e.g. to fake a newer schema);
 - ``args``: the command; ``{byte:ff}`` in an argument stands for an undecodable byte, as Python puts it in
@@ -50,7 +50,7 @@ def test_mistake(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.Monke
     for var, value in (case.get("env") or {}).items():
         monkeypatch.setenv(var, str(value).replace("{tmp}", str(tmp_path)))
     for name, content in (case.get("files") or {}).items():
-        path = tmp_path / name
+        path = tmp_path / _arg(name)
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, bytes):
             path.write_bytes(content)
