@@ -24,7 +24,7 @@ from onrecord.engine import UnknownCode
 from onrecord.importers import RejectedRecord, UnusableInput, open_input
 from onrecord.model.post import Post
 from onrecord.store.chain import day_bound
-from onrecord.store.db import StoreError, open_engine
+from onrecord.store.db import MAX_ROWS, StoreError, open_engine
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("human", "json", "jsonl")
@@ -38,6 +38,11 @@ format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), defa
 def by_option(help_text: str = "Who is acting (recorded in the audit log).") -> Callable[[F], F]:
     return click.option("--by", "by", default=None, metavar="NAME",
                         help=help_text + " Default: $ONRECORD_USER, else the login name.")
+
+
+def at_most_rows(_ctx: click.Context, _param: click.Parameter, value: int | None) -> int | None:
+    """A --limit past what a query can return is no limit (a 2**64 LIMIT overflowed the driver: a traceback)."""
+    return None if value is None else min(value, MAX_ROWS)
 
 
 def actor(by: str | None) -> str:

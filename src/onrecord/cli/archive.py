@@ -19,6 +19,7 @@ from rich.text import Text
 
 from onrecord.cli._records import (
     actor,
+    at_most_rows,
     by_option,
     checker,
     db_option,
@@ -242,7 +243,8 @@ def _plain(first: list[list[str]], rest: Iterable[list[str]], last_seq: int) -> 
 @click.option("--account", default=None, help="Account handle.")
 @click.option("--query", default=None, help="Text the post contains (case-insensitive).")
 @click.option("--record", default=None, help="One record key: all its versions.")
-@click.option("--limit", type=click.IntRange(1), default=None, help="At most this many entries (the first, by seq).")
+@click.option("--limit", type=click.IntRange(1), default=None, callback=at_most_rows,
+              help="At most this many entries (the first, by seq).")
 @db_option
 @format_option
 @handles_errors
@@ -473,7 +475,7 @@ def dispose(dry_run: bool, record: str | None, now_: str | None, db: str | None,
 @click.option("--object", "obj", default=None, help="Only this object, e.g. 'item:3' (exactly; not 'item:30').")
 @click.option("--object-prefix", "obj_prefix", default=None, metavar="PREFIX",
               help="Only objects starting with PREFIX, e.g. 'account:' or 'item:3' (item:3, item:30...).")
-@click.option("--limit", type=click.IntRange(1), default=None)
+@click.option("--limit", type=click.IntRange(1), default=None, callback=at_most_rows)
 @db_option
 @format_option
 @handles_errors

@@ -31,7 +31,7 @@ from onrecord.store.chain import (
     sha256_hex,
     utcnow,
 )
-from onrecord.store.db import StoreError, reading, write_lock
+from onrecord.store.db import MAX_ID, MAX_ROWS, StoreError, reading, write_lock
 from onrecord.store.schema import archive_entries, cannot_store, chain_head, legal_holds, retention_rules
 
 HEADER_FIELDS: tuple[str, ...] = (
@@ -363,7 +363,7 @@ def entries_page(engine: Engine, offset: int, limit: int | None, start: datetime
     q = select(archive_entries).where(*cond).order_by(archive_entries.c.seq).offset(offset)
     with reading(engine) as conn:
         total = int(conn.execute(select(func.count()).select_from(archive_entries).where(*cond)).scalar() or 0)
-        return [dict(r) for r in conn.execute(q if limit is None else q.limit(limit)).mappings()], total
+        return [dict(r) for r in conn.execute(q if limit is None else q.limit(min(limit, MAX_ROWS))).mappings()], total
 
 
 # --- retention and legal hold -------------------------------------------------------------------
@@ -424,7 +424,7 @@ def place_hold(engine: Engine, actor: str, reason: str, record: str | None = Non
 
 def release_hold(engine: Engine, hold_id: int, actor: str, now: datetime | None = None) -> None:
     with engine.begin() as conn:
-        r = conn.execute(select(legal_holds).where(legal_holds.c.id == hold_id)).first()
+        r = conn.execute(select(legal_holds).where(legal_holds.c.id == hold_id)).first() if 0 < hold_id <= MAX_ID else None
         if r is None:
             raise StoreError(f"no legal hold {hold_id}")
         if r.released_at:

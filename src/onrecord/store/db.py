@@ -17,6 +17,10 @@ DEFAULT_DB = "onrecord.db"
 ENV_VAR = "ONRECORD_DB"
 MIGRATIONS = Path(__file__).with_name("migrations")
 SCHEMA_HEAD = "0002"  # newest migration; a test checks it against migrations/versions
+# Row ids are Integer columns, 32-bit on PostgreSQL: a larger id names no row (and overflows the driver's parameter).
+MAX_ID = 2**31 - 1
+# LIMIT takes a signed 64-bit number on SQLite and PostgreSQL; a larger limit is no limit.
+MAX_ROWS = 2**63 - 1
 _upgrade_lock = threading.Lock()  # Alembic's context is process-global
 
 

@@ -21,7 +21,7 @@ from onrecord.model.finding import Result
 from onrecord.model.post import Post
 from onrecord.store import audit
 from onrecord.store.chain import iso, parse_time, post_hash, sha256_hex, utcnow
-from onrecord.store.db import StoreError, reading, write_lock
+from onrecord.store.db import MAX_ID, StoreError, reading, write_lock
 from onrecord.store.schema import (
     cannot_store,
     review_decisions,
@@ -278,7 +278,7 @@ def submit(engine: Engine, post: Post, result: Result, submitter: str, now: date
 
 
 def _load(conn: Connection, item_id: int) -> Any:
-    r = conn.execute(select(review_items).where(review_items.c.id == item_id)).first()
+    r = conn.execute(select(review_items).where(review_items.c.id == item_id)).first() if 0 < item_id <= MAX_ID else None
     if r is None:
         raise StoreError(f"no review item {item_id}")
     return r
