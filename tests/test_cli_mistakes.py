@@ -3,7 +3,7 @@
 Cases are data in tests/cases/cli/*.yaml, each run in a fresh folder (the working directory):
 
 - ``files``: name -> content, written first (``!!binary`` for bytes; ``{byte:..}`` as in ``args``);
-- ``setup``: commands (argument lists) that must exit 0, e.g. to make a store;
+- ``setup``: commands (argument lists) that must exit 0, or ``{args, code}``, e.g. to make a store;
 - ``sql``: ``{db: FILE, run: [statements]}`` run on a SQLite file after ``setup`` (e.g. to fake a newer schema);
 - ``args``: the command; ``{byte:ff}`` in an argument stands for an undecodable byte, as Python puts it in
   ``sys.argv`` (a lone surrogate);
@@ -57,8 +57,9 @@ def test_mistake(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.Monke
         else:
             path.write_text(content, encoding="utf-8")
     for step in case.get("setup") or []:
-        r = _run(step)
-        assert r.exit_code == 0, f"setup {step}: {r.stderr}"
+        args, code = (step["args"], step["code"]) if isinstance(step, dict) else (step, 0)
+        r = _run(args)
+        assert r.exit_code == code, f"setup {args}: {r.stderr}"
     if case.get("sql"):
         with sqlite3.connect(tmp_path / case["sql"]["db"]) as conn:
             for stmt in case["sql"]["run"]:
