@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from onrecord.cli._records import checker
 from onrecord.cli.main import cli
 from yaml_cases import case_params
 
@@ -44,6 +45,7 @@ def _run(args: list[Any], stdin: str | None = None) -> Any:
 @pytest.mark.parametrize("case", case_params("cli"))
 def test_mistake(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
+    checker.cache_clear()  # a command runs in a fresh process: no engine built under another case's environment
     for var in ("ONRECORD_DB", "ONRECORD_CODE_PATH", "ONRECORD_LEXICON_PATH"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("ONRECORD_USER", "tester")
