@@ -376,11 +376,18 @@ class RetentionRule:
     authority: str
 
 
+# Longer than any schedule, and short enough to add to a date (99999999999 years made 'dispose' a traceback).
+MAX_RETENTION_YEARS = 1000
+
+
 def set_rule(engine: Engine, capacity: str, jurisdiction: str, years: int | None, authority: str,
              actor: str) -> None:
     """Set how long records of a capacity in a jurisdiction ("*" for any) are kept; None keeps them forever."""
     if years is not None and years < 0:
         raise StoreError("retention years must be 0 or more")
+    if years is not None and years > MAX_RETENTION_YEARS:
+        raise StoreError(f"retention years must be at most {MAX_RETENTION_YEARS}, got {years}: to keep records forever, "
+                         "use --permanent")
     c = retention_rules.c
     with engine.begin() as conn:
         conn.execute(retention_rules.delete().where(and_(c.capacity == capacity, c.jurisdiction == jurisdiction)))
@@ -473,7 +480,10 @@ def plan_disposal(engine: Engine, now: datetime | None = None) -> DisposalPlan:
                 continue
             base = parse_time(r.posted_at or r.archived_at)
             assert base is not None
-            due_at = base + timedelta(days=round(365.25 * rule.years))
+            try:
+                due_at = base + timedelta(days=round(365.25 * rule.years))
+            except OverflowError:  # due after year 9999 (a rule stored before set_rule had a limit): never due
+                continue
             if due_at > now:
                 continue
             item = {"record_key": rk, "through_seq": int(last), "capacity": r.capacity,
