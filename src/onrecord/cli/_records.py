@@ -24,7 +24,7 @@ from onrecord.engine import UnknownCode
 from onrecord.importers import RejectedRecord, UnusableInput, open_input
 from onrecord.model.post import Post
 from onrecord.store.chain import day_bound
-from onrecord.store.db import MAX_ROWS, StoreError, open_engine
+from onrecord.store.db import MAX_ROWS, StoreError, db_error_text, open_engine
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("human", "json", "jsonl")
@@ -64,7 +64,7 @@ def handles_errors(fn: F) -> F:
         except UnusableInput as e:
             fail(f"cannot read the input: {e}")
         except SQLAlchemyError as e:
-            fail(f"database error: {str(e).splitlines()[0]}")
+            fail(f"database error: {db_error_text(e)}")
         except OSError as e:
             fail(f"{e.strerror or e}: {e.filename or ''}".rstrip(": "))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +27,16 @@ _upgrade_lock = threading.Lock()  # Alembic's context is process-global
 
 class StoreError(Exception):
     """A user-facing problem with the store (bad URL, missing driver, refused action)."""
+
+
+def db_error_text(e: BaseException) -> str:
+    """The driver's own words for a database error, on one line: SQLAlchemy's wrapping (the Python class in
+    parentheses, "[SQL: ...]", the background link) and the resolver's "[Errno -2]" mean nothing to a user."""
+    orig = getattr(e, "orig", None)
+    text = str(orig if orig is not None else e).strip()
+    first = text.splitlines()[0] if text else type(e).__name__
+    first = re.sub(r"^\((?:[A-Za-z_][\w]*\.)+[A-Za-z_]\w*\)\s*", "", first)
+    return re.sub(r"\[Errno -?\d+\]\s*", "", first).strip() or type(e).__name__
 
 
 def resolve_url(db: str | None = None) -> str:
@@ -69,6 +80,9 @@ def make_engine(url: str) -> Engine:
         raise StoreError(f"not a database URL: {url!r}") from e
     if u.get_backend_name() == "sqlite":
         if u.database and u.database != ":memory:":
+            if Path(u.database).expanduser().is_dir():
+                raise StoreError(f"{u.database} is a folder, not a database file (give a file name, e.g. "
+                                 f"{Path(u.database) / DEFAULT_DB})")
             parent = Path(u.database).expanduser().resolve().parent
             if not parent.is_dir():
                 raise StoreError(f"directory does not exist for the database file: {parent}")
@@ -135,7 +149,7 @@ def open_engine(db: str | None = None, migrate: bool = True, existing: bool = Fa
     except Exception as e:
         if type(e).__module__.startswith("sqlalchemy"):
             raise StoreError(f"cannot open database {engine.url.render_as_string(hide_password=True)}: "
-                             f"{str(e).splitlines()[0]}") from e
+                             f"{db_error_text(e)}") from e
         raise
     return engine
 
