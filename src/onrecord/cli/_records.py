@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from onrecord.cli.common import fail
-from onrecord.codes import PackError
+from onrecord.codes import PackError, PackRegistry
 from onrecord.engine import Engine as Checker
 from onrecord.engine import UnknownCode
 from onrecord.importers import RejectedRecord, UnusableInput, open_input
@@ -80,7 +80,9 @@ def checker(code: str | None) -> Checker:
         raise StoreError(str(e)) from None
     except PackError as e:  # a broken pack on $ONRECORD_CODE_PATH
         raise StoreError(f"invalid code pack: {e}") from None
-    except (KeyError, ValueError) as e:
+    except KeyError:  # the registry's lookup of --code: say which codes there are, as 'check --code' does
+        raise StoreError(f"unknown code {code!r}; known: {', '.join(PackRegistry().ids())}") from None
+    except ValueError as e:
         raise StoreError(f"cannot use code {code!r}: {e}") from None
 
 
