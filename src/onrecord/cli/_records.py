@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import getpass
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, is_dataclass
@@ -43,6 +44,24 @@ def by_option(help_text: str = "Who is acting (recorded in the audit log).") -> 
 def at_most_rows(_ctx: click.Context, _param: click.Parameter, value: int | None) -> int | None:
     """A --limit past what a query can return is no limit (a 2**64 LIMIT overflowed the driver: a traceback)."""
     return None if value is None else min(value, MAX_ROWS)
+
+
+def published_hash(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A hash the user was given (a chain head, a manifest's SHA-256): trimmed, lower case, at least 8 hex digits.
+
+    An empty value is refused rather than taken as "not given": ``--expect-head "$HEAD"`` with the variable unset
+    passed verification, since every hash starts with the empty string."""
+    if value is None:
+        return None
+    opt = (param.opts or [param.name or "hash"])[0]
+    v = value.strip().lower()
+    if not v:
+        fail(f"{opt} is empty: give the published hash (is the shell variable set?)")
+    if not re.fullmatch(r"[0-9a-f]{1,64}", v):
+        fail(f"{opt} {value!r} is not a SHA-256 hash: 64 hex digits, or a prefix of them")
+    if len(v) < 8:
+        fail(f"{opt} {value!r} is too short to tell hashes apart: give at least 8 hex digits")
+    return v
 
 
 def actor(by: str | None) -> str:

@@ -28,6 +28,7 @@ from onrecord.cli._records import (
     fail,
     format_option,
     handles_errors,
+    published_hash,
     read_posts,
     when,
 )
@@ -117,8 +118,9 @@ def add(input_: str, all_: bool, code: str | None, batch: int, progress: bool, d
 
 
 @command.command("verify")
-@click.option("--expect-head", default=None, metavar="HASH",
-              help="The head hash published earlier (a prefix is enough): also detects a truncated chain.")
+@click.option("--expect-head", default=None, metavar="HASH", callback=published_hash,
+              help="The head hash published earlier (a prefix of 8 or more hex digits is enough): also detects a "
+                   "truncated chain.")
 @db_option
 @format_option
 @handles_errors
@@ -310,7 +312,8 @@ def export(start: str | None, end: str | None, account: str | None, query: str |
 
 @command.command("verify-bundle")
 @click.argument("bundle", type=click.Path(path_type=Path))
-@click.option("--manifest-sha256", default=None, metavar="HASH", help="The manifest hash given with the bundle.")
+@click.option("--manifest-sha256", default=None, metavar="HASH", callback=published_hash,
+              help="The manifest hash given with the bundle (a prefix of 8 or more hex digits is enough).")
 @format_option
 @handles_errors
 def verify_bundle(bundle: Path, manifest_sha256: str | None, fmt: str) -> None:
@@ -318,7 +321,7 @@ def verify_bundle(bundle: Path, manifest_sha256: str | None, fmt: str) -> None:
     if not bundle.is_dir():
         fail(f"{bundle} is not a directory")
     meta, problems = exp.verify_bundle(bundle)
-    if meta is not None and manifest_sha256:
+    if meta is not None and manifest_sha256 is not None:
         import hashlib
 
         got = hashlib.sha256((bundle / "manifest.json").read_bytes()).hexdigest()
