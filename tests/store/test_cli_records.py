@@ -183,7 +183,7 @@ def test_archive_verify_export_and_bundle_exit_codes(db: Engine, db_url: str, tm
     assert code == 0 and json.loads(out)["count"] == 5 and json.loads(out)["head_hash"] == head
     msha = json.loads(out)["manifest_sha256"]
     assert run("archive", "verify-bundle", str(out_dir), "--manifest-sha256", msha)[0] == 0
-    assert run("archive", "verify-bundle", str(out_dir), "--manifest-sha256", "00ff")[0] == 1
+    assert run("archive", "verify-bundle", str(out_dir), "--manifest-sha256", "00ff" * 4)[0] == 1  # wrong: 1; too short: 2
     html = out_dir / "index.html"
     html.write_bytes(html.read_bytes().replace(b"riverside", b"riversidE", 1))
     code, out, _ = run("archive", "verify-bundle", str(out_dir))

@@ -435,3 +435,7 @@ def test_the_activity_page_reports_the_month(app: Flask, client: Browser, checke
     assert "<strong>3</strong> new" in client.get("/archive/activity?from=2000-01-01").text
     r = client.get("/archive/activity?month=soon")
     assert r.status_code == 400 and "YYYY-MM" in r.text
+    # The last month a date can name and the first: a report (nothing archived then), not a 500.
+    for month in ("9999-12", "0001-01"):
+        r = client.get(f"/archive/activity?month={month}")
+        assert r.status_code == 200 and "Nothing was archived in this period." in r.text, month

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import getpass
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, is_dataclass
@@ -18,12 +19,13 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from onrecord.cli.common import fail
+from onrecord.codes import PackError, PackRegistry
 from onrecord.engine import Engine as Checker
 from onrecord.engine import UnknownCode
 from onrecord.importers import ImportJob, RejectedRecord, UnusableInput, open_input
 from onrecord.model.post import Post
 from onrecord.store.chain import day_bound
-from onrecord.store.db import StoreError, open_engine
+from onrecord.store.db import MAX_ROWS, StoreError, db_error_text, open_engine
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("human", "json", "jsonl")
@@ -37,6 +39,29 @@ format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), defa
 def by_option(help_text: str = "Who is acting (recorded in the audit log).") -> Callable[[F], F]:
     return click.option("--by", "by", default=None, metavar="NAME",
                         help=help_text + " Default: $ONRECORD_USER, else the login name.")
+
+
+def at_most_rows(_ctx: click.Context, _param: click.Parameter, value: int | None) -> int | None:
+    """A --limit past what a query can return is no limit (a 2**64 LIMIT overflowed the driver: a traceback)."""
+    return None if value is None else min(value, MAX_ROWS)
+
+
+def published_hash(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A hash the user was given (a chain head, a manifest's SHA-256): trimmed, lower case, at least 8 hex digits.
+
+    An empty value is refused rather than taken as "not given": ``--expect-head "$HEAD"`` with the variable unset
+    passed verification, since every hash starts with the empty string."""
+    if value is None:
+        return None
+    opt = (param.opts or [param.name or "hash"])[0]
+    v = value.strip().lower()
+    if not v:
+        fail(f"{opt} is empty: give the published hash (is the shell variable set?)")
+    if not re.fullmatch(r"[0-9a-f]{1,64}", v):
+        fail(f"{opt} {value!r} is not a SHA-256 hash: 64 hex digits, or a prefix of them")
+    if len(v) < 8:
+        fail(f"{opt} {value!r} is too short to tell hashes apart: give at least 8 hex digits")
+    return v
 
 
 def actor(by: str | None) -> str:
@@ -58,7 +83,7 @@ def handles_errors(fn: F) -> F:
         except UnusableInput as e:
             fail(f"cannot read the input: {e}")
         except SQLAlchemyError as e:
-            fail(f"database error: {str(e).splitlines()[0]}")
+            fail(f"database error: {db_error_text(e)}")
         except OSError as e:
             fail(f"{e.strerror or e}: {e.filename or ''}".rstrip(": "))
 
@@ -72,7 +97,11 @@ def checker(code: str | None) -> Checker:
         return Checker(default_code=code)
     except UnknownCode as e:
         raise StoreError(str(e)) from None
-    except (KeyError, ValueError) as e:
+    except PackError as e:  # a broken pack on $ONRECORD_CODE_PATH
+        raise StoreError(f"invalid code pack: {e}") from None
+    except KeyError:  # the registry's lookup of --code: say which codes there are, as 'check --code' does
+        raise StoreError(f"unknown code {code!r}; known: {', '.join(PackRegistry().ids())}") from None
+    except ValueError as e:
         raise StoreError(f"cannot use code {code!r}: {e}") from None
 
 

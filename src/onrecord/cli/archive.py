@@ -19,6 +19,7 @@ from rich.text import Text
 
 from onrecord.cli._records import (
     actor,
+    at_most_rows,
     by_option,
     checker,
     db_option,
@@ -27,6 +28,7 @@ from onrecord.cli._records import (
     fail,
     format_option,
     handles_errors,
+    published_hash,
     read_posts,
     when,
 )
@@ -116,8 +118,9 @@ def add(input_: str, all_: bool, code: str | None, batch: int, progress: bool, d
 
 
 @command.command("verify")
-@click.option("--expect-head", default=None, metavar="HASH",
-              help="The head hash published earlier (a prefix is enough): also detects a truncated chain.")
+@click.option("--expect-head", default=None, metavar="HASH", callback=published_hash,
+              help="The head hash published earlier (a prefix of 8 or more hex digits is enough): also detects a "
+                   "truncated chain.")
 @db_option
 @format_option
 @handles_errors
@@ -242,7 +245,8 @@ def _plain(first: list[list[str]], rest: Iterable[list[str]], last_seq: int) -> 
 @click.option("--account", default=None, help="Account handle.")
 @click.option("--query", default=None, help="Text the post contains (case-insensitive).")
 @click.option("--record", default=None, help="One record key: all its versions.")
-@click.option("--limit", type=click.IntRange(1), default=None, help="At most this many entries (the first, by seq).")
+@click.option("--limit", type=click.IntRange(1), default=None, callback=at_most_rows,
+              help="At most this many entries (the first, by seq).")
 @db_option
 @format_option
 @handles_errors
@@ -308,7 +312,8 @@ def export(start: str | None, end: str | None, account: str | None, query: str |
 
 @command.command("verify-bundle")
 @click.argument("bundle", type=click.Path(path_type=Path))
-@click.option("--manifest-sha256", default=None, metavar="HASH", help="The manifest hash given with the bundle.")
+@click.option("--manifest-sha256", default=None, metavar="HASH", callback=published_hash,
+              help="The manifest hash given with the bundle (a prefix of 8 or more hex digits is enough).")
 @format_option
 @handles_errors
 def verify_bundle(bundle: Path, manifest_sha256: str | None, fmt: str) -> None:
@@ -316,7 +321,7 @@ def verify_bundle(bundle: Path, manifest_sha256: str | None, fmt: str) -> None:
     if not bundle.is_dir():
         fail(f"{bundle} is not a directory")
     meta, problems = exp.verify_bundle(bundle)
-    if meta is not None and manifest_sha256:
+    if meta is not None and manifest_sha256 is not None:
         import hashlib
 
         got = hashlib.sha256((bundle / "manifest.json").read_bytes()).hexdigest()
@@ -473,7 +478,7 @@ def dispose(dry_run: bool, record: str | None, now_: str | None, db: str | None,
 @click.option("--object", "obj", default=None, help="Only this object, e.g. 'item:3' (exactly; not 'item:30').")
 @click.option("--object-prefix", "obj_prefix", default=None, metavar="PREFIX",
               help="Only objects starting with PREFIX, e.g. 'account:' or 'item:3' (item:3, item:30...).")
-@click.option("--limit", type=click.IntRange(1), default=None)
+@click.option("--limit", type=click.IntRange(1), default=None, callback=at_most_rows)
 @db_option
 @format_option
 @handles_errors

@@ -15,6 +15,7 @@ from onrecord.importers import UnusableInput
 from onrecord.importers.accounts import AccountsError, load_accounts
 from onrecord.importers.generic import mapping_error
 from onrecord.store import open_registry
+from onrecord.store.db import db_error_text
 
 
 def _mapping(values: tuple[str, ...]) -> dict[str, str] | None:
@@ -107,7 +108,7 @@ def command(
         try:
             accounts = open_registry(db)
         except Exception as e:  # a bad URL or unreadable database is the user's input error
-            fail(f"cannot open the accounts registry {db or ''}: {e}")
+            fail(f"cannot open the accounts registry: {db_error_text(e)}")  # names the database, password hidden
     spec = EngineSpec(code_paths=code_paths, select=tuple(sel), ignore=tuple(ign), default_code=code)
     err = Console(stderr=True)
     try:

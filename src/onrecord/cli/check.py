@@ -21,6 +21,7 @@ from onrecord.formatters.machine import write_json, write_jsonl, write_sarif
 from onrecord.importers.container import archive_kind
 from onrecord.model.finding import InputError
 from onrecord.store import open_registry
+from onrecord.store.db import db_error_text
 
 TRI = click.Choice(["yes", "no"])
 
@@ -169,7 +170,7 @@ def command(
         try:
             registry = open_registry(db)
         except Exception as e:  # a bad URL or an unreadable database is the user's input error
-            fail(f"cannot open the accounts registry {db or ''}: {e}")
+            fail(f"cannot open the accounts registry: {db_error_text(e)}")  # names the database, password hidden
         records = check_lines(lines, engine, fix=fix, prepare=registry.apply if registry is not None else None)
         breach, errors = _emit(records, fmt, out, uri)
     finally:

@@ -18,6 +18,7 @@ from onrecord.exposure.rules import ExposureRulesError, load_rules
 from onrecord.importers import RejectedRecord
 from onrecord.model.post import Post
 from onrecord.store import open_registry
+from onrecord.store.db import db_error_text
 
 
 def _read(paths: tuple[str, ...]) -> tuple[list[tuple[int, Post]], int]:
@@ -117,7 +118,7 @@ def command(
     try:
         registry = open_registry(db)
     except Exception as e:  # a bad URL or an unreadable database is the user's input error
-        fail(f"cannot open the accounts registry {db or ''}: {e}")
+        fail(f"cannot open the accounts registry: {db_error_text(e)}")  # names the database, password hidden
     if registry is not None:
         reg = registry
         # The registry fills what the export cannot say (kind, person, role, code); explicit values win.

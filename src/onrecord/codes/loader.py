@@ -93,6 +93,10 @@ class PackRegistry:
             files.extend(sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")) if path.is_dir() else [path])
         for f in files:
             self.add_file(f)
+        # Resolve every pack now: a broken 'extends' (a missing parent, a cycle between organisation packs) or a
+        # 'replace' of a clause the parent lacks is a PackError at load, not a traceback when the pack is first used.
+        for pid in self.ids():
+            self._resolve(pid, ())
 
     def add_file(self, path: str | Path) -> str:
         """Read one pack file into the registry; return its id."""

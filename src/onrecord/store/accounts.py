@@ -270,8 +270,8 @@ def open_registry(db: str | None = None) -> Registry | None:
 
     url = resolve_url(db)
     u = make_url(url)
-    if u.get_backend_name() == "sqlite" and (not u.database or not Path(u.database).expanduser().is_file()):
-        return None
+    if u.get_backend_name() == "sqlite" and (not u.database or not Path(u.database).expanduser().exists()):
+        return None  # a folder falls through: open_engine says it is not a database file
     eng = open_engine(url)
     try:
         return Registry(eng)

@@ -8,9 +8,10 @@ archive acted (``archived_at``, the log's ``at``), not when the post was written
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
@@ -63,7 +64,8 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
         lo = datetime(y, m, 1, tzinfo=UTC)
     except ValueError:
         raise StoreError(f"cannot read month {month!r}: use YYYY-MM") from None
-    hi = datetime(y + (m == 12), m % 12 + 1, 1, tzinfo=UTC) - timedelta(microseconds=1)
+    # The month's last day, not the next month's first: after 9999-12 there is no month (a ValueError traceback).
+    hi = datetime(y, m, calendar.monthrange(y, m)[1], 23, 59, 59, 999999, tzinfo=UTC)
     return lo, hi
 
 

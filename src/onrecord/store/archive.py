@@ -31,7 +31,7 @@ from onrecord.store.chain import (
     sha256_hex,
     utcnow,
 )
-from onrecord.store.db import StoreError, reading, write_lock
+from onrecord.store.db import MAX_ID, MAX_ROWS, StoreError, reading, write_lock
 from onrecord.store.schema import archive_entries, cannot_store, chain_head, legal_holds, retention_rules
 
 HEADER_FIELDS: tuple[str, ...] = (
@@ -363,7 +363,7 @@ def entries_page(engine: Engine, offset: int, limit: int | None, start: datetime
     q = select(archive_entries).where(*cond).order_by(archive_entries.c.seq).offset(offset)
     with reading(engine) as conn:
         total = int(conn.execute(select(func.count()).select_from(archive_entries).where(*cond)).scalar() or 0)
-        return [dict(r) for r in conn.execute(q if limit is None else q.limit(limit)).mappings()], total
+        return [dict(r) for r in conn.execute(q if limit is None else q.limit(min(limit, MAX_ROWS))).mappings()], total
 
 
 # --- retention and legal hold -------------------------------------------------------------------
@@ -376,11 +376,18 @@ class RetentionRule:
     authority: str
 
 
+# Longer than any schedule, and short enough to add to a date (99999999999 years made 'dispose' a traceback).
+MAX_RETENTION_YEARS = 1000
+
+
 def set_rule(engine: Engine, capacity: str, jurisdiction: str, years: int | None, authority: str,
              actor: str) -> None:
     """Set how long records of a capacity in a jurisdiction ("*" for any) are kept; None keeps them forever."""
     if years is not None and years < 0:
         raise StoreError("retention years must be 0 or more")
+    if years is not None and years > MAX_RETENTION_YEARS:
+        raise StoreError(f"retention years must be at most {MAX_RETENTION_YEARS}, got {years}: to keep records forever, "
+                         "use --permanent")
     c = retention_rules.c
     with engine.begin() as conn:
         conn.execute(retention_rules.delete().where(and_(c.capacity == capacity, c.jurisdiction == jurisdiction)))
@@ -424,7 +431,7 @@ def place_hold(engine: Engine, actor: str, reason: str, record: str | None = Non
 
 def release_hold(engine: Engine, hold_id: int, actor: str, now: datetime | None = None) -> None:
     with engine.begin() as conn:
-        r = conn.execute(select(legal_holds).where(legal_holds.c.id == hold_id)).first()
+        r = conn.execute(select(legal_holds).where(legal_holds.c.id == hold_id)).first() if 0 < hold_id <= MAX_ID else None
         if r is None:
             raise StoreError(f"no legal hold {hold_id}")
         if r.released_at:
@@ -473,7 +480,10 @@ def plan_disposal(engine: Engine, now: datetime | None = None) -> DisposalPlan:
                 continue
             base = parse_time(r.posted_at or r.archived_at)
             assert base is not None
-            due_at = base + timedelta(days=round(365.25 * rule.years))
+            try:
+                due_at = base + timedelta(days=round(365.25 * rule.years))
+            except OverflowError:  # due after year 9999 (a rule stored before set_rule had a limit): never due
+                continue
             if due_at > now:
                 continue
             item = {"record_key": rk, "through_seq": int(last), "capacity": r.capacity,

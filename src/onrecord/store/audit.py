@@ -10,7 +10,7 @@ import msgspec
 from sqlalchemy import Connection, Engine, select, text, update
 
 from onrecord.store.chain import ZERO, canon, iso, link, sha256_hex, utcnow
-from onrecord.store.db import reading, write_lock
+from onrecord.store.db import MAX_ROWS, reading, write_lock
 from onrecord.store.schema import audit_log, chain_head
 
 
@@ -59,7 +59,7 @@ def entries(engine: Engine, actor: str | None = None, obj: str | None = None, li
         o = audit_log.c.object
         q = q.where(o.startswith(obj, autoescape=True) if prefix else o == obj)
     if limit:
-        q = q.limit(limit)
+        q = q.limit(min(limit, MAX_ROWS))
     with reading(engine) as conn:
         return [AuditEntry(r.seq, r.at, r.actor, r.action, r.object, msgspec.json.decode(r.detail))
                 for r in conn.execute(q)]

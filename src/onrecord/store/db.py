@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,11 +18,25 @@ DEFAULT_DB = "onrecord.db"
 ENV_VAR = "ONRECORD_DB"
 MIGRATIONS = Path(__file__).with_name("migrations")
 SCHEMA_HEAD = "0002"  # newest migration; a test checks it against migrations/versions
+# Row ids are Integer columns, 32-bit on PostgreSQL: a larger id names no row (and overflows the driver's parameter).
+MAX_ID = 2**31 - 1
+# LIMIT takes a signed 64-bit number on SQLite and PostgreSQL; a larger limit is no limit.
+MAX_ROWS = 2**63 - 1
 _upgrade_lock = threading.Lock()  # Alembic's context is process-global
 
 
 class StoreError(Exception):
     """A user-facing problem with the store (bad URL, missing driver, refused action)."""
+
+
+def db_error_text(e: BaseException) -> str:
+    """The driver's own words for a database error, on one line: SQLAlchemy's wrapping (the Python class in
+    parentheses, "[SQL: ...]", the background link) and the resolver's "[Errno -2]" mean nothing to a user."""
+    orig = getattr(e, "orig", None)
+    text = str(orig if orig is not None else e).strip()
+    first = text.splitlines()[0] if text else type(e).__name__
+    first = re.sub(r"^\((?:[A-Za-z_][\w]*\.)+[A-Za-z_]\w*\)\s*", "", first)
+    return re.sub(r"\[Errno -?\d+\]\s*", "", first).strip() or type(e).__name__
 
 
 def resolve_url(db: str | None = None) -> str:
@@ -65,6 +80,9 @@ def make_engine(url: str) -> Engine:
         raise StoreError(f"not a database URL: {url!r}") from e
     if u.get_backend_name() == "sqlite":
         if u.database and u.database != ":memory:":
+            if Path(u.database).expanduser().is_dir():
+                raise StoreError(f"{u.database} is a folder, not a database file (give a file name, e.g. "
+                                 f"{Path(u.database) / DEFAULT_DB})")
             parent = Path(u.database).expanduser().resolve().parent
             if not parent.is_dir():
                 raise StoreError(f"directory does not exist for the database file: {parent}")
@@ -84,13 +102,24 @@ def upgrade(engine: Engine) -> None:
     from alembic import command
     from alembic.config import Config
 
-    if current_revision(engine) == SCHEMA_HEAD:
+    rev = current_revision(engine)
+    if rev == SCHEMA_HEAD:
         return  # the common case: skip loading Alembic
+    if rev is not None and rev not in known_revisions():
+        # Alembic would raise CommandError ("Can't locate revision"): a traceback for a store a newer release made.
+        raise StoreError(f"the database {engine.url.render_as_string(hide_password=True)} is at schema revision {rev!r}, "
+                         f"which this onrecord does not know (its newest is {SCHEMA_HEAD!r}): it was made by a newer "
+                         "onrecord; upgrade onrecord to use it")
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with _upgrade_lock, engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def known_revisions() -> frozenset[str]:
+    """The revisions of the migrations shipped in the package (``versions/0001_initial.py`` is ``0001``)."""
+    return frozenset(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*.py"))
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -120,7 +149,7 @@ def open_engine(db: str | None = None, migrate: bool = True, existing: bool = Fa
     except Exception as e:
         if type(e).__module__.startswith("sqlalchemy"):
             raise StoreError(f"cannot open database {engine.url.render_as_string(hide_password=True)}: "
-                             f"{str(e).splitlines()[0]}") from e
+                             f"{db_error_text(e)}") from e
         raise
     return engine
 

@@ -21,7 +21,7 @@ from onrecord.model.finding import Result
 from onrecord.model.post import Post
 from onrecord.store import audit
 from onrecord.store.chain import iso, parse_time, post_hash, sha256_hex, utcnow
-from onrecord.store.db import StoreError, reading, write_lock
+from onrecord.store.db import MAX_ID, StoreError, reading, write_lock
 from onrecord.store.schema import (
     cannot_store,
     review_decisions,
@@ -42,6 +42,9 @@ ROUTES: dict[str, str] = {
     "personal_fundraising": "legal",
 }
 DEFAULT_TTL_HOURS = 72
+# The longest an approval may stay valid: an expiry is a date, and a date ends at 9999 (a larger ttl was an
+# OverflowError traceback when the item was approved).
+MAX_TTL_HOURS = 87600
 _enc = msgspec.json.Encoder()
 
 
@@ -66,6 +69,8 @@ def set_team(engine: Engine, team: str, actor: str, mode: str | None = None, mem
         raise StoreError("mode must be 'any' or 'all'")
     if ttl_hours is not None and ttl_hours <= 0:
         raise StoreError("approval expiry must be a positive number of hours")
+    if ttl_hours is not None and ttl_hours > MAX_TTL_HOURS:
+        raise StoreError(f"approval expiry must be at most {MAX_TTL_HOURS} hours (10 years), got {ttl_hours}")
     with engine.begin() as conn:
         cur = conn.execute(select(review_teams).where(review_teams.c.team == team)).first()
         vals = {"mode": mode or (cur.mode if cur else "any"),
@@ -278,7 +283,7 @@ def submit(engine: Engine, post: Post, result: Result, submitter: str, now: date
 
 
 def _load(conn: Connection, item_id: int) -> Any:
-    r = conn.execute(select(review_items).where(review_items.c.id == item_id)).first()
+    r = conn.execute(select(review_items).where(review_items.c.id == item_id)).first() if 0 < item_id <= MAX_ID else None
     if r is None:
         raise StoreError(f"no review item {item_id}")
     return r
@@ -348,7 +353,8 @@ def approve(engine: Engine, item_id: int, reviewer: str, note: str = "", now: da
 def _ttl(conn: Connection, item_id: int) -> int:
     teams_used = conn.execute(select(review_steps.c.team).where(review_steps.c.item_id == item_id)).scalars().all()
     cfg = {r.team: r.ttl_hours for r in conn.execute(select(review_teams))}
-    return min(cfg.get(t, DEFAULT_TTL_HOURS) for t in teams_used)
+    # min(..., MAX_TTL_HOURS): a store configured before set_team enforced the limit
+    return min([MAX_TTL_HOURS, *(cfg.get(t, DEFAULT_TTL_HOURS) for t in teams_used)])
 
 
 def reject(engine: Engine, item_id: int, reviewer: str, note: str, now: datetime | None = None) -> None:

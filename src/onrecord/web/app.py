@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from onrecord.engine import Engine as Checker
 from onrecord.engine import UnknownCode
 from onrecord.store.accounts import Registry, changed_since, registry_version
-from onrecord.store.db import StoreError, open_engine
+from onrecord.store.db import StoreError, db_error_text, open_engine
 from onrecord.store.review import display_name, person_key
 
 JSON_TYPES = ("application/json", "application/x-ndjson")
@@ -232,7 +232,7 @@ def _store_error(e: StoreError) -> ResponseReturnValue:
 
 
 def _db_error(e: SQLAlchemyError) -> ResponseReturnValue:
-    return _page_or_json(f"database error: {str(e).splitlines()[0]}", 500)
+    return _page_or_json(f"database error: {db_error_text(e)}", 500)
 
 
 def _http_error(e: HTTPException) -> ResponseReturnValue:
